@@ -1,0 +1,111 @@
+# ward — see README.md.  `make` builds every program into build/.
+#
+# Layout conventions (so that adding a program needs no Makefile edit):
+#   common/*.c          modules shared by both sides -> build/libcommon.a
+#   userd/*.c           one program per file         -> build/NAME
+#   privd/privd.c       privd's main; privd/*.c are its other roles/modules
+#   tests/unit/test_*.c cmocka unit tests            -> build/tests/test_*
+#   tests/integration/*.sh  integration tests, run by tests/run.sh
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   := build
+
+CC      ?= cc
+PKGS     = libcap-ng libseccomp
+# Recursive '=' so pkg-config runs only when something is compiled: `make check`
+# must be able to start on a machine that has no pkg-config yet.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcap-ng -lseccomp)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+HARDEN  = -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+WARN    = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS_ALL  = -std=gnu11 -g $(HARDEN) $(WARN) -D_GNU_SOURCE -Icommon $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+ifeq ($(SANITIZE),1)
+CFLAGS_ALL  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS_ALL += -fsanitize=address,undefined
+endif
+
+COMMON_SRC  := $(sort $(wildcard common/*.c))
+COMMON_OBJ  := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+USERD_SRC   := $(sort $(wildcard userd/*.c))
+USERD_PROGS := $(USERD_SRC:userd/%.c=$(BUILD)/%)
+PRIVD_SRC   := $(sort $(wildcard privd/*.c))
+PRIVD_OBJ   := $(PRIVD_SRC:%.c=$(BUILD)/obj/%.o)
+PRIVD_PROGS := $(if $(wildcard privd/privd.c),$(BUILD)/privd)
+UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_PROGS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Extra helper programs for tests (not installed): tests/helpers/*.c
+HELPER_SRC  := $(sort $(wildcard tests/helpers/*.c))
+HELPER_PROGS:= $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
+PROGS       := $(USERD_PROGS) $(PRIVD_PROGS)
+
+# Other names a program answers to, as in runit: LINK:TARGET, made as symlinks.
+LINKS := runsvdir:userd envdir:chpst envuidgid:chpst pgrphack:chpst \
+         setlock:chpst setuidgid:chpst softlimit:chpst
+LINK_PROGS = $(foreach l,$(LINKS),$(if $(wildcard userd/$(word 2,$(subst :, ,$(l))).c),$(BUILD)/$(word 1,$(subst :, ,$(l)))))
+
+MAN := $(sort $(wildcard docs/man/*.[1-8]))
+
+.SECONDARY:
+.PHONY: all tests check deps install uninstall clean bench demo fuzz FORCE
+all: $(PROGS) $(LINK_PROGS)
+tests: all $(UNIT_PROGS) $(HELPER_PROGS)
+
+# Rebuild everything when the flags change (e.g. SANITIZE=1 after a plain build).
+$(BUILD)/.flags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL)' | cmp -s - $@ || echo '$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL)' > $@
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libcommon.a: $(COMMON_OBJ)
+	rm -f $@; ar rcs $@ $^
+
+$(BUILD)/%: $(BUILD)/obj/userd/%.o $(BUILD)/libcommon.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libcommon.a $(PKG_LIBS)
+
+$(BUILD)/privd: $(PRIVD_OBJ) $(BUILD)/libcommon.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(PRIVD_OBJ) $(BUILD)/libcommon.a $(PKG_LIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libcommon.a $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/helpers/%.o $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libcommon.a $(PKG_LIBS)
+
+$(LINK_PROGS): $(PROGS)
+	ln -sf $(word 2,$(subst :, ,$(filter $(notdir $@):%,$(LINKS)))) $@
+
+# The README's test command: installs what is missing (Debian), builds, runs all.
+check:
+	@sh tests/deps.sh
+	@$(MAKE) --no-print-directory tests
+	@bash tests/run.sh
+
+deps:
+	@sh tests/deps.sh
+
+bench:
+	@sh tests/deps.sh
+	@$(MAKE) --no-print-directory all
+	@bash tests/bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/sbin/
+	for l in $(LINKS); do n=$${l%%:*}; t=$${l#*:}; \
+	  [ -e $(BUILD)/$$t ] && ln -sf $$t $(DESTDIR)$(PREFIX)/sbin/$$n; done; true
+	for m in $(MAN); do s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
+	  install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,20 @@
+/* fs: small file helpers every program needs. */
+#ifndef WARD_FS_H
+#define WARD_FS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Writes NAME.new in dirfd and renames it to NAME, so readers see the old
+ * or the new content, never a mix.  Returns 0 or -1 with errno set. */
+int fs_write_atomic(int dirfd, const char *name, const void *buf, size_t len);
+/* Reads at most size bytes of NAME in dirfd; returns the count or -1. */
+ssize_t fs_read_file(int dirfd, const char *name, void *buf, size_t size);
+/* write(2) until done or a real error; returns 0 or -1 */
+int fs_write_all(int fd, const void *buf, size_t len);
+/* Path of a program installed beside the running one (/proc/self/exe's
+ * directory + "/" + name), so that nothing is found through PATH.
+ * Returns 0, or -1 if it does not fit or cannot be resolved. */
+int fs_sibling_exe(const char *name, char *out, size_t size);
+
+#endif

@@ -1,0 +1,99 @@
+#include "status.h"
+
+#include <string.h>
+
+#include "tai64n.h"
+
+static void put_be32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+static uint32_t get_be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+void svstatus_encode(unsigned char out[SVSTATUS_SIZE], const struct svstatus *st)
+{
+	uint32_t pid = (uint32_t)st->pid;
+
+	tai64n_pack(out, &st->since);
+	out[12] = (unsigned char)pid;
+	out[13] = (unsigned char)(pid >> 8);
+	out[14] = (unsigned char)(pid >> 16);
+	out[15] = (unsigned char)(pid >> 24);
+	out[16] = st->paused ? 1 : 0;
+	out[17] = (unsigned char)(st->want == 'u' ? 'u' : 'd');
+	out[18] = st->got_term ? 1 : 0;
+	out[19] = (unsigned char)st->state;
+}
+
+int svstatus_decode(const unsigned char *in, size_t len, struct svstatus *st)
+{
+	uint32_t pid;
+
+	if (len != SVSTATUS_SIZE)
+		return -1;
+	if (in[19] > SV_FINISH || in[16] > 1 || in[18] > 1)
+		return -1;
+	if (in[17] != 'u' && in[17] != 'd')
+		return -1;
+	tai64n_unpack(in, &st->since);
+	if (st->since.tv_nsec >= 1000000000L)
+		return -1;
+	pid = (uint32_t)in[12] | (uint32_t)in[13] << 8 | (uint32_t)in[14] << 16 |
+	      (uint32_t)in[15] << 24;
+	if (pid > 0x7fffffffU)
+		return -1;
+	st->pid = (pid_t)pid;
+	st->paused = in[16];
+	st->want = (char)in[17];
+	st->got_term = in[18];
+	st->state = in[19];
+	return 0;
+}
+
+/* layout of supervise/ward, version 1:
+ *   0 version, 1 ready, 2..3 zero, 4..7 backoff_ms (BE),
+ *   8..19 ready_at (TAI64N), 20..31 next_start (TAI64N),
+ *   32..35 starts (BE), 36..39 runsv_pid (BE), 40..239 text (NUL-padded),
+ *   240..255 zero */
+void svextra_encode(unsigned char out[SVEXTRA_SIZE], const struct svextra *x)
+{
+	memset(out, 0, SVEXTRA_SIZE);
+	out[0] = SVEXTRA_VERSION;
+	out[1] = (unsigned char)x->ready;
+	put_be32(out + 4, x->backoff_ms);
+	tai64n_pack(out + 8, &x->ready_at);
+	tai64n_pack(out + 20, &x->next_start);
+	put_be32(out + 32, x->starts);
+	put_be32(out + 36, (uint32_t)x->runsv_pid);
+	memcpy(out + 40, x->text, strnlen(x->text, SVEXTRA_TEXT - 1));
+}
+
+int svextra_decode(const unsigned char *in, size_t len, struct svextra *x)
+{
+	uint32_t pid;
+
+	if (len != SVEXTRA_SIZE || in[0] != SVEXTRA_VERSION || in[1] > SVREADY_YES)
+		return -1;
+	if (memchr(in + 40, 0, SVEXTRA_TEXT) == NULL)
+		return -1;
+	x->ready = in[1];
+	x->backoff_ms = get_be32(in + 4);
+	tai64n_unpack(in + 8, &x->ready_at);
+	tai64n_unpack(in + 20, &x->next_start);
+	if (x->ready_at.tv_nsec >= 1000000000L || x->next_start.tv_nsec >= 1000000000L)
+		return -1;
+	x->starts = get_be32(in + 32);
+	pid = get_be32(in + 36);
+	if (pid > 0x7fffffffU)
+		return -1;
+	x->runsv_pid = (pid_t)pid;
+	memcpy(x->text, in + 40, SVEXTRA_TEXT);
+	return 0;
+}

@@ -1,0 +1,61 @@
+/* status: the supervise/ state files that runsv writes and sv reads.
+ *
+ * supervise/status is runit's 20-byte binary layout, byte for byte, so that
+ * runit's sv and existing monitors read ours:
+ *   0..11  TAI64N of the last state change (8 bytes seconds, 4 bytes nanos, BE)
+ *   12..15 pid of ./run, little-endian, 0 when not running
+ *   16     1 if paused (sv pause), else 0
+ *   17     want: 'u' (up) or 'd' (down)
+ *   18     1 if TERM was sent and the process has not exited yet, else 0
+ *   19     state: 0 down, 1 run, 2 finish
+ *
+ * supervise/ward is ward's own addition (readiness, backoff, runsv's pid),
+ * SVEXTRA_SIZE bytes, versioned; runit's tools never look at it.
+ * Both are written as NAME.new and renamed (fs_write_atomic), so a reader
+ * never sees half a file.  */
+#ifndef WARD_STATUS_H
+#define WARD_STATUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+enum sv_state { SV_DOWN = 0, SV_RUN = 1, SV_FINISH = 2 };
+
+#define SVSTATUS_SIZE 20
+
+struct svstatus {
+	struct timespec since; /* when the state last changed */
+	pid_t pid;             /* 0 when not running */
+	int paused;
+	char want;             /* 'u' or 'd' */
+	int got_term;
+	int state;             /* enum sv_state */
+};
+
+void svstatus_encode(unsigned char out[SVSTATUS_SIZE], const struct svstatus *st);
+/* returns 0, or -1 if len is not 20 or a field is out of range */
+int svstatus_decode(const unsigned char *in, size_t len, struct svstatus *st);
+
+enum sv_ready { SVREADY_NONE = 0, SVREADY_WAIT = 1, SVREADY_YES = 2 };
+
+#define SVEXTRA_VERSION 1
+#define SVEXTRA_SIZE 256
+#define SVEXTRA_TEXT 200       /* STATUS= text, including its NUL */
+
+struct svextra {
+	int ready;                 /* enum sv_ready: NONE = not declared */
+	uint32_t backoff_ms;       /* delay before the next start, 0 if none */
+	struct timespec ready_at;  /* when it became ready */
+	struct timespec next_start;/* when the next start is due (with backoff) */
+	uint32_t starts;           /* starts of ./run since runsv began */
+	pid_t runsv_pid;           /* the runsv that owns this directory */
+	char text[SVEXTRA_TEXT];   /* last STATUS= (sd_notify), NUL-terminated */
+};
+
+void svextra_encode(unsigned char out[SVEXTRA_SIZE], const struct svextra *x);
+/* returns 0, or -1 on wrong size, unknown version or a malformed field */
+int svextra_decode(const unsigned char *in, size_t len, struct svextra *x);
+
+#endif
