@@ -1,0 +1,28 @@
+# Helpers for benchmarks: timing, medians, cleanup.  Source it.
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+B=$TOP/build
+BT=$(mktemp -d /tmp/ward-bench.XXXXXX)
+chmod 755 "$BT"
+_bpids=""
+btrack() { _bpids="$_bpids $1"; }
+_bcleanup() {
+	local p
+	for p in $_bpids; do kill -TERM -- "-$p" 2>/dev/null; kill -TERM "$p" 2>/dev/null; done
+	sleep 0.2
+	for p in $_bpids; do kill -KILL -- "-$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null; done
+	rm -rf "$BT"
+}
+trap _bcleanup EXIT
+now_ns() { date +%s%N; }
+# median of numbers given one per line on stdin
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "nan"; exit }
+	if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+# ratio A B: A/B with 2 decimals
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f\n", a / b }'; }
+# row NAME WARD RUNIT UNIT: one table line with the ratio ward/runit
+row() { printf '%-44s %12s %12s %8s  %s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4"; }
+header() { printf '%-44s %12s %12s %8s  %s\n' "measure" "ward" "runit" "ratio" "unit"; }
+# pss_kb PID...: sum of PSS in kB from smaps_rollup
+pss_kb() { local p s=0 v; for p in "$@"; do
+	v=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null); s=$((s + ${v:-0})); done; echo $s; }
