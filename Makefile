@@ -41,6 +41,11 @@ UNIT_PROGS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_SRC  := $(sort $(wildcard tests/helpers/*.c))
 HELPER_PROGS:= $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
 PROGS       := $(USERD_PROGS) $(PRIVD_PROGS)
+# Fuzz targets: tests/fuzz/fuzz_*.c, built with clang+libFuzzer by `make fuzz`,
+# and with the normal compiler as build/tests/replay_fuzz_* for `make check`.
+FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_PROGS  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+REPLAY_PROGS:= $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/replay_%)
 
 # Other names a program answers to, as in runit: LINK:TARGET, made as symlinks.
 LINKS := runsvdir:userd envdir:chpst envuidgid:chpst pgrphack:chpst \
@@ -52,7 +57,7 @@ MAN := $(sort $(wildcard docs/man/*.[1-8]))
 .SECONDARY:
 .PHONY: all tests check deps install uninstall clean bench demo fuzz FORCE
 all: $(PROGS) $(LINK_PROGS)
-tests: all $(UNIT_PROGS) $(HELPER_PROGS)
+tests: all $(UNIT_PROGS) $(HELPER_PROGS) $(REPLAY_PROGS)
 
 # Rebuild everything when the flags change (e.g. SANITIZE=1 after a plain build).
 $(BUILD)/.flags: FORCE
@@ -79,6 +84,20 @@ $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(BUILD)/libcommon.a
 $(BUILD)/tests/%: $(BUILD)/obj/tests/helpers/%.o $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libcommon.a $(PKG_LIBS)
+
+$(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/replay.o $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Icommon $(PKG_CFLAGS)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(COMMON_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(COMMON_SRC) $(PKG_LIBS)
+
+fuzz:
+	@sh tests/deps.sh
+	@$(MAKE) --no-print-directory $(FUZZ_PROGS)
+	@bash tests/fuzz/run.sh
 
 $(LINK_PROGS): $(PROGS)
 	ln -sf $(word 2,$(subst :, ,$(filter $(notdir $@):%,$(LINKS)))) $@

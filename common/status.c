@@ -75,11 +75,22 @@ void svextra_encode(unsigned char out[SVEXTRA_SIZE], const struct svextra *x)
 	memcpy(out + 40, x->text, strnlen(x->text, SVEXTRA_TEXT - 1));
 }
 
+static int all_zero(const unsigned char *p, size_t n)
+{
+	while (n--)
+		if (*p++)
+			return 0;
+	return 1;
+}
+
 int svextra_decode(const unsigned char *in, size_t len, struct svextra *x)
 {
 	uint32_t pid;
 
 	if (len != SVEXTRA_SIZE || in[0] != SVEXTRA_VERSION || in[1] > SVREADY_YES)
+		return -1;
+	/* reserved bytes must be zero: a later version says what they mean */
+	if (!all_zero(in + 2, 2) || !all_zero(in + 240, SVEXTRA_SIZE - 240))
 		return -1;
 	if (memchr(in + 40, 0, SVEXTRA_TEXT) == NULL)
 		return -1;
