@@ -43,4 +43,13 @@ const char *limit_name(int resource);
  * hard when not root, as chpst does). */
 int limit_set(int resource, rlim_t value);
 
+/* Additions (chpst): */
+/* Sets the soft limit only, to value capped at the hard limit; RLIM_INFINITY
+ * means "as high as the hard limit".  This is what runit's chpst and
+ * softlimit do; the hard limit is left alone. */
+int limit_soft(int resource, rlim_t value);
+/* Parses a decimal number ("123") into *out; 0, or -1 with errno EINVAL or
+ * ERANGE.  No sign, no blanks, no suffix. */
+int creds_number(const char *s, unsigned long *out);
+
 #endif
