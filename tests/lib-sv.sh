@@ -1,0 +1,61 @@
+# Helpers for the sv integration tests (tests/integration/sv_*.sh).
+# Source after tests/lib.sh.  Every runsv is started by absolute path: $B/runsv
+# (ours) or /usr/bin/runsv (Debian's), never through PATH.
+SV=$B/sv
+
+# runsvs the tests run against: Debian's always, ours once it is built
+sv_runsvs() {
+	echo "$RUNIT_RUNSV"
+	[ -x "$B/runsv" ] && echo "$B/runsv"
+	return 0
+}
+
+# mksvc DIR [RUN-BODY]: a service directory whose run script is /bin/sh RUN-BODY
+# (default: sleep forever, as the service's own process)
+mksvc() {
+	local dir=$1 body=${2:-exec sleep 100000}
+	mkdir -p "$dir"
+	printf '#!/bin/sh\n%s\n' "$body" >"$dir/run"
+	chmod 755 "$dir/run"
+}
+
+# a run script that writes every signal it gets to ./sig.log
+SIGLOG_RUN='echo start >>sig.log
+for s in HUP ALRM INT QUIT USR1 USR2 CONT; do trap "echo $s >>sig.log" $s; done
+trap "echo TERM >>sig.log; exit 0" TERM
+while :; do sleep 0.05; done'
+
+# start_runsv RUNSV DIR: supervise DIR (and DIR/log if any) in the background;
+# returns when runsv answers on supervise/ok and has written its status.
+# Sets RUNSV_PID.
+start_runsv() {
+	local runsv=$1 dir=$2
+	spawn "$runsv" "$dir"
+	RUNSV_PID=$SPAWNED
+	wait_until 5 test -s "$dir/supervise/status" || { notok "runsv $dir started"; return 1; }
+	if [ -d "$dir/log" ]; then
+		wait_until 5 test -s "$dir/log/supervise/status" || { notok "runsv $dir/log started"; return 1; }
+	fi
+	return 0
+}
+
+# state_is DIR WORD: sv status of DIR begins with WORD (run/down/finish)
+state_is() { [[ $("$SV" status "$1" 2>/dev/null) == "$2: "* ]]; }
+# pid_of DIR: the pid sv status shows, or nothing
+pid_of() { "$SV" status "$1" 2>/dev/null | sed -n 's/^[a-z]*: [^(]*(pid \([0-9]*\)).*/\1/p'; }
+
+# mask: hide the numbers that differ between two runs at different moments
+mask() { sed -E 's/(\) |: )[0-9]+s/\1Ns/g; s/ready [0-9]+s/ready Ns/g'; }
+
+# runsv_gone PID: the process has exited (a zombie counts as gone)
+runsv_gone() { ! kill -0 "$1" 2>/dev/null || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+
+# svrun WHAT EXPECTED-RC EXPECTED-OUT-REGEX SV-ARGS...: run $SV, check both
+svrun() {
+	local what=$1 erc=$2 eout=$3 out rc
+	shift 3
+	out=$("$SV" "$@" 2>&1)
+	rc=$?
+	expect_eq "$what: exit code" "$erc" "$rc"
+	expect_match "$what: output" "$eout" "$out"
+}
