@@ -76,7 +76,7 @@ static int lookup_once(int is_group, const char *spec, unsigned long num, int by
 /* Looks spec up as a name, then (if it is a number) as a uid or gid.  ent is
  * a struct passwd or struct group; *buf (freed by the caller) holds its
  * strings.  Returns 0, or an errno value (ENOENT: no such user or group). */
-static int lookup(int is_group, const char *spec, void *ent, char **buf)
+static int lookup(int is_group, int by_name_only, const char *spec, void *ent, char **buf)
 {
 	size_t size = LOOKUP_BUF0;
 	unsigned long num = 0;
@@ -97,7 +97,7 @@ static int lookup(int is_group, const char *spec, void *ent, char **buf)
 			return rc;
 		if (res)
 			return 0;
-		if (by_number || id_number(spec, &num) < 0)
+		if (by_name_only || by_number || id_number(spec, &num) < 0)
 			return ENOENT;
 		by_number = 1;
 	}
@@ -139,7 +139,8 @@ static int fill_creds(const struct passwd *pw, struct creds *c, char *err, size_
 	return 0;
 }
 
-int creds_user(const char *spec, struct creds *c, char *err, size_t errlen)
+static int user_lookup(const char *spec, int by_name_only, struct creds *c, char *err,
+		       size_t errlen)
 {
 	struct passwd pw;
 	char *buf = NULL;
@@ -150,7 +151,7 @@ int creds_user(const char *spec, struct creds *c, char *err, size_t errlen)
 		errno = EINVAL;
 		return -1;
 	}
-	rc = lookup(0, spec, &pw, &buf);
+	rc = lookup(0, by_name_only, spec, &pw, &buf);
 	if (rc) {
 		free(buf);
 		set_err(err, errlen, "user", spec, rc);
@@ -162,7 +163,18 @@ int creds_user(const char *spec, struct creds *c, char *err, size_t errlen)
 	return rc;
 }
 
-int creds_group(const char *spec, gid_t *gid, char *err, size_t errlen)
+int creds_user(const char *spec, struct creds *c, char *err, size_t errlen)
+{
+	return user_lookup(spec, 0, c, err, errlen);
+}
+
+int creds_user_name(const char *name, struct creds *c, char *err, size_t errlen)
+{
+	return user_lookup(name, 1, c, err, errlen);
+}
+
+static int group_lookup(const char *spec, int by_name_only, gid_t *gid, char *err,
+			size_t errlen)
 {
 	struct group gr;
 	char *buf = NULL;
@@ -173,7 +185,7 @@ int creds_group(const char *spec, gid_t *gid, char *err, size_t errlen)
 		errno = EINVAL;
 		return -1;
 	}
-	rc = lookup(1, spec, &gr, &buf);
+	rc = lookup(1, by_name_only, spec, &gr, &buf);
 	if (!rc)
 		*gid = gr.gr_gid;
 	free(buf);
@@ -183,6 +195,16 @@ int creds_group(const char *spec, gid_t *gid, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+int creds_group(const char *spec, gid_t *gid, char *err, size_t errlen)
+{
+	return group_lookup(spec, 0, gid, err, errlen);
+}
+
+int creds_group_name(const char *name, gid_t *gid, char *err, size_t errlen)
+{
+	return group_lookup(name, 1, gid, err, errlen);
 }
 
 /* After the switch: the ids are what we asked for, and, unless we asked for

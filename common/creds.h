@@ -51,5 +51,9 @@ int limit_soft(int resource, rlim_t value);
 /* Parses a decimal number ("123") into *out; 0, or -1 with errno EINVAL or
  * ERANGE.  No sign, no blanks, no suffix. */
 int creds_number(const char *s, unsigned long *out);
+/* As creds_user and creds_group, but by name only: "1001" is a name here
+ * (runit's chpst -u never takes a bare number for a name). */
+int creds_user_name(const char *name, struct creds *c, char *err, size_t errlen);
+int creds_group_name(const char *name, gid_t *gid, char *err, size_t errlen);
 
 #endif
