@@ -135,7 +135,7 @@ static int scan_old(struct logdir *d, char oldest[LOGSTAMP_NAMELEN + 1])
 	while ((e = readdir(dp))) {
 		if (!logstamp_is_old(e->d_name, &suffix))
 			continue;
-		if (suffix == 't' && !(d->proc && !strncmp(e->d_name, d->proc_name, 25))) {
+		if (suffix == 't' && !(d->proc && !strncmp(e->d_name, d->proc_name, LOGSTAMP_NAMELEN - 2))) {
 			unlinkat(d->dirfd, e->d_name, 0);
 			continue;
 		}
@@ -248,11 +248,11 @@ static void proc_wait(struct logdir *d)
 
 	while (d->proc_name[0]) {
 		if (!d->proc) {
-			proc_start(d);
-			if (!d->proc) {
+			if (d->proc_retry)   /* it failed: not in a tight loop */
 				pause_retry();
+			proc_start(d);
+			if (!d->proc)
 				continue;
-			}
 		}
 		if (waitpid(d->proc, &status, 0) == d->proc)
 			proc_done(d, status);
@@ -301,7 +301,7 @@ static void open_current(struct logdir *d)
 {
 	for (;;) {
 		d->cur = openat(d->dirfd, "current",
-				O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+				O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (d->cur >= 0 && fchmod(d->cur, 0644) == 0)
 			break;
 		if (d->cur >= 0)
@@ -527,6 +527,20 @@ static void err_put(const char *s, size_t n)
 	S.errlen += n;
 }
 
+/* As runit: trouble sending goes to the log directory itself. */
+static void udp_failed(struct logdir *d)
+{
+	char msg[256];
+	int n;
+
+	n = snprintf(msg, sizeof msg, "%s: warning: unable to send udp message: %s", err_prog,
+		     strerror(errno));
+	if (n > 0) {
+		put(d, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+		put_eol(d);
+	}
+}
+
 static void send_udp(struct logdir *d, const char *head, size_t hlen, int cut)
 {
 	char pkt[65000];
@@ -545,8 +559,9 @@ static void send_udp(struct logdir *d, const char *head, size_t hlen, int cut)
 		n += 3;
 	}
 	pkt[n++] = '\n';
-	sendto(d->udpfd, pkt, n, MSG_DONTWAIT, (struct sockaddr *)&d->cfg.udp_addr,
-	       sizeof d->cfg.udp_addr);
+	if (sendto(d->udpfd, pkt, n, MSG_DONTWAIT, (struct sockaddr *)&d->cfg.udp_addr,
+		   sizeof d->cfg.udp_addr) < 0)
+		udp_failed(d);
 }
 
 /* The start of a line: avail bytes of it are here (all of it if done). */

@@ -67,6 +67,11 @@ wait "$rpid"
 expect_eq "U: sent" $'only-udp\n--' "$(cat "$T/udp.out")"
 expect_eq "U: not written to the log" 0 "$(lines_in "$d/current")"
 
+d=$T/udpfail; mkdir "$d"
+printf 'u255.255.255.255:9\n' >"$d/config"
+echo hello | "$SVLOGD" "$d"
+expect_match "u: trouble sending is written to the log" $'svlogd: warning: unable to send udp message: Permission denied\nhello' "$(cat "$d/current")"
+
 # several directories, each with its own config
 a=$T/multi-a b=$T/multi-b; mkdir "$a" "$b"
 printf -- '-*odd\n' >"$a/config"; printf -- '-*even\n' >"$b/config"
