@@ -3,6 +3,7 @@
 # userd), so the cleanup here also ends every process whose working
 # directory is inside $T: the runsvs and their services, by pid.
 SV=$T/service
+[ -x "$B/runsv" ] || skip_all "build/runsv not built"
 
 # mksvc NAME [BODY]: a service in $SV whose run is "#!/bin/sh" + BODY
 # (default: a long sleep); NAME may be a path elsewhere (starting with /)
@@ -42,9 +43,15 @@ has_runsv() { [ "$(runsv_count "$1")" = 1 ] && [ -s "$1/supervise/pid" ]; }
 no_runsv() { [ "$(runsv_count "$1")" = 0 ]; }
 # all_up N: N services under $SV each have exactly one runsv with its service up
 all_up() {
-	local n=0 d
-	for d in "$SV"/*/; do has_runsv "${d%/}" && n=$((n + 1)); done
-	[ "$n" = "$1" ] && [ "$(runsv_map | wc -l)" = "$1" ]
+	local n=0 d map
+	map=$(runsv_map)
+	[ "$(echo "$map" | grep -c .)" = "$1" ] || return 1
+	for d in "$SV"/*/; do
+		d=${d%/}
+		[ "$(echo "$map" | awk -v d="$d" '$1 == d' | wc -l)" = 1 ] && [ -s "$d/supervise/pid" ] &&
+			n=$((n + 1))
+	done
+	[ "$n" = "$1" ]
 }
 no_runsvs() { [ "$(runsv_map | wc -l)" = 0 ]; }
 svc_pid() { cat "$1/supervise/pid" 2>/dev/null; }
