@@ -1,0 +1,44 @@
+#!/bin/bash
+# svlogd side by side with Debian's runit svlogd (/usr/bin/svlogd): same
+# input and config, no timestamps -> the same files with the same bytes.
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/lib-svlogd.sh"
+RUNIT_SVLOGD=/usr/bin/svlogd
+[ -x "$RUNIT_SVLOGD" ] || skip_all "Debian's runit svlogd not installed"
+
+# summary DIR: the files of a log directory, rotated ones by size and content
+summary() {
+	local f
+	for f in $(old_files "$1"); do echo "old $(wc -c <"$1/$f") $(md5sum <"$1/$f")"; done
+	echo "current $(wc -c <"$1/current") $(md5sum <"$1/current") $(stat -c %a "$1/current")"
+}
+# same WHAT CONFIG OPTS: feeds $T/input to both and compares
+same() {
+	local a=$T/runit b=$T/ward
+	rm -rf "$a" "$b"; mkdir "$a" "$b"
+	printf -- "$2" >"$a/config"; cp "$a/config" "$b/config"
+	# shellcheck disable=SC2086
+	"$RUNIT_SVLOGD" $3 "$a" <"$T/input" 2>/dev/null
+	# shellcheck disable=SC2086
+	"$SVLOGD" $3 "$b" <"$T/input" 2>/dev/null
+	expect_eq "$1" "$(summary "$a")" "$(summary "$b")"
+}
+
+seq -f 'line %05g abcdefghij' 1 300 >"$T/input"
+same "s1000 n3 (rotate after every line: s - len <= 0)" 's1000\nn3\n' ""
+same "s100: files cut at 100 bytes" 's100\nn0\n' ""
+same "s2000 -l 500: rotate past s - len" 's2000\nn100\n' "-l 500"
+same "s2000 -l 100" 's2000\nn100\n' "-l 100"
+same "s0: never" 's0\n' ""
+same "n2 retention" 's500\nn2\n' "-l 100"
+same "patterns" '-*5*\n+line 0001*\n-line 00015*\n' ""
+same "prefix" 'pPFX: \n' ""
+{ printf '%s\n' "$(head -c 2500 /dev/zero | tr '\0' a)"; printf 'short\n'; } >"$T/input"
+same "a line longer than s, cut" 's300\nn0\n' ""
+same "a line longer than -l" 's3000\nn0\n' ""
+same "pattern on a long line" 's3000\nn0\n-a+\n' "-l 3000 -b 4000"
+printf 'a\tb\001c\351d~x yz\n' >"$T/input"
+same "-r" '' "-r ?"
+same "-R" '' "-R xz"
+same "no replacement" '' ""
+done_testing
