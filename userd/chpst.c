@@ -155,12 +155,15 @@ static void parse_setlock(struct chpst *o, int argc, char **argv)
 {
 	int c;
 
+	/* runit's setlock has daemontools' -n and -N the other way round:
+	 * by default it does not wait, -n waits.  Scripts written for runit
+	 * rely on that, so ward does the same (see setlock.8). */
 	o->usage = "setlock [ -nNxX ] file program [ arg ... ]";
-	o->lock_wait = 1;
+	o->lock_wait = 0;
 	while ((c = next_opt(o, argc, argv, "+:nNxX")) != -1) {
 		switch (c) {
-		case 'n': o->lock_wait = 0; break;
-		case 'N': o->lock_wait = 1; break;
+		case 'n': o->lock_wait = 1; break;
+		case 'N': o->lock_wait = 0; break;
 		case 'x': o->lock_quiet = 1; break;
 		case 'X': o->lock_quiet = 0; break;
 		}

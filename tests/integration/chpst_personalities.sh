@@ -39,22 +39,24 @@ out=$("$B/pgrphack" sh -c 'echo $$ $(ps -o pgid= -p $$)' | tr -s ' ')
 read -r p g <<<"$out"
 expect_eq "pgrphack: own process group" "$p" "$g"
 
-# setlock
+# setlock (runit's meanings: by default, and with -N, do not wait; -n waits)
 spawn "$B/setlock" "$T/lk" sleep 30
 wait_until 5 grep -q "FLOCK.*:$(stat -c %i "$T/lk" 2>/dev/null) " /proc/locks
-err=$("$B/setlock" -n "$T/lk" echo ran 2>&1); rc=$?
-expect_eq "setlock -n on a held lock: 111" 111 "$rc"
-expect_match "setlock -n message" "unable to lock: $T/lk" "$err"
-out=$("$B/setlock" -nx "$T/lk" echo ran 2>&1); rc=$?
-expect_eq "setlock -nx: exit 0 quietly" "0:" "$rc:$out"
-out=$("$B/setlock" -nxX "$T/lk" echo ran 2>&1); rc=$?
+err=$("$B/setlock" "$T/lk" echo ran 2>&1); rc=$?
+expect_eq "setlock on a held lock: 111 at once (runit's default)" 111 "$rc"
+expect_match "setlock message" "unable to lock: $T/lk" "$err"
+"$B/setlock" -N "$T/lk" echo ran 2>/dev/null
+expect_eq "setlock -N: does not wait either" 111 "$?"
+out=$("$B/setlock" -x "$T/lk" echo ran 2>&1); rc=$?
+expect_eq "setlock -x: exit 0 quietly" "0:" "$rc:$out"
+out=$("$B/setlock" -xX "$T/lk" echo ran 2>&1); rc=$?
 expect_eq "setlock -X undoes -x" 111 "$rc"
-"$B/setlock" -n -N "$T/lk" sh -c "echo got >$T/lk.out" &
+"$B/setlock" -N -n "$T/lk" sh -c "echo got >$T/lk.out" &
 waiter=$!
 sleep 0.3
-check "setlock -N waits" test ! -e "$T/lk.out"
+check "setlock -n waits" test ! -e "$T/lk.out"
 kill "$SPAWNED"; wait "$waiter"
-expect_eq "setlock -N got the lock once free" "got" "$(cat "$T/lk.out" 2>/dev/null)"
+expect_eq "setlock -n got the lock once free" "got" "$(cat "$T/lk.out" 2>/dev/null)"
 out=$("$B/setlock" -x "$T/nodir/lk" echo ran 2>&1); rc=$?
 expect_eq "setlock -x: cannot open, exit 0 quietly" "0:" "$rc:$out"
 err=$("$B/setlock" -q "$T/lk" true 2>&1); rc=$?

@@ -55,4 +55,20 @@ same_as softlimit -q true
 same_as pgrphack sh -c 'test $(ps -o pgid= -p $$) -eq $$ && echo leader'
 same_as setlock "$T/lk" echo locked
 same_as setlock -q x y
+# a held lock: the same exit codes (messages differ only in the reason text)
+spawn /usr/bin/flock "$T/held" sleep 30
+wait_until 5 grep -q "FLOCK.*:$(stat -c %i "$T/held" 2>/dev/null) " /proc/locks
+for args in "" "-N" "-x" "-nx -N"; do
+	# shellcheck disable=SC2086
+	"$T/links/setlock" $args "$T/held" true 2>/dev/null; a=$?
+	# shellcheck disable=SC2086
+	"$B/setlock" $args "$T/held" true 2>/dev/null; b=$?
+	expect_eq "setlock ${args:-(no option)} on a held lock" "$a" "$b"
+done
+timeout 1 "$T/links/setlock" -n "$T/held" true; a=$?
+timeout 1 "$B/setlock" -n "$T/held" true; b=$?
+expect_eq "setlock -n on a held lock waits in both" "124 124" "$a $b"
+"$RUNIT_CHPST" -L "$T/held" true 2>/dev/null; a=$?
+"$B/chpst" -L "$T/held" true 2>/dev/null; b=$?
+expect_eq "chpst -L on a held lock" "$a" "$b"
 done_testing
