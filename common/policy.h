@@ -1,0 +1,103 @@
+/* policy: the admin's policy for privd (see ward-policy(5)).
+ *
+ * Line-based, one statement a line, # comments, default deny:
+ *
+ *     supervise SUBJECT [dir PATH]
+ *     bind SUBJECT tcp|udp PORT[-PORT] [on ADDRESS]
+ *     limit SUBJECT RESOURCE VALUE|unlimited
+ *     no_new_privs SUBJECT on|off
+ *     include PATH
+ *
+ * SUBJECT is a user (name or uid) or :GROUP (name or gid: every user whose
+ * primary or supplementary group it is), resolved when the policy is read.
+ *
+ *   p = policy_new();
+ *   policy_read_file(p, path) / policy_read_default(p, main, dropdir)
+ *   policy_read_text(p, name, text, len)   (unit tests, fuzzing)
+ *   policy_finish(p)        cross-line checks; returns the error count
+ *   p->nerrors, p->msg[]    every error and warning as "FILE:LINE: text"
+ *   policy_user_find(p, uid), policy_grant_match(...)
+ *   policy_free(p)
+ *
+ * Bounded: at most POLICY_MAX_USERS users, POLICY_MAX_GRANTS grants,
+ * POLICY_MAX_MSGS messages kept (the counts go on), lines of
+ * POLICY_LINE_MAX bytes.  Never exits; allocates only in policy_new. */
+#ifndef WARD_POLICY_H
+#define WARD_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#define POLICY_MAX_USERS  512
+#define POLICY_MAX_GRANTS 1024
+#define POLICY_MAX_LIMITS 10
+#define POLICY_MAX_MSGS   100
+#define POLICY_MSG_LEN    300
+#define POLICY_LINE_MAX   1024
+#define POLICY_DIR_MAX    1024
+#define POLICY_INCLUDE_DEPTH 8
+#define POLICY_FILE_MAX   (1 << 20)
+
+#define POLICY_DEFAULT_FILE "/etc/ward/policy"
+#define POLICY_DEFAULT_DIR  "/etc/ward/policy.d"
+
+enum policy_proto { POLICY_TCP = 1, POLICY_UDP = 2 };
+
+struct policy_limit {
+	int resource;            /* RLIMIT_* */
+	rlim_t value;            /* RLIM_INFINITY for unlimited */
+};
+
+struct policy_user {
+	uid_t uid;
+	char name[64];
+	int supervised;          /* a supervise statement names this user */
+	char dir[POLICY_DIR_MAX];/* as written; "" = the default, ~/service */
+	int no_new_privs;        /* 1 unless the policy says off */
+	struct policy_limit limits[POLICY_MAX_LIMITS];
+	int nlimits;
+	char where[96];          /* FILE:LINE of the first statement naming the user */
+};
+
+struct policy_grant {
+	uid_t uid;
+	char name[64];           /* the user's */
+	int proto;               /* enum policy_proto */
+	int family;              /* 0: any address; AF_INET or AF_INET6 */
+	unsigned char addr[16];  /* network order, for family != 0 */
+	uint16_t lo, hi;         /* port range, host order, lo <= hi */
+	char where[96];
+};
+
+struct policy {
+	struct policy_user users[POLICY_MAX_USERS];
+	size_t nusers;
+	struct policy_grant grants[POLICY_MAX_GRANTS];
+	size_t ngrants;
+	char msg[POLICY_MAX_MSGS][POLICY_MSG_LEN];
+	size_t nmsgs;            /* kept in msg[] */
+	unsigned nerrors, nwarnings;
+	int depth;               /* include nesting */
+};
+
+struct policy *policy_new(void);
+void policy_free(struct policy *p);
+/* Each returns the number of errors so far. */
+unsigned policy_read_text(struct policy *p, const char *name, const char *text, size_t len);
+unsigned policy_read_file(struct policy *p, const char *path);
+/* main, then every DIR/ *.policy in name order; a missing dropdir is fine */
+unsigned policy_read_default(struct policy *p, const char *main, const char *dropdir);
+unsigned policy_finish(struct policy *p);
+
+struct policy_user *policy_user_find(struct policy *p, uid_t uid);
+/* 1 if g allows binding proto/family/addr/port, else 0 */
+int policy_grant_match(const struct policy_grant *g, int proto, int family,
+		       const unsigned char *addr, uint16_t port);
+/* "tcp 80-89 on 192.0.2.1" */
+char *policy_grant_describe(const struct policy_grant *g, char *out, size_t size);
+/* 1 if a and b (two users' grants) could ever cover the same socket */
+int policy_grant_overlap(const struct policy_grant *a, const struct policy_grant *b);
+
+#endif

@@ -1,0 +1,96 @@
+/* wire: the binder protocol (docs/protocol.md).
+ *
+ * Every message on both channels is WIRE_SIZE bytes, sent as one
+ * SOCK_SEQPACKET record: version (2 bytes, little-endian), type (2), then
+ * the type's fields at fixed offsets; every byte not used by a field is 0.
+ * A decoder checks the exact length, the version, the type and every field
+ * (reserved bytes included) and returns -1 on anything else.
+ *
+ * User channel (one socketpair per userd):
+ *   userd -> binder  WIRE_BIND_REQ   id, proto, family, address, port, flags, backlog
+ *   binder -> userd  WIRE_BIND_ANS   id, status (0 or an errno), + the socket
+ *                                    as SCM_RIGHTS when status is 0
+ * Internal channel (master -> binder only; the binder never writes to it):
+ *   WIRE_GRANT   slot, proto, family (0: any address), address, ports lo-hi:
+ *                adds to the slot's pending grants
+ *   WIRE_COMMIT  slot, uid, has_fd: the pending grants replace the slot's
+ *                grants; with has_fd, the attached fd replaces its channel
+ *   WIRE_DROP    slot: the binder closes the channel and forgets the slot
+ *
+ * The pair of a request: wire_bind_request() is the userd's stub,
+ * wire_bind_answer() the binder's answer. */
+#ifndef WARD_WIRE_H
+#define WARD_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define WIRE_VERSION 1
+#define WIRE_SIZE    48
+#define WIRE_MAX_SLOTS 512
+#define WIRE_BACKLOG_DEFAULT 128
+#define WIRE_BACKLOG_MAX 4096
+
+enum wire_type {
+	WIRE_BIND_REQ = 1,
+	WIRE_BIND_ANS = 2,
+	WIRE_GRANT = 16,
+	WIRE_COMMIT = 17,
+	WIRE_DROP = 18,
+};
+
+enum wire_proto { WIRE_TCP = 1, WIRE_UDP = 2 };   /* = enum policy_proto */
+#define WIRE_F_REUSEPORT 1u                       /* bind request flags */
+
+struct wire_bind_req {
+	uint32_t id;             /* chosen by the client, echoed in the answer */
+	int proto;               /* WIRE_TCP or WIRE_UDP */
+	int family;              /* AF_INET or AF_INET6 */
+	unsigned char addr[16];  /* network order; 4 bytes for AF_INET */
+	uint16_t port;           /* 1..65535 */
+	unsigned flags;          /* WIRE_F_* */
+	uint32_t backlog;        /* tcp: 0 (= WIRE_BACKLOG_DEFAULT)..WIRE_BACKLOG_MAX; udp: 0 */
+};
+
+struct wire_bind_ans {
+	uint32_t id;
+	int status;              /* 0 or a positive errno value < 4096 */
+};
+
+struct wire_ctl {
+	int type;                /* WIRE_GRANT, WIRE_COMMIT or WIRE_DROP */
+	uint32_t slot;           /* < WIRE_MAX_SLOTS */
+	uint32_t uid;            /* COMMIT */
+	int has_fd;              /* COMMIT: 0 or 1 */
+	int proto, family;       /* GRANT: family 0 = any address */
+	unsigned char addr[16];  /* GRANT */
+	uint16_t lo, hi;         /* GRANT: 1 <= lo <= hi */
+};
+
+/* Each encoder fills WIRE_SIZE bytes and returns 0, or -1 (EINVAL) when the
+ * struct holds a value the decoder would refuse. */
+int wire_encode_bind_req(unsigned char *m, const struct wire_bind_req *r);
+int wire_decode_bind_req(const unsigned char *m, size_t len, struct wire_bind_req *r);
+int wire_encode_bind_ans(unsigned char *m, const struct wire_bind_ans *a);
+int wire_decode_bind_ans(const unsigned char *m, size_t len, struct wire_bind_ans *a);
+int wire_encode_ctl(unsigned char *m, const struct wire_ctl *c);
+int wire_decode_ctl(const unsigned char *m, size_t len, struct wire_ctl *c);
+
+/* One record, with fd attached as SCM_RIGHTS if fd >= 0.  0 or -1. */
+int wire_send(int sock, const unsigned char *m, int fd);
+/* One record into m (WIRE_SIZE bytes).  Returns its length (a longer one
+ * is reported as WIRE_SIZE + 1), 0 at end of file, -1 on error.  With fd
+ * non-NULL, *fd is the one fd that came with it (or -1), close-on-exec;
+ * any other fds are closed.  With fd NULL, fds are discarded by the
+ * kernel and the record counts as malformed (WIRE_SIZE + 1). */
+ssize_t wire_recv(int sock, unsigned char *m, int *fd);
+
+/* userd side: sends r on chan and waits for the answer.  Returns the
+ * socket, or -1 with errno the binder's status (EACCES: not granted,
+ * EADDRINUSE ...) or EPROTO for a malformed answer. */
+int wire_bind_request(int chan, const struct wire_bind_req *r);
+/* binder side: answers request id on chan; fd is sent when status is 0. */
+int wire_bind_answer(int chan, uint32_t id, int status, int fd);
+
+#endif

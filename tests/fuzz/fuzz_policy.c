@@ -1,0 +1,43 @@
+/* Fuzz target: the policy parser on arbitrary text.  Oracle: every grant it
+ * keeps is well-formed, every user has a name, the counts stay in bounds,
+ * and every kept message names a file and line. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "policy.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct policy *p;
+	char d[100];
+	size_t i;
+
+	if (!p && !(p = policy_new()))
+		abort();
+	memset(p, 0, sizeof *p);
+	policy_read_text(p, "f", (const char *)data, size);
+	policy_finish(p);
+	if (p->nusers > POLICY_MAX_USERS || p->ngrants > POLICY_MAX_GRANTS ||
+	    p->nmsgs > POLICY_MAX_MSGS || p->nmsgs > p->nerrors + p->nwarnings)
+		abort();
+	for (i = 0; i < p->ngrants; i++) {
+		const struct policy_grant *g = &p->grants[i];
+
+		if (g->lo < 1 || g->lo > g->hi || (g->proto != POLICY_TCP && g->proto != POLICY_UDP))
+			abort();
+		if (g->family != 0 && g->family != AF_INET && g->family != AF_INET6)
+			abort();
+		policy_grant_describe(g, d, sizeof d);
+	}
+	for (i = 0; i < p->nusers; i++)
+		if (!p->users[i].name[0] || p->users[i].uid == 0)
+			abort();
+	for (i = 0; i < p->nmsgs; i++)
+		if (strncmp(p->msg[i], "f:", 2))
+			abort();
+	return 0;
+}

@@ -1,0 +1,388 @@
+/* Unit tests: the policy parser (common/policy).  Uses the system's own
+ * users and groups that every Debian has: root 0, daemon 1, bin 2, sys 3
+ * (primary group sys, gid 3), group adm (gid 4, no members). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "policy.h"
+
+static struct policy *p;
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	p = policy_new();
+	return p ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	policy_free(p);
+	return 0;
+}
+
+static unsigned parse(const char *text)
+{
+	policy_read_text(p, "pol", text, strlen(text));
+	return policy_finish(p);
+}
+
+/* 1 if some message is exactly want */
+static int has_msg(const char *want)
+{
+	size_t i;
+
+	for (i = 0; i < p->nmsgs; i++)
+		if (!strcmp(p->msg[i], want))
+			return 1;
+	for (i = 0; i < p->nmsgs; i++)
+		print_message("# msg: %s\n", p->msg[i]);
+	return 0;
+}
+
+static void write_file(const char *name, const char *text, mode_t mode)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	chmod(path, mode);
+}
+
+static void supervise(void **state)
+{
+	struct policy_user *u;
+
+	(void)state;
+	assert_int_equal(parse("# comment\n\nsupervise daemon\n"
+			       "supervise 2 dir /srv/bin/service   # by number\n"
+			       "\tsupervise :sys dir svc\n"), 0);
+	assert_int_equal(p->nusers, 3);
+	u = policy_user_find(p, 1);
+	assert_non_null(u);
+	assert_string_equal(u->name, "daemon");
+	assert_true(u->supervised);
+	assert_string_equal(u->dir, "");
+	assert_int_equal(u->no_new_privs, 1);
+	assert_string_equal(u->where, "pol:3");
+	u = policy_user_find(p, 2);
+	assert_string_equal(u->name, "bin");
+	assert_string_equal(u->dir, "/srv/bin/service");
+	u = policy_user_find(p, 3);
+	assert_non_null(u);
+	assert_string_equal(u->name, "sys");
+	assert_string_equal(u->dir, "svc");
+	assert_int_equal(p->nwarnings, 0);
+}
+
+static void supervise_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("supervise\n"
+			       "supervise daemon dir\n"
+			       "supervise daemon path /x\n"
+			       "supervise root\n"
+			       "supervise wp-no-such-user\n"
+			       "supervise :wp-no-such-group\n"
+			       "supervise daemon dir /a\n"
+			       "supervise daemon dir /b\n"), 7);
+	assert_true(has_msg("pol:1: expected supervise USER|:GROUP [dir PATH]"));
+	assert_true(has_msg("pol:2: expected supervise USER|:GROUP [dir PATH]"));
+	assert_true(has_msg("pol:3: expected supervise USER|:GROUP [dir PATH]"));
+	assert_true(has_msg("pol:4: refusing to supervise root (uid 0): userd is for unprivileged users"));
+	assert_true(has_msg("pol:5: unknown user \"wp-no-such-user\" (expected USER or :GROUP, by name or number)"));
+	assert_true(has_msg("pol:6: unknown group \"wp-no-such-group\" (expected :GROUP, a group name or gid)"));
+	assert_true(has_msg("pol:8: user daemon supervised twice with different dirs (first at pol:7)"));
+}
+
+static void empty_group_warns(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("supervise :adm\nsupervise :4\n"), 0);
+	assert_int_equal(p->nwarnings, 2);
+	assert_true(has_msg("pol:1: warning: group \"adm\" has no members"));
+	assert_true(has_msg("pol:2: warning: group \"4\" has no members"));
+}
+
+static void bind_grants(void **state)
+{
+	const struct policy_grant *g;
+	unsigned char a[16] = { 0 }, b[16] = { 0 };
+	char d[80];
+
+	(void)state;
+	assert_int_equal(parse("supervise daemon\nsupervise bin\n"
+			       "bind daemon tcp 80\n"
+			       "bind daemon tcp 8000-8099 on 192.0.2.10\n"
+			       "bind bin udp 53 on ::1\n"), 0);
+	assert_int_equal(p->ngrants, 3);
+	g = &p->grants[0];
+	assert_int_equal(g->uid, 1);
+	assert_int_equal(g->proto, POLICY_TCP);
+	assert_int_equal(g->family, 0);
+	assert_int_equal(g->lo, 80);
+	assert_int_equal(g->hi, 80);
+	assert_string_equal(policy_grant_describe(g, d, sizeof d), "tcp 80");
+	/* no address: any address of either family */
+	assert_true(policy_grant_match(g, POLICY_TCP, AF_INET, a, 80));
+	assert_true(policy_grant_match(g, POLICY_TCP, AF_INET6, a, 80));
+	assert_false(policy_grant_match(g, POLICY_UDP, AF_INET, a, 80));
+	assert_false(policy_grant_match(g, POLICY_TCP, AF_INET, a, 81));
+	g = &p->grants[1];
+	assert_string_equal(policy_grant_describe(g, d, sizeof d), "tcp 8000-8099 on 192.0.2.10");
+	inet_pton(AF_INET, "192.0.2.10", a);
+	inet_pton(AF_INET, "192.0.2.11", b);
+	assert_true(policy_grant_match(g, POLICY_TCP, AF_INET, a, 8000));
+	assert_true(policy_grant_match(g, POLICY_TCP, AF_INET, a, 8099));
+	assert_false(policy_grant_match(g, POLICY_TCP, AF_INET, a, 8100));
+	assert_false(policy_grant_match(g, POLICY_TCP, AF_INET, b, 8000));
+	memset(b, 0, sizeof b);
+	assert_false(policy_grant_match(g, POLICY_TCP, AF_INET, b, 8000));
+	g = &p->grants[2];
+	assert_int_equal(g->uid, 2);
+	assert_int_equal(g->family, AF_INET6);
+	assert_string_equal(policy_grant_describe(g, d, sizeof d), "udp 53 on ::1");
+}
+
+static void bind_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("supervise daemon\n"
+			       "bind daemon tpc 80\n"
+			       "bind daemon tcp 0\n"
+			       "bind daemon tcp 65536\n"
+			       "bind daemon tcp 90-80\n"
+			       "bind daemon tcp 80-\n"
+			       "bind daemon tcp 80 on 1.2.3\n"
+			       "bind daemon tcp 80 at 1.2.3.4\n"
+			       "bind daemon tcp\n"
+			       "bind wp-nobody tcp 80\n"), 9);
+	assert_true(has_msg("pol:2: unknown protocol \"tpc\" (expected tcp or udp)"));
+	assert_true(has_msg("pol:3: bad port \"0\" (expected PORT or PORT-PORT, ports 1-65535)"));
+	assert_true(has_msg("pol:4: bad port \"65536\" (expected PORT or PORT-PORT, ports 1-65535)"));
+	assert_true(has_msg("pol:5: bad port range \"90-80\" (expected LOW-HIGH with LOW <= HIGH)"));
+	assert_true(has_msg("pol:6: bad port \"80-\" (expected PORT or PORT-PORT, ports 1-65535)"));
+	assert_true(has_msg("pol:7: bad address \"1.2.3\" (expected an IPv4 or IPv6 address)"));
+	assert_true(has_msg("pol:8: expected bind USER|:GROUP tcp|udp PORT[-PORT] [on ADDRESS]"));
+	assert_true(has_msg("pol:9: expected bind USER|:GROUP tcp|udp PORT[-PORT] [on ADDRESS]"));
+	assert_true(has_msg("pol:10: unknown user \"wp-nobody\" (expected USER or :GROUP, by name or number)"));
+	assert_int_equal(p->ngrants, 0);
+}
+
+static void overlaps(void **state)
+{
+	(void)state;
+	/* the same port to two users: an error at the second grant */
+	assert_int_equal(parse("supervise daemon\nsupervise bin\n"
+			       "bind daemon tcp 80-90\n"
+			       "bind bin tcp 85\n"
+			       "bind bin udp 85\n"               /* other protocol: fine */
+			       "bind bin tcp 80 on 127.0.0.1\n"  /* inside daemon's any-address */
+			       "bind daemon tcp 443 on 127.0.0.1\n"
+			       "bind bin tcp 443 on 127.0.0.2\n" /* other address: fine */
+			       "bind daemon tcp 81\n"), 2);      /* same user twice: fine */
+	assert_true(has_msg("pol:4: tcp 85 for bin overlaps daemon's grant at pol:3 "
+			    "(expected each port granted to one user)"));
+	assert_true(has_msg("pol:6: tcp 80 on 127.0.0.1 for bin overlaps daemon's grant at pol:3 "
+			    "(expected each port granted to one user)"));
+}
+
+static void group_grant_is_shared(void **state)
+{
+	(void)state;
+	/* one statement granting a group (nogroup: sync, _apt, nobody):
+	 * its members share it, no error; another user's grant still is one */
+	assert_int_equal(parse("supervise daemon\n"
+			       "bind :nogroup tcp 8000-8099\nbind daemon tcp 8000\n"), 1);
+	assert_true(p->ngrants >= 3);
+	assert_true(has_msg("pol:3: tcp 8000 for daemon overlaps sync's grant at pol:2 "
+			    "(expected each port granted to one user)"));
+}
+
+static void limits(void **state)
+{
+	struct policy_user *u;
+
+	(void)state;
+	assert_int_equal(parse("supervise daemon\n"
+			       "limit daemon nofile 4096\n"
+			       "limit daemon as 512m\n"
+			       "limit daemon core 0\n"
+			       "limit daemon cpu unlimited\n"
+			       "limit daemon nofile 100\n"       /* later wins */
+			       "limit 1 nproc 1k\n"
+			       "limit daemon fsize 2g\n"
+			       "limit daemon data 1K\n"
+			       "limit daemon stack 8M\n"
+			       "limit daemon memlock 64k\n"), 0);
+	u = policy_user_find(p, 1);
+	assert_int_equal(u->nlimits, 9);
+	assert_int_equal(u->limits[0].resource, RLIMIT_NOFILE);
+	assert_int_equal(u->limits[0].value, 100);
+	assert_int_equal(u->limits[1].resource, RLIMIT_AS);
+	assert_int_equal(u->limits[1].value, 512UL << 20);
+	assert_int_equal(u->limits[2].value, 0);
+	assert_true(u->limits[3].value == RLIM_INFINITY);
+	assert_int_equal(u->limits[4].resource, RLIMIT_NPROC);
+	assert_int_equal(u->limits[4].value, 1024);
+	assert_int_equal(u->limits[5].value, 2UL << 30);
+}
+
+static void limit_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("supervise daemon\n"
+			       "limit daemon files 10\n"
+			       "limit daemon nofile ten\n"
+			       "limit daemon nofile -1\n"
+			       "limit daemon nofile 99999999999999999999\n"
+			       "limit daemon nofile\n"
+			       "limit daemon nofile 10x\n"), 6);
+	assert_true(has_msg("pol:2: unknown resource \"files\" (expected nofile, nproc, as, core, "
+			    "fsize, data, stack, memlock, cpu or rss)"));
+	assert_true(has_msg("pol:3: bad value \"ten\" (expected a number, optionally with k, m or g, "
+			    "or unlimited)"));
+	assert_true(has_msg("pol:4: bad value \"-1\" (expected a number, optionally with k, m or g, "
+			    "or unlimited)"));
+	assert_true(has_msg("pol:5: bad value \"99999999999999999999\" (expected a number, "
+			    "optionally with k, m or g, or unlimited)"));
+	assert_true(has_msg("pol:6: expected limit USER|:GROUP RESOURCE VALUE"));
+	assert_true(has_msg("pol:7: bad value \"10x\" (expected a number, optionally with k, m or g, "
+			    "or unlimited)"));
+}
+
+static void no_new_privs(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("supervise daemon\nsupervise bin\n"
+			       "no_new_privs daemon off\n"
+			       "no_new_privs bin off\nno_new_privs bin on\n"
+			       "no_new_privs bin maybe\n"), 1);
+	assert_int_equal(policy_user_find(p, 1)->no_new_privs, 0);
+	assert_int_equal(policy_user_find(p, 2)->no_new_privs, 1);
+	assert_true(has_msg("pol:6: expected no_new_privs USER|:GROUP on|off"));
+}
+
+static void unsupervised_warns(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("limit daemon nofile 10\nbind bin tcp 80\n"), 0);
+	assert_int_equal(p->nwarnings, 2);
+	assert_true(has_msg("pol:1: warning: user daemon is not supervised: limit and no_new_privs "
+			    "statements for them have no effect"));
+	assert_true(has_msg("pol:2: warning: user bin is not supervised: the grant has no effect"));
+}
+
+static void syntax_errors(void **state)
+{
+	char longline[POLICY_LINE_MAX + 10];
+
+	(void)state;
+	memset(longline, 'a', sizeof longline);
+	longline[sizeof longline - 2] = '\n';
+	longline[sizeof longline - 1] = '\0';
+	policy_read_text(p, "pol", "superviser daemon\n", 18);
+	policy_read_text(p, "pol", "supervise daemon\0\n", 18);
+	policy_read_text(p, "pol", longline, strlen(longline));
+	policy_read_text(p, "pol", "a b c d e f g h i\n", 18);
+	assert_int_equal(policy_finish(p), 4);
+	assert_true(has_msg("pol:1: unknown statement \"superviser\" (expected supervise, bind, limit, "
+			    "no_new_privs or include)"));
+	assert_true(has_msg("pol:1: NUL byte in line (expected text)"));
+	assert_true(has_msg("pol:1: line too long (at most 1023 bytes)"));
+	assert_true(has_msg("pol:1: too many words (at most 8)"));
+}
+
+static void all_errors_reported(void **state)
+{
+	(void)state;
+	/* several errors on one line, and lines after an error still read */
+	assert_int_equal(parse("bind wp-x tpc 0 on nowhere\nsupervise daemon\n"), 4);
+	assert_non_null(policy_user_find(p, 1));
+}
+
+static void files_and_includes(void **state)
+{
+	char path[256], want[400];
+
+	(void)state;
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/test_policy.XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	write_file("main", "supervise daemon\ninclude sub\n", 0644);
+	write_file("sub", "bind daemon tcp 80\ninclude nowhere\n", 0644);
+	snprintf(path, sizeof path, "%s/policy.d", tmpdir);
+	mkdir(path, 0755);
+	write_file("policy.d/20-b.policy", "supervise bin\n", 0644);
+	write_file("policy.d/10-a.policy", "supervise sys\nlimit bin nofile 10\n", 0644);
+	write_file("policy.d/30-c.txt", "garbage\n", 0644);
+	write_file("policy.d/40-d.policy", "supervise daemon\n", 0666);
+	snprintf(path, sizeof path, "%s/main", tmpdir);
+	snprintf(want, sizeof want, "%s/policy.d", tmpdir);
+	policy_read_default(p, path, want);
+	assert_int_equal(policy_finish(p), 2);
+	assert_int_equal(p->nusers, 3);
+	assert_int_equal(p->ngrants, 1);
+	/* drop-ins in name order: sys (10-a) before bin (20-b) */
+	assert_int_equal(p->users[1].uid, 3);
+	assert_int_equal(p->users[2].uid, 2);
+	assert_int_equal(p->users[2].nlimits, 1);
+	snprintf(want, sizeof want, "%s/sub:1", tmpdir);
+	assert_string_equal(p->grants[0].where, want);
+	snprintf(want, sizeof want, "%s/nowhere:0: unable to open: No such file or directory", tmpdir);
+	assert_true(has_msg(want));
+	snprintf(want, sizeof want, "%s/policy.d/40-d.policy:0: unsafe or too big (expected a regular "
+		 "file owned by root, not writable by group or others, at most 1 MiB)", tmpdir);
+	assert_true(has_msg(want));
+	/* include loops end at the depth limit */
+	write_file("loop", "include loop\n", 0644);
+	snprintf(path, sizeof path, "%s/loop", tmpdir);
+	policy_free(p);
+	p = policy_new();
+	assert_int_equal(policy_read_file(p, path), 1);
+	snprintf(want, sizeof want, "%s/loop:1: includes nested too deep (at most 8)", tmpdir);
+	assert_true(has_msg(want));
+	snprintf(path, sizeof path, "rm -rf %s", tmpdir);
+	assert_int_equal(system(path), 0);
+}
+
+static void message_cap(void **state)
+{
+	char text[POLICY_MAX_MSGS * 4 + 40];
+	int i;
+
+	(void)state;
+	text[0] = '\0';
+	for (i = 0; i < POLICY_MAX_MSGS + 10; i++)
+		strcat(text, "x\n");
+	assert_int_equal(parse(text), POLICY_MAX_MSGS + 10);
+	assert_int_equal(p->nmsgs, POLICY_MAX_MSGS);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(supervise), T(supervise_errors), T(empty_group_warns), T(bind_grants), T(bind_errors),
+		T(overlaps), T(group_grant_is_shared), T(limits), T(limit_errors),
+		T(no_new_privs), T(unsupervised_warns), T(syntax_errors), T(all_errors_reported),
+		T(files_and_includes), T(message_cap),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
