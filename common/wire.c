@@ -234,7 +234,7 @@ int wire_decode_ctl(const unsigned char *m, size_t len, struct wire_ctl *c)
 
 /* ---- transport ---- */
 
-int wire_send(int sock, const unsigned char *m, int fd)
+static int send_record(int sock, const unsigned char *m, int fd, int flags)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -256,7 +256,7 @@ int wire_send(int sock, const unsigned char *m, int fd)
 		memcpy(CMSG_DATA(cm), &fd, sizeof fd);
 	}
 	do
-		w = sendmsg(sock, &mh, MSG_NOSIGNAL);
+		w = sendmsg(sock, &mh, MSG_NOSIGNAL | flags);
 	while (w < 0 && errno == EINTR);
 	if (w < 0)
 		return -1;
@@ -265,6 +265,11 @@ int wire_send(int sock, const unsigned char *m, int fd)
 		return -1;
 	}
 	return 0;
+}
+
+int wire_send(int sock, const unsigned char *m, int fd)
+{
+	return send_record(sock, m, fd, 0);
 }
 
 /* Keeps the first SCM_RIGHTS fd in *fd, closes every other one. */
@@ -352,5 +357,6 @@ int wire_bind_answer(int chan, uint32_t id, int status, int fd)
 
 	if (wire_encode_bind_ans(m, &a) < 0)
 		return -1;
-	return wire_send(chan, m, status == 0 ? fd : -1);
+	/* never wait for a user who does not read their answers */
+	return send_record(chan, m, status == 0 ? fd : -1, MSG_DONTWAIT);
 }

@@ -90,7 +90,8 @@ ssize_t wire_recv(int sock, unsigned char *m, int *fd);
  * socket, or -1 with errno the binder's status (EACCES: not granted,
  * EADDRINUSE ...) or EPROTO for a malformed answer. */
 int wire_bind_request(int chan, const struct wire_bind_req *r);
-/* binder side: answers request id on chan; fd is sent when status is 0. */
+/* binder side: answers request id on chan; fd is sent when status is 0.
+ * Never blocks: a full channel fails with EAGAIN. */
 int wire_bind_answer(int chan, uint32_t id, int status, int fd);
 
 #endif

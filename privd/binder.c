@@ -1,0 +1,486 @@
+/* privd's binder: the one root-side process that reads bytes a user wrote.
+ *
+ * It holds CAP_NET_BIND_SERVICE and nothing else, runs under a seccomp
+ * allowlist (any other system call kills it) and touches no file.  The
+ * master tells it, over the internal channel, which channel (slot) belongs to
+ * which uid and what that uid may bind; it then serves every user channel
+ * from one poll loop, one request per channel per round, and answers each
+ * with a status and, when granted, the bound socket. */
+#include "binder.h"
+
+#include <arpa/inet.h>
+#include <cap-ng.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <seccomp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "policy.h"
+#include "wire.h"
+
+#define SLOT_GRANTS 256    /* grants one user may hold */
+#define REUSE_MAX 128      /* SO_REUSEPORT sockets remembered */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+
+struct slot {
+	int fd;                       /* the binder's end of the user's channel; -1: none */
+	int dead;                     /* closed by the user or by us: not polled */
+	uid_t uid;
+	struct policy_grant *grants, *pending;
+	size_t ngrants, npending;
+};
+
+/* A socket handed out with SO_REUSEPORT: who got it. */
+struct reuse {
+	int used, proto, family;
+	unsigned char addr[16];
+	uint16_t port;
+	uid_t uid;
+};
+
+static struct {
+	struct slot slot[WIRE_MAX_SLOTS];
+	struct reuse reuse[REUSE_MAX];
+	size_t reuse_next;
+	int log_syslog;
+} B;
+
+#ifdef SANITIZED
+/* LeakSanitizer's exit-time check needs ptrace and threads; the allowlist
+ * forbids both, so it is off in the binder of a sanitizer build. */
+static int lsan_off;
+int __lsan_is_turned_off(void);
+int __lsan_is_turned_off(void)
+{
+	return lsan_off;
+}
+#endif
+
+__attribute__((format(printf, 2, 3)))
+static void blog(int pri, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	n = B.log_syslog ? snprintf(line, sizeof line, "<%d>privd[%d]: binder: ", LOG_DAEMON | pri,
+				    (int)getpid())
+			 : snprintf(line, sizeof line, "privd: binder: ");
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	n = (int)strlen(line);
+	if (!B.log_syslog)
+		line[n++] = '\n';
+	if (write(2, line, (size_t)n) < 0) {
+		/* nowhere left to say it */
+	}
+}
+
+static void die(const char *what)
+{
+	blog(LOG_ERR, "fatal: unable to %s: %s", what, strerror(errno));
+	_exit(111);
+}
+
+/* ---- sandbox ---- */
+
+static void drop_caps(void)
+{
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_NET_BIND_SERVICE) < 0 ||
+	    capng_apply(CAPNG_SELECT_BOTH) < 0)
+		die("drop capabilities");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die("set no_new_privs");
+}
+
+static const int allowed[] = {
+	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(poll), SCMP_SYS(ppoll),
+	SCMP_SYS(bind), SCMP_SYS(listen), SCMP_SYS(setsockopt), SCMP_SYS(shutdown),
+	SCMP_SYS(close), SCMP_SYS(exit_group), SCMP_SYS(exit), SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(restart_syscall), SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap),
+	SCMP_SYS(mremap), SCMP_SYS(getpid), SCMP_SYS(clock_gettime),
+};
+
+/* What ASan/UBSan's runtime calls on its own (allocator, reports). */
+#ifdef SANITIZED
+static const int allowed_sanitizer[] = {
+	SCMP_SYS(madvise), SCMP_SYS(mprotect), SCMP_SYS(sigaltstack), SCMP_SYS(rt_sigaction),
+	SCMP_SYS(rt_sigprocmask), SCMP_SYS(gettid), SCMP_SYS(tgkill), SCMP_SYS(sched_yield),
+	SCMP_SYS(futex), SCMP_SYS(prctl), SCMP_SYS(readlink), SCMP_SYS(openat), SCMP_SYS(read),
+	SCMP_SYS(newfstatat), SCMP_SYS(fstat), SCMP_SYS(getrlimit), SCMP_SYS(prlimit64),
+	SCMP_SYS(write), SCMP_SYS(uname), SCMP_SYS(lseek), SCMP_SYS(sched_getaffinity),
+	SCMP_SYS(pread64), SCMP_SYS(getppid), SCMP_SYS(kill), SCMP_SYS(nanosleep),
+	SCMP_SYS(clock_nanosleep),
+};
+#endif
+
+static void sandbox(void)
+{
+	scmp_filter_ctx f = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	size_t i;
+	int rc = f ? 0 : -1;
+
+	for (i = 0; rc == 0 && i < sizeof allowed / sizeof allowed[0]; i++)
+		rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, allowed[i], 0);
+	/* sockets of the internet families only; writes to the log only */
+	if (rc == 0)
+		rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+				      SCMP_A0(SCMP_CMP_EQ, AF_INET));
+	if (rc == 0)
+		rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+				      SCMP_A0(SCMP_CMP_EQ, AF_INET6));
+#ifdef SANITIZED
+	for (i = 0; rc == 0 && i < sizeof allowed_sanitizer / sizeof allowed_sanitizer[0]; i++)
+		rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, allowed_sanitizer[i], 0);
+	lsan_off = 1;
+#else
+	if (rc == 0)
+		rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, 2));
+#endif
+	if (rc == 0)
+		rc = seccomp_load(f);
+	if (rc < 0) {
+		errno = -rc;
+		die("load the seccomp filter");
+	}
+	seccomp_release(f);
+}
+
+/* ---- the master's messages ---- */
+
+static void slot_close(struct slot *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	s->dead = 1;
+}
+
+static void slot_forget(struct slot *s)
+{
+	slot_close(s);
+	free(s->grants);
+	free(s->pending);
+	memset(s, 0, sizeof *s);
+	s->fd = -1;
+	s->dead = 1;
+}
+
+static void ctl_grant(struct slot *s, const struct wire_ctl *c)
+{
+	struct policy_grant *g, *n;
+
+	if (s->npending == SLOT_GRANTS) {
+		blog(LOG_WARNING, "slot %u: more than %d grants, the rest ignored", c->slot, SLOT_GRANTS);
+		return;
+	}
+	n = realloc(s->pending, (s->npending + 1) * sizeof *n);
+	if (!n)
+		die("allocate grants");
+	s->pending = n;
+	g = &n[s->npending++];
+	memset(g, 0, sizeof *g);
+	g->proto = c->proto;
+	g->family = c->family;
+	memcpy(g->addr, c->addr, sizeof g->addr);
+	g->lo = c->lo;
+	g->hi = c->hi;
+}
+
+static void ctl_commit(struct slot *s, const struct wire_ctl *c, int fd)
+{
+	free(s->grants);
+	s->grants = s->pending;
+	s->ngrants = s->npending;
+	s->pending = NULL;
+	s->npending = 0;
+	s->uid = c->uid;
+	if (fd >= 0) {
+		slot_close(s);
+		s->fd = fd;
+		s->dead = 0;
+	}
+	blog(LOG_INFO, "channel %u: uid %u, %zu grants%s", c->slot, (unsigned)c->uid, s->ngrants,
+	     fd >= 0 ? ", new channel" : "");
+}
+
+/* Reads what the master sent; returns 0 when it has gone (we exit). */
+static int ctl_read(int ctl)
+{
+	unsigned char m[WIRE_SIZE];
+	struct wire_ctl c;
+	ssize_t n;
+	int fd;
+
+	for (;;) {
+		n = wire_recv(ctl, m, &fd);
+		if (n < 0 && errno == EAGAIN)
+			return 1;
+		if (n <= 0)
+			return 0;
+		if (wire_decode_ctl(m, (size_t)n, &c) < 0 ||
+		    (c.type == WIRE_COMMIT && c.has_fd != (fd >= 0))) {
+			blog(LOG_ERR, "fatal: malformed message from the master");
+			_exit(111);
+		}
+		if (c.type == WIRE_GRANT)
+			ctl_grant(&B.slot[c.slot], &c);
+		else if (c.type == WIRE_COMMIT)
+			ctl_commit(&B.slot[c.slot], &c, fd);
+		else
+			slot_forget(&B.slot[c.slot]);
+		if (fd >= 0 && c.type != WIRE_COMMIT)
+			close(fd);
+	}
+}
+
+/* ---- bind requests ---- */
+
+static const char *describe(const struct wire_bind_req *r, char *out, size_t size)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	inet_ntop(r->family, r->addr, a, sizeof a);
+	snprintf(out, size, r->family == AF_INET6 ? "%s [%s]:%u" : "%s %s:%u",
+		 r->proto == WIRE_TCP ? "tcp" : "udp", a, r->port);
+	return out;
+}
+
+static int granted(const struct slot *s, const struct wire_bind_req *r)
+{
+	size_t i;
+
+	for (i = 0; i < s->ngrants; i++)
+		if (policy_grant_match(&s->grants[i], r->proto, r->family, r->addr, r->port))
+			return 1;
+	return 0;
+}
+
+static void fill_sockaddr(const struct wire_bind_req *r, struct sockaddr_storage *ss, socklen_t *len)
+{
+	memset(ss, 0, sizeof *ss);
+	if (r->family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons(r->port);
+		memcpy(&in->sin_addr, r->addr, 4);
+		*len = sizeof *in;
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(r->port);
+		memcpy(&in6->sin6_addr, r->addr, 16);
+		*len = sizeof *in6;
+	}
+}
+
+static int set_one(int fd, int level, int opt)
+{
+	int one = 1;
+
+	return setsockopt(fd, level, opt, &one, sizeof one);
+}
+
+/* A socket for r, bound (and listening for tcp); reuseport as asked. */
+static int make_socket(const struct wire_bind_req *r, int reuseport, int *err)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd = socket(r->family, (r->proto == WIRE_TCP ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		*err = errno;
+		return -1;
+	}
+	fill_sockaddr(r, &ss, &len);
+	/* v6 sockets are v6 only: an IPv4 grant and an IPv6 grant stay apart */
+	if ((r->family == AF_INET6 && set_one(fd, IPPROTO_IPV6, IPV6_V6ONLY) < 0) ||
+	    (r->proto == WIRE_TCP && set_one(fd, SOL_SOCKET, SO_REUSEADDR) < 0) ||
+	    (reuseport && set_one(fd, SOL_SOCKET, SO_REUSEPORT) < 0) ||
+	    bind(fd, (struct sockaddr *)&ss, len) < 0 ||
+	    (r->proto == WIRE_TCP &&
+	     listen(fd, r->backlog ? (int)r->backlog : WIRE_BACKLOG_DEFAULT) < 0)) {
+		*err = errno;
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static struct reuse *reuse_find(const struct wire_bind_req *r)
+{
+	size_t i;
+
+	for (i = 0; i < REUSE_MAX; i++) {
+		struct reuse *u = &B.reuse[i];
+
+		if (u->used && u->proto == r->proto && u->family == r->family &&
+		    u->port == r->port && !memcmp(u->addr, r->addr, 16))
+			return u;
+	}
+	return NULL;
+}
+
+/* SO_REUSEPORT shares a port between sockets of one owner, and every
+ * socket we bind is ours: so we refuse it across users ourselves.  If
+ * another uid got this port with SO_REUSEPORT and still holds it (a plain
+ * probe bind fails), the answer is EADDRINUSE. */
+static int reuse_conflict(const struct slot *s, const struct wire_bind_req *r)
+{
+	struct reuse *u = reuse_find(r);
+	int fd, err;
+
+	if (!u || u->uid == s->uid)
+		return 0;
+	fd = make_socket(r, 0, &err);
+	if (fd < 0)
+		return err == EADDRINUSE;
+	close(fd);
+	u->used = 0;
+	return 0;
+}
+
+static void reuse_note(const struct slot *s, const struct wire_bind_req *r)
+{
+	struct reuse *u = reuse_find(r);
+
+	if (!u) {
+		u = &B.reuse[B.reuse_next];
+		B.reuse_next = (B.reuse_next + 1) % REUSE_MAX;
+	}
+	u->used = 1;
+	u->proto = r->proto;
+	u->family = r->family;
+	memcpy(u->addr, r->addr, 16);
+	u->port = r->port;
+	u->uid = s->uid;
+}
+
+/* Returns the bound socket, or -1 with *err the status for the answer. */
+static int bind_for(const struct slot *s, const struct wire_bind_req *r, int *err)
+{
+	int reuseport = (r->flags & WIRE_F_REUSEPORT) != 0, fd;
+
+	if (!granted(s, r)) {
+		*err = EACCES;
+		return -1;
+	}
+	if (reuseport && reuse_conflict(s, r)) {
+		*err = EADDRINUSE;
+		return -1;
+	}
+	fd = make_socket(r, reuseport, err);
+	if (fd >= 0 && reuseport)
+		reuse_note(s, r);
+	return fd;
+}
+
+/* A malformed message: the channel is shut down for both its holders, so
+ * the userd sees end of file; it gets a new channel when it restarts. */
+static void channel_reject(unsigned idx, struct slot *s, const char *why)
+{
+	blog(LOG_WARNING, "deny uid %u (channel %u): %s; channel closed", (unsigned)s->uid, idx, why);
+	shutdown(s->fd, SHUT_RDWR);
+	slot_close(s);
+}
+
+static void serve_one(unsigned idx, struct slot *s)
+{
+	unsigned char m[WIRE_SIZE];
+	struct wire_bind_req r;
+	char d[80];
+	ssize_t n = wire_recv(s->fd, m, NULL);
+	int fd, err = 0;
+
+	if (n < 0 && errno == EAGAIN)
+		return;
+	if (n <= 0) {
+		blog(LOG_INFO, "channel %u (uid %u) closed by its userd", idx, (unsigned)s->uid);
+		slot_close(s);
+		return;
+	}
+	if (wire_decode_bind_req(m, (size_t)n, &r) < 0) {
+		channel_reject(idx, s, "malformed request");
+		return;
+	}
+	fd = bind_for(s, &r, &err);
+	if (fd >= 0)
+		blog(LOG_INFO, "grant uid %u %s", (unsigned)s->uid, describe(&r, d, sizeof d));
+	else
+		blog(LOG_WARNING, "deny uid %u %s: %s", (unsigned)s->uid, describe(&r, d, sizeof d),
+		     strerror(err));
+	if (wire_bind_answer(s->fd, r.id, fd >= 0 ? 0 : err, fd) < 0)
+		blog(LOG_WARNING, "uid %u: answer not delivered: %s", (unsigned)s->uid, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+/* ---- the loop ---- */
+
+__attribute__((noreturn))
+static void serve(int ctl)
+{
+	static struct pollfd pfd[WIRE_MAX_SLOTS + 1];
+	static unsigned idx[WIRE_MAX_SLOTS + 1];
+	unsigned i, n;
+
+	for (;;) {
+		n = 0;
+		pfd[n].fd = ctl;
+		pfd[n++].events = POLLIN;
+		for (i = 0; i < WIRE_MAX_SLOTS; i++)
+			if (B.slot[i].fd >= 0 && !B.slot[i].dead) {
+				idx[n] = i;
+				pfd[n].fd = B.slot[i].fd;
+				pfd[n++].events = POLLIN;
+			}
+		if (poll(pfd, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("poll");
+		}
+		/* the master first, so a user never runs ahead of a policy change */
+		if (pfd[0].revents && !ctl_read(ctl))
+			_exit(0);
+		for (i = 1; i < n; i++)
+			if (pfd[i].revents && B.slot[idx[i]].fd == pfd[i].fd)
+				serve_one(idx[i], &B.slot[idx[i]]);
+	}
+}
+
+void binder_main(int log_syslog)
+{
+	unsigned i;
+
+	B.log_syslog = log_syslog;
+	for (i = 0; i < WIRE_MAX_SLOTS; i++) {
+		B.slot[i].fd = -1;
+		B.slot[i].dead = 1;
+	}
+	if (fcntl(BINDER_CTL_FD, F_SETFL, O_NONBLOCK) < 0)
+		die("set up the internal channel");
+	drop_caps();
+	sandbox();
+	blog(LOG_INFO, "started, pid %d", (int)getpid());
+	serve(BINDER_CTL_FD);
+}

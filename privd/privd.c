@@ -1,0 +1,687 @@
+/* privd: the root side of ward (see privd(8)).
+ *
+ * The master: reads the admin's policy, starts one userd per supervised user
+ * chpst-style and keeps it alive, and keeps the binder (privd/binder.c)
+ * alive.  It never reads a byte a user wrote: for each userd it makes a
+ * socketpair, gives one end to the userd and the other to the binder, and
+ * keeps a copy of the binder's end only to hand it to the next binder.
+ *
+ * One loop: poll on a signalfd (CHLD, HUP, TERM, INT) with a timeout at the
+ * next restart that is due.  All state is in M, changed only by the
+ * handlers of those events. */
+#include <cap-ng.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "binder.h"
+#include "creds.h"
+#include "err.h"
+#include "fs.h"
+#include "policy.h"
+#include "restart.h"
+#include "wire.h"
+
+#define STOP_GRACE_MS 10000   /* after TERM, userds get this long before KILL */
+#define CTL_SEND_TIMEOUT 5    /* seconds; a binder that stops reading is killed */
+#define USERD_PATH "PATH=/usr/local/bin:/usr/bin:/bin"
+
+struct userd {
+	int used;
+	struct policy_user pu;   /* this user's part of the policy */
+	pid_t pid;               /* 0: not running */
+	int bend;                /* the binder's end of the channel, -1: none */
+	int term_sent;           /* we asked it to stop */
+	int removed;             /* gone from the policy: do not start again */
+	struct restart rs;
+};
+
+static struct {
+	const char *policy_file;   /* -f, or NULL for the default files */
+	int log_syslog;
+	struct policy *pol;
+	struct userd u[WIRE_MAX_SLOTS];
+	char self[PATH_MAX];       /* our own program, for the binder */
+	char userd[PATH_MAX];      /* userd beside it */
+	pid_t binder;
+	int ctl;                   /* the master's end of the internal channel */
+	struct restart brs;
+	int sigfd;
+	int stopping;
+	int64_t stop_deadline;
+} M;
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void mlog(int pri, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (M.log_syslog) {
+		vsyslog(pri, fmt, ap);
+	} else {
+		char line[1024];
+
+		vsnprintf(line, sizeof line, fmt, ap);
+		fprintf(stderr, "privd: %s\n", line);
+	}
+	va_end(ap);
+}
+
+/* ---- policy ---- */
+
+static struct policy *policy_load(void)
+{
+	struct policy *p = policy_new();
+
+	if (!p)
+		err_fatal(EXIT_TEMP, "unable to allocate the policy");
+	if (M.policy_file)
+		policy_read_file(p, M.policy_file);
+	else
+		policy_read_default(p, POLICY_DEFAULT_FILE, POLICY_DEFAULT_DIR);
+	policy_finish(p);
+	return p;
+}
+
+static void policy_report(const struct policy *p, int pri)
+{
+	size_t i;
+
+	for (i = 0; i < p->nmsgs; i++)
+		mlog(strstr(p->msg[i], ": warning: ") ? LOG_WARNING : pri, "%s", p->msg[i]);
+	if (p->nerrors + p->nwarnings > p->nmsgs)
+		mlog(pri, "%u more messages not shown", p->nerrors + p->nwarnings - (unsigned)p->nmsgs);
+}
+
+/* ---- the binder ---- */
+
+static int ctl_send(const struct wire_ctl *c, int fd)
+{
+	unsigned char m[WIRE_SIZE];
+
+	if (M.binder <= 0 || M.ctl < 0)
+		return -1;
+	if (wire_encode_ctl(m, c) < 0 || wire_send(M.ctl, m, fd) < 0) {
+		/* a binder that does not read is as good as dead: restart it */
+		mlog(LOG_ERR, "binder: unable to send: %s; killing it", strerror(errno));
+		kill(M.binder, SIGKILL);
+		return -1;
+	}
+	return 0;
+}
+
+/* The user's grants, then the commit (with the channel when with_fd). */
+static void binder_send_slot(unsigned i, int with_fd)
+{
+	struct userd *u = &M.u[i];
+	struct wire_ctl c;
+	size_t g;
+
+	for (g = 0; g < M.pol->ngrants; g++) {
+		const struct policy_grant *pg = &M.pol->grants[g];
+
+		if (pg->uid != u->pu.uid)
+			continue;
+		memset(&c, 0, sizeof c);
+		c.type = WIRE_GRANT;
+		c.slot = i;
+		c.proto = pg->proto;
+		c.family = pg->family;
+		memcpy(c.addr, pg->addr, sizeof c.addr);
+		c.lo = pg->lo;
+		c.hi = pg->hi;
+		if (ctl_send(&c, -1) < 0)
+			return;
+	}
+	memset(&c, 0, sizeof c);
+	c.type = WIRE_COMMIT;
+	c.slot = i;
+	c.uid = u->pu.uid;
+	c.has_fd = with_fd && u->bend >= 0;
+	ctl_send(&c, c.has_fd ? u->bend : -1);
+}
+
+static void binder_drop_slot(unsigned i)
+{
+	struct wire_ctl c = { .type = WIRE_DROP, .slot = i };
+
+	ctl_send(&c, -1);
+}
+
+/* With -s, the binder logs to the syslog socket we connect for it: it may
+ * not open or connect anything itself. */
+static void binder_log_socket(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || dup2(fd, 2) < 0)
+		return;
+	close(fd);
+}
+
+static void child_reset(void)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void binder_start(void)
+{
+	char *argv[] = { "privd", BINDER_ROLE, M.log_syslog ? "-s" : NULL, NULL };
+	int sv[2];
+	pid_t pid;
+	struct timeval tv = { .tv_sec = CTL_SEND_TIMEOUT };
+	unsigned i;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		mlog(LOG_ERR, "binder: unable to create the channel: %s", strerror(errno));
+		M.brs.due = now_ms() + RESTART_MIN_MS;
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		child_reset();
+		if (dup2(sv[1], BINDER_CTL_FD) < 0)
+			_exit(111);
+		if (M.log_syslog)
+			binder_log_socket();
+		close_range(BINDER_CTL_FD + 1, ~0U, 0);
+		execv(M.self, argv);
+		fprintf(stderr, "privd: binder: unable to run %s: %s\n", M.self, strerror(errno));
+		_exit(111);
+	}
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		mlog(LOG_ERR, "binder: unable to fork: %s", strerror(errno));
+		M.brs.due = now_ms() + RESTART_MIN_MS;
+		return;
+	}
+	M.binder = pid;
+	M.ctl = sv[0];
+	setsockopt(M.ctl, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	restart_started(&M.brs, now_ms());
+	mlog(LOG_INFO, "spawn binder pid %d", (int)pid);
+	/* every userd's channel, as it was: nobody needs to restart */
+	for (i = 0; i < WIRE_MAX_SLOTS; i++)
+		if (M.u[i].used && M.u[i].bend >= 0)
+			binder_send_slot(i, 1);
+}
+
+/* ---- userds ---- */
+
+__attribute__((noreturn, format(printf, 2, 3)))
+static void child_fail(const struct userd *u, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	mlog(LOG_ERR, "userd %s: unable to %s: %s", u->pu.name, msg, strerror(errno));
+	_exit(111);
+}
+
+/* The service directory as userd gets it: absolute, or under the home. */
+static void service_dir(const struct userd *u, const struct creds *c, char *out, size_t size)
+{
+	const char *d = u->pu.dir[0] ? u->pu.dir : "service";
+
+	if (d[0] == '/')
+		snprintf(out, size, "%s", d);
+	else
+		snprintf(out, size, "%s/%s", c->home, d);
+}
+
+/* In the child: become the user chpst-style, then run userd.  Nothing in
+ * the user's home is touched before the switch. */
+__attribute__((noreturn))
+static void userd_child(const struct userd *u, const struct creds *c, int uend)
+{
+	char dir[PATH_MAX + POLICY_DIR_MAX], home[PATH_MAX + 8], user[80], logname[80], shell[300];
+	char *argv[] = { "userd", "-b", "3", dir, NULL };
+	char *envp[] = { home, user, logname, shell, USERD_PATH, NULL };
+	int i, null;
+
+	child_reset();
+	setsid();
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(uend, 3) < 0)
+		child_fail(u, "set up its fds");
+	close_range(4, ~0U, 0);
+	for (i = 0; i < u->pu.nlimits; i++)
+		if (limit_set(u->pu.limits[i].resource, u->pu.limits[i].value) < 0)
+			child_fail(u, "set limit %s", limit_name(u->pu.limits[i].resource));
+	/* the bounding set goes while we still may drop it; setuid then
+	 * clears the rest */
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
+		child_fail(u, "clear the capability bounding set");
+	if (creds_switch(c) < 0)
+		child_fail(u, "switch to uid %u", (unsigned)c->uid);
+	capng_get_caps_process();
+	if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE) {
+		errno = EPERM;
+		child_fail(u, "drop every capability");
+	}
+	if (u->pu.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(u, "set no_new_privs");
+	umask(022);
+	if (chdir(c->home) < 0)
+		child_fail(u, "change to home %s", c->home);
+	service_dir(u, c, dir, sizeof dir);
+	snprintf(home, sizeof home, "HOME=%s", c->home);
+	snprintf(user, sizeof user, "USER=%s", c->name);
+	snprintf(logname, sizeof logname, "LOGNAME=%s", c->name);
+	snprintf(shell, sizeof shell, "SHELL=%s", c->shell);
+	execve(M.userd, argv, envp);
+	child_fail(u, "run %s", M.userd);
+}
+
+static void userd_start(unsigned i)
+{
+	struct userd *u = &M.u[i];
+	struct creds c;
+	char err[300];
+	int sv[2];
+	pid_t pid;
+
+	restart_started(&u->rs, now_ms());
+	if (creds_user(u->pu.name, &c, err, sizeof err) < 0 || c.uid != u->pu.uid) {
+		mlog(LOG_ERR, "userd %s: %s", u->pu.name, c.uid != u->pu.uid ? "uid changed" : err);
+		restart_exited(&u->rs, now_ms(), 0);
+		return;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		mlog(LOG_ERR, "userd %s: unable to create its channel: %s", u->pu.name, strerror(errno));
+		restart_exited(&u->rs, now_ms(), 0);
+		return;
+	}
+	pid = fork();
+	if (pid == 0)
+		userd_child(u, &c, sv[1]);
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		mlog(LOG_ERR, "userd %s: unable to fork: %s", u->pu.name, strerror(errno));
+		restart_exited(&u->rs, now_ms(), 0);
+		return;
+	}
+	if (u->bend >= 0)
+		close(u->bend);
+	u->bend = sv[0];
+	u->pid = pid;
+	u->term_sent = 0;
+	mlog(LOG_INFO, "spawn userd %s uid %u pid %d", u->pu.name, (unsigned)u->pu.uid, (int)pid);
+	binder_send_slot(i, 1);
+}
+
+static void userd_stop(struct userd *u)
+{
+	if (u->pid > 0 && !u->term_sent) {
+		kill(u->pid, SIGTERM);
+		u->term_sent = 1;
+	}
+}
+
+static void slot_free(unsigned i)
+{
+	struct userd *u = &M.u[i];
+
+	binder_drop_slot(i);
+	if (u->bend >= 0)
+		close(u->bend);
+	memset(u, 0, sizeof *u);
+	u->bend = -1;
+}
+
+static int slot_new(const struct policy_user *pu)
+{
+	unsigned i;
+
+	for (i = 0; i < WIRE_MAX_SLOTS; i++)
+		if (!M.u[i].used) {
+			M.u[i].used = 1;
+			M.u[i].pu = *pu;
+			M.u[i].bend = -1;
+			restart_init(&M.u[i].rs, 0);
+			M.u[i].rs.due = now_ms();
+			return (int)i;
+		}
+	mlog(LOG_ERR, "userd %s: no free slot (at most %d users)", pu->name, WIRE_MAX_SLOTS);
+	return -1;
+}
+
+static void describe_exit(int status, char *out, size_t size)
+{
+	if (WIFSIGNALED(status))
+		snprintf(out, size, "signal %d", WTERMSIG(status));
+	else
+		snprintf(out, size, "status %d", WEXITSTATUS(status));
+}
+
+static void on_exit_userd(unsigned i, int status)
+{
+	struct userd *u = &M.u[i];
+	char how[32];
+	uint32_t wait;
+
+	describe_exit(status, how, sizeof how);
+	u->pid = 0;
+	if (u->removed || M.stopping) {
+		mlog(LOG_INFO, "exit userd %s (%s), stopped", u->pu.name, how);
+		slot_free(i);
+		return;
+	}
+	wait = restart_exited(&u->rs, now_ms(), u->term_sent);
+	mlog(LOG_INFO, "exit userd %s (%s), restart in %u ms", u->pu.name, how, wait);
+}
+
+static void on_exit_binder(int status)
+{
+	char how[32];
+	uint32_t wait;
+
+	describe_exit(status, how, sizeof how);
+	M.binder = 0;
+	close(M.ctl);
+	M.ctl = -1;
+	if (M.stopping) {
+		mlog(LOG_INFO, "exit binder (%s)", how);
+		return;
+	}
+	wait = restart_exited(&M.brs, now_ms(), 0);
+	mlog(LOG_ERR, "exit binder (%s), restart in %u ms; channels kept", how, wait);
+}
+
+static void reap(void)
+{
+	int status;
+	pid_t pid;
+	unsigned i;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == M.binder) {
+			on_exit_binder(status);
+			continue;
+		}
+		for (i = 0; i < WIRE_MAX_SLOTS; i++)
+			if (M.u[i].used && M.u[i].pid == pid) {
+				on_exit_userd(i, status);
+				break;
+			}
+	}
+}
+
+/* ---- reload ---- */
+
+static int same_settings(const struct policy_user *a, const struct policy_user *b)
+{
+	return !strcmp(a->dir, b->dir) && a->no_new_privs == b->no_new_privs &&
+	       a->nlimits == b->nlimits &&
+	       !memcmp(a->limits, b->limits, sizeof a->limits[0] * (size_t)a->nlimits);
+}
+
+/* Brings the userds in line with the (new) policy. */
+static void apply_policy(void)
+{
+	unsigned i;
+	size_t k;
+
+	for (i = 0; i < WIRE_MAX_SLOTS; i++) {
+		struct userd *u = &M.u[i];
+		struct policy_user *pu;
+
+		if (!u->used || u->removed)
+			continue;
+		pu = policy_user_find(M.pol, u->pu.uid);
+		if (!pu || !pu->supervised) {
+			mlog(LOG_INFO, "userd %s: removed from the policy, stopping", u->pu.name);
+			u->removed = 1;
+			if (u->pid > 0)
+				userd_stop(u);
+			else
+				slot_free(i);
+			continue;
+		}
+		if (!same_settings(&u->pu, pu)) {
+			mlog(LOG_INFO, "userd %s: settings changed, restarting", u->pu.name);
+			userd_stop(u);
+		}
+		u->pu = *pu;
+		binder_send_slot(i, 0);
+	}
+	for (k = 0; k < M.pol->nusers; k++) {
+		const struct policy_user *pu = &M.pol->users[k];
+		int found = 0;
+
+		if (!pu->supervised)
+			continue;
+		for (i = 0; i < WIRE_MAX_SLOTS; i++)
+			if (M.u[i].used && !M.u[i].removed && M.u[i].pu.uid == pu->uid)
+				found = 1;
+		if (!found && slot_new(pu) >= 0)
+			mlog(LOG_INFO, "userd %s: added by the policy", pu->name);
+	}
+}
+
+static void reload(void)
+{
+	struct policy *p = policy_load();
+
+	if (p->nerrors) {
+		policy_report(p, LOG_ERR);
+		mlog(LOG_ERR, "reload: %u errors, keeping the old policy", p->nerrors);
+		policy_free(p);
+		return;
+	}
+	policy_report(p, LOG_WARNING);
+	policy_free(M.pol);
+	M.pol = p;
+	mlog(LOG_INFO, "reload: %zu users, %zu grants", p->nusers, p->ngrants);
+	apply_policy();
+}
+
+/* ---- the loop ---- */
+
+static void stop_all(void)
+{
+	unsigned i;
+
+	if (!M.stopping)
+		mlog(LOG_INFO, "stopping every userd");
+	M.stopping = 1;
+	M.stop_deadline = now_ms() + STOP_GRACE_MS;
+	for (i = 0; i < WIRE_MAX_SLOTS; i++) {
+		if (M.u[i].used && M.u[i].pid > 0)
+			userd_stop(&M.u[i]);
+		else if (M.u[i].used)
+			slot_free(i);
+	}
+}
+
+static int userds_running(void)
+{
+	unsigned i;
+
+	for (i = 0; i < WIRE_MAX_SLOTS; i++)
+		if (M.u[i].used && M.u[i].pid > 0)
+			return 1;
+	return 0;
+}
+
+static void on_signal(void)
+{
+	struct signalfd_siginfo si;
+
+	while (read(M.sigfd, &si, sizeof si) == sizeof si) {
+		if (si.ssi_signo == SIGCHLD)
+			reap();
+		else if (si.ssi_signo == SIGHUP && !M.stopping)
+			reload();
+		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+			stop_all();
+	}
+}
+
+/* Starts what is due; returns the poll timeout until the next due start. */
+static int start_due(void)
+{
+	int64_t now = now_ms(), next = INT64_MAX;
+	unsigned i;
+
+	if (M.stopping)
+		return 100;
+	if (M.binder == 0) {
+		if (M.brs.due <= now)
+			binder_start();
+		else
+			next = M.brs.due;
+	}
+	for (i = 0; i < WIRE_MAX_SLOTS; i++) {
+		struct userd *u = &M.u[i];
+
+		if (!u->used || u->removed || u->pid > 0)
+			continue;
+		if (u->rs.due <= now)
+			userd_start(i);
+		if (u->pid == 0 && u->rs.due < next)
+			next = u->rs.due;
+	}
+	if (M.binder == 0 && M.brs.due < next)
+		next = M.brs.due;
+	if (next == INT64_MAX)
+		return -1;
+	return next <= now ? 0 : (int)(next - now > 60000 ? 60000 : next - now);
+}
+
+static void finish(void)
+{
+	unsigned i;
+
+	for (i = 0; i < WIRE_MAX_SLOTS; i++)
+		if (M.u[i].used && M.u[i].pid > 0) {
+			mlog(LOG_WARNING, "userd %s did not stop, killing it", M.u[i].pu.name);
+			kill(M.u[i].pid, SIGKILL);
+		}
+	if (M.ctl >= 0)
+		close(M.ctl);   /* the binder exits when its channel closes */
+	M.ctl = -1;
+	while (waitpid(-1, NULL, 0) > 0)
+		;
+	mlog(LOG_INFO, "stopped");
+	exit(0);
+}
+
+static void run(void)
+{
+	struct pollfd pfd;
+	int timeout;
+
+	for (;;) {
+		timeout = start_due();
+		if (M.stopping && (!userds_running() || now_ms() >= M.stop_deadline))
+			finish();
+		pfd.fd = M.sigfd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, timeout) < 0 && errno != EINTR)
+			err_fatal_sys(EXIT_TEMP, "unable to poll");
+		if (pfd.revents)
+			on_signal();
+	}
+}
+
+static void setup(void)
+{
+	sigset_t set;
+	unsigned i;
+
+	if (readlink("/proc/self/exe", M.self, sizeof M.self - 1) < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to find my own program");
+	if (fs_sibling_exe("userd", M.userd, sizeof M.userd) < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to find userd beside privd");
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	M.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (M.sigfd < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to create a signalfd");
+	M.ctl = -1;
+	restart_init(&M.brs, 0);
+	M.brs.due = now_ms();
+	for (i = 0; i < WIRE_MAX_SLOTS; i++)
+		M.u[i].bend = -1;
+	if (M.log_syslog)
+		openlog("privd", LOG_PID, LOG_DAEMON);
+}
+
+static void usage(void)
+{
+	err_fatal(EXIT_USAGE, "usage: privd [-t] [-s] [-f FILE]");
+}
+
+int main(int argc, char **argv)
+{
+	int opt, check = 0;
+
+	err_init(argv[0]);
+	if (argc >= 2 && !strcmp(argv[1], BINDER_ROLE))
+		binder_main(argc >= 3 && !strcmp(argv[2], "-s"));
+	while ((opt = getopt(argc, argv, "tsf:")) != -1) {
+		switch (opt) {
+		case 't': check = 1; break;
+		case 's': M.log_syslog = 1; break;
+		case 'f': M.policy_file = optarg; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (check) {
+		M.log_syslog = 0;
+		M.pol = policy_load();
+		policy_report(M.pol, LOG_ERR);
+		return M.pol->nerrors ? 1 : 0;
+	}
+	if (geteuid() != 0)
+		err_fatal(EXIT_USAGE, "must run as root");
+	setup();
+	M.pol = policy_load();
+	policy_report(M.pol, LOG_ERR);
+	if (M.pol->nerrors)
+		err_fatal(1, "%u errors in the policy", M.pol->nerrors);
+	mlog(LOG_INFO, "started: %zu users, %zu grants", M.pol->nusers, M.pol->ngrants);
+	apply_policy();
+	run();
+}

@@ -1,0 +1,134 @@
+/* bindreq -b FD DIR: a userd stand-in that is only a binder client, for
+ * privd's integration tests.  privd starts it exactly as it starts userd
+ * (copied beside privd under the name userd).  It reads request lines from
+ * the FIFO DIR/in (opened after privd switched to the user) and appends one
+ * answer line per request to DIR/out:
+ *
+ *   tcp|udp ADDRESS PORT [reuseport]  ->  "REQUEST: ok listening|bound PORT"
+ *                                         or "REQUEST: ERRNAME"
+ *   garbage                           ->  sends a short, malformed record
+ *   close N                           ->  closes the N-th socket it got
+ *
+ * Granted sockets are kept open, so tests can see who holds them. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "wire.h"
+
+static int held[256];
+static int nheld;
+static uint32_t next_id = 1;
+
+__attribute__((format(printf, 3, 4)))
+static void answer(FILE *out, const char *req, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(out, "%s: ", req);
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	fputc('\n', out);
+	fflush(out);
+}
+
+/* "ok listening 80" after checking what the binder sent us */
+static void report_socket(FILE *out, const char *req, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	int listening = 0;
+	socklen_t ol = sizeof listening;
+	unsigned port;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+		answer(out, req, "bad socket %s", strerror(errno));
+		return;
+	}
+	port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+					      : ((struct sockaddr_in *)&ss)->sin_port);
+	getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ol);
+	answer(out, req, "ok %s %u", listening ? "listening" : "bound", port);
+	if (nheld < 256)
+		held[nheld++] = fd;
+	else
+		close(fd);
+}
+
+static void request(int chan, FILE *out, char *line)
+{
+	struct wire_bind_req r;
+	char req[256], proto[8], addr[64], flag[16] = "";
+	unsigned port;
+	int fd, n;
+
+	snprintf(req, sizeof req, "%s", line);
+	memset(&r, 0, sizeof r);
+	if (!strcmp(line, "garbage")) {
+		n = (int)send(chan, "garbage", 7, 0);
+		answer(out, req, "sent %d", n);
+		return;
+	}
+	if (sscanf(line, "close %u", &port) == 1) {
+		if (port < (unsigned)nheld)
+			close(held[port]);
+		answer(out, req, "closed %u", port);
+		return;
+	}
+	n = sscanf(line, "%7s %63s %u %15s", proto, addr, &port, flag);
+	if (n < 3) {
+		answer(out, req, "bad line");
+		return;
+	}
+	r.id = next_id++;
+	r.proto = !strcmp(proto, "udp") ? WIRE_UDP : WIRE_TCP;
+	r.family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	inet_pton(r.family, addr, r.addr);
+	r.port = (uint16_t)port;
+	if (!strcmp(flag, "reuseport"))
+		r.flags = WIRE_F_REUSEPORT;
+	fd = wire_bind_request(chan, &r);
+	if (fd < 0)
+		answer(out, req, "%s", strerrorname_np(errno) ? strerrorname_np(errno) : "?");
+	else
+		report_socket(out, req, fd);
+}
+
+int main(int argc, char **argv)
+{
+	char path[4096], line[256];
+	FILE *in, *out;
+	int chan;
+
+	err_init(argv[0]);
+	if (argc != 4 || strcmp(argv[1], "-b"))
+		err_fatal(EXIT_USAGE, "usage: bindreq -b FD DIR");
+	chan = atoi(argv[2]);
+	snprintf(path, sizeof path, "%s/out", argv[3]);
+	out = fopen(path, "a");
+	if (!out)
+		err_fatal_sys(EXIT_TEMP, "unable to open %s", path);
+	fprintf(out, "started uid %u\n", (unsigned)getuid());
+	fflush(out);
+	snprintf(path, sizeof path, "%s/in", argv[3]);
+	for (;;) {
+		in = fopen(path, "r");
+		if (!in)
+			err_fatal_sys(EXIT_TEMP, "unable to open %s", path);
+		while (fgets(line, sizeof line, in)) {
+			line[strcspn(line, "\n")] = '\0';
+			if (line[0])
+				request(chan, out, line);
+		}
+		fclose(in);
+	}
+}
