@@ -1,0 +1,83 @@
+#!/bin/bash
+# privd -t: a good policy exits 0; a bad one exits 1 with every error on
+# stderr as FILE:LINE: message; warnings do not fail the check.
+. "$(dirname "$0")/../lib.sh"
+need_root
+make_user wpa || exit 1
+make_user wpb || exit 1
+make_group wpg || exit 1
+usermod -a -G wpg wpa
+
+cat >"$T/good" <<'P'
+# a good policy
+supervise wpa
+supervise wpb dir /srv/wpb/service
+bind wpa tcp 650 on 127.0.0.1
+bind wpb udp 23000-23009
+bind :wpg tcp 23100
+limit wpa nofile 4096
+limit :wpg nproc 200
+no_new_privs wpb off
+P
+out=$("$B/privd" -t -f "$T/good" 2>&1)
+expect_eq "good policy: exit 0" "0" "$?"
+expect_eq "good policy: nothing said" "" "$out"
+
+cat >"$T/bad" <<'P'
+supervise wpa
+supervise wp-nobody-here
+bind wpa tpc 80
+bind wpa tcp 90-80
+bind wpa tcp 650 on 300.1.2.3
+bind wpb tcp 650
+limit wpa files 10
+frobnicate
+supervise :wp-no-group
+P
+out=$("$B/privd" -t -f "$T/bad" 2>&1)
+expect_eq "bad policy: exit 1" "1" "$?"
+f=$T/bad
+for want in \
+	"$f:2: unknown user \"wp-nobody-here\"" \
+	"$f:3: unknown protocol \"tpc\" (expected tcp or udp)" \
+	"$f:4: bad port range \"90-80\"" \
+	"$f:5: bad address \"300.1.2.3\"" \
+	"$f:7: unknown resource \"files\"" \
+	"$f:8: unknown statement \"frobnicate\"" \
+	"$f:9: unknown group \"wp-no-group\""; do
+	check "reported: ${want#$T/}" grep -qF -- "$want" <<<"$out"
+done
+expect_eq "one line per error" "7" "$(grep "^privd: $T/bad:[0-9]*: " <<<"$out" | grep -vc warning:)"
+expect_match "line 6 (grant to the unsupervised wpb) is a warning" "$T/bad:6: warning: user wpb is not supervised" "$out"
+
+printf 'supervise wpa\nsupervise wpb\nbind wpa tcp 650\nbind wpb tcp 640-660\n' >"$T/overlap"
+out=$("$B/privd" -t -f "$T/overlap" 2>&1)
+expect_eq "overlapping grants to two users: exit 1" "1" "$?"
+expect_match "overlap names both" "$T/overlap:4: tcp 640-660 for wpb overlaps wpa's grant at $T/overlap:3" "$out"
+
+printf 'supervise wpa\nbind wpb tcp 23200\n' >"$T/warn"
+out=$("$B/privd" -t -f "$T/warn" 2>&1)
+expect_eq "warnings only: exit 0" "0" "$?"
+expect_match "warning for an unsupervised grant" "$T/warn:2: warning: user wpb is not supervised" "$out"
+
+# include, relative to the including file
+mkdir "$T/inc"
+printf 'supervise wpa\ninclude inc/more\n' >"$T/top"
+printf 'bind wpa tcp 651\nbind wpa tcp zero\n' >"$T/inc/more"
+out=$("$B/privd" -t -f "$T/top" 2>&1)
+expect_eq "error in an included file: exit 1" "1" "$?"
+expect_match "named by the included file's name and line" "$T/inc/more:2: bad port \"zero\"" "$out"
+
+# a policy file others may write is refused
+chmod 666 "$T/good"
+out=$("$B/privd" -t -f "$T/good" 2>&1)
+expect_eq "group/other-writable policy: exit 1" "1" "$?"
+expect_match "says why" "$T/good:0: unsafe" "$out"
+
+out=$("$B/privd" -t -f "$T/missing" 2>&1)
+expect_eq "missing file: exit 1" "1" "$?"
+expect_match "missing file named" "$T/missing:0: unable to open: No such file" "$out"
+
+"$B/privd" -x >/dev/null 2>&1
+expect_eq "bad option: exit 100" "100" "$?"
+done_testing

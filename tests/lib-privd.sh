@@ -1,0 +1,66 @@
+# Helpers for privd's integration tests.  Source after tests/lib.sh.
+#
+# privd starts <its own directory>/userd.  privd_bin MODE picks what that is:
+#   real     build/privd itself, so build/userd (the real one) is started
+#   bindreq  a copy of build/privd in $T/bin beside build/tests/bindreq
+#            copied as "userd": a stand-in that only talks to the binder
+PRIVD=""
+PRIVD_EXE=""
+
+privd_bin() {
+	if [ "$1" = real ]; then
+		PRIVD_EXE=$B/privd
+		return
+	fi
+	mkdir -p "$T/bin"
+	cp "$B/privd" "$T/bin/privd"
+	cp "$B/tests/bindreq" "$T/bin/userd"
+	chmod 755 "$T/bin" "$T/bin/privd" "$T/bin/userd"
+	PRIVD_EXE=$T/bin/privd
+}
+
+# start_privd POLICY: runs privd in the foreground of its own session,
+# logging to $T/privd.log; waits until it has started its binder
+start_privd() {
+	spawn "$PRIVD_EXE" -f "$1" 2>>"$T/privd.log"
+	PRIVD=$SPAWNED
+	wait_until 10 binder_pid >/dev/null
+}
+
+# children of privd: "PID UID ARGS" lines
+privd_children() { ps -o pid=,uid=,args= --ppid "$PRIVD" 2>/dev/null; }
+binder_pid() {
+	local p
+	p=$(privd_children | awk '$3 ~ /privd$/ && $4 == "--binder" { print $1 }')
+	[ -n "$p" ] && echo "$p"
+}
+# userd_pid USER: the userd privd runs for USER
+userd_pid() {
+	local uid p
+	uid=$(id -u "$1") || return 1
+	p=$(privd_children | awk -v u="$uid" '$2 == u && $4 == "-b" { print $1 }')
+	[ -n "$p" ] && echo "$p"
+}
+# field PID NAME: a /proc/PID/status field, blanks squeezed
+field() { awk -v f="$2:" '$1 == f { $1 = ""; sub(/^ /, ""); print }' "/proc/$1/status"; }
+
+# service_fifo USER: ~USER/service with the bindreq FIFO, owned by USER
+service_fifo() {
+	local h
+	h=$(getent passwd "$1" | cut -d: -f6)
+	su -s /bin/sh "$1" -c "mkdir -p '$h/service' && mkfifo '$h/service/in' && : > '$h/service/out'"
+}
+# req USER LINE: one request through USER's bindreq stand-in; prints its answer
+req() {
+	local h n
+	h=$(getent passwd "$1" | cut -d: -f6)
+	n=$(grep -c ': ' "$h/service/out")
+	# the FIFO blocks until the stand-in opens it: never wait forever
+	timeout 10 sh -c 'echo "$1" >"$2"' _ "$2" "$h/service/in" || { echo "not read"; return 1; }
+	wait_until 10 _answered "$h/service/out" "$n" || { echo "no answer"; return 1; }
+	grep ': ' "$h/service/out" | tail -1
+}
+_answered() { [ "$(grep -c ': ' "$1")" -gt "$2" ]; }
+
+# logged REGEX: the privd log has a line matching REGEX
+logged() { grep -Eq -- "$1" "$T/privd.log"; }
