@@ -318,7 +318,10 @@ static void svc_exited(struct svc *s, int64_t now)
 	if (s->child)
 		while (waitpid(s->pid, &status, WNOHANG) < 0 && errno == EINTR)
 			;
-	close(s->pidfd); /* also removes it from the epoll set */
+	/* explicitly: a child between fork and exec still shares the pidfd,
+	 * and close alone would leave it in the epoll set until then */
+	epoll_ctl(u.ep, EPOLL_CTL_DEL, s->pidfd, NULL);
+	close(s->pidfd);
 	s->pidfd = -1;
 	s->pid = 0;
 	if (!s->want) {
@@ -581,7 +584,10 @@ static void dispatch(const struct epoll_event *ev)
 	case EV_INOTIFY: inotify_read(); break;
 	case EV_SIGNAL: signal_read(); break;
 	case EV_LOG: title_read(); break;
-	case EV_SVC: svc_exited(&u.svc[idx], now_ms()); break;
+	case EV_SVC:
+		if (idx < MAXSERVICES && u.svc[idx].used && u.svc[idx].pid)
+			svc_exited(&u.svc[idx], now_ms());
+		break;
 	}
 }
 

@@ -61,6 +61,15 @@ check "50 services removed at once: every runsv exits" wait_until 60 no_runsvs
 expect_eq "and every service" "" "$(for p in /proc/[0-9]*; do
 	c=$(readlink "$p/cwd" 2>/dev/null) && [[ $c == "$T"/* ]] && echo "${p#/proc/}"; done)"
 
+# DIR itself removed, then made again
+mksvc one
+wait_until 10 has_runsv "$SV/one"
+rm -rf "$SV"
+check "DIR removed: its services stop" wait_until 10 no_runsvs
+check "DIR removed: userd keeps running" kill -0 "$USERD"
+mksvc again
+check "DIR made again: its services start" wait_until 10 has_runsv "$SV/again"
+
 # runsvchdir: DIR is a symlink that is switched to another directory
 mkdir -p "$T/dirs/a" "$T/dirs/b"
 mksvc "$T/dirs/a/only-a"

@@ -23,8 +23,9 @@ expect_match "and says which userd holds it" \
 snap() { local d; for d in "$SV"/*/; do d=${d%/}; echo "${d##*/} $(runsvs_in "$d") $(svc_pid "$d")"; done; }
 before=$(snap)
 
-# kill -9 of userd under load: services are being added while it dies
-kill -KILL "$USERD"
+# kill -9 of userd's whole process group, under load: services are being
+# added while it dies
+kill -KILL -- "-$USERD"
 for i in $(seq 1 10); do mksvc "new$i"; done
 wait_until 10 gone "$USERD"
 expect_eq "kill -9 of userd: every runsv still runs" $N "$(runsv_map | wc -l)"
