@@ -264,7 +264,7 @@ static void service_dir(const struct userd *u, const struct creds *c, char *out,
 /* In the child: become the user chpst-style, then run userd.  Nothing in
  * the user's home is touched before the switch. */
 __attribute__((noreturn))
-static void userd_child(const struct userd *u, const struct creds *c, int uend)
+static void userd_child(const struct userd *u, const struct creds *c, int uend, pid_t master)
 {
 	char dir[PATH_MAX + POLICY_DIR_MAX], home[PATH_MAX + 8], user[80], logname[80], shell[300];
 	char *argv[] = { "userd", "-b", "3", dir, NULL };
@@ -292,6 +292,11 @@ static void userd_child(const struct userd *u, const struct creds *c, int uend)
 		errno = EPERM;
 		child_fail(u, "drop every capability");
 	}
+	/* if privd dies, its userds get TERM (and leave their runsvs running)
+	 * so that the next privd's userds take over; set after the switch,
+	 * which would clear it */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) < 0 || getppid() != master)
+		child_fail(u, "follow privd's life");
 	if (u->pu.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(u, "set no_new_privs");
 	umask(022);
@@ -312,7 +317,7 @@ static void userd_start(unsigned i)
 	struct creds c;
 	char err[300];
 	int sv[2];
-	pid_t pid;
+	pid_t pid, master = getpid();
 
 	restart_started(&u->rs, now_ms());
 	if (creds_user(u->pu.name, &c, err, sizeof err) < 0 || c.uid != u->pu.uid) {
@@ -327,7 +332,7 @@ static void userd_start(unsigned i)
 	}
 	pid = fork();
 	if (pid == 0)
-		userd_child(u, &c, sv[1]);
+		userd_child(u, &c, sv[1], master);
 	close(sv[1]);
 	if (pid < 0) {
 		close(sv[0]);

@@ -6,6 +6,13 @@
 #            copied as "userd": a stand-in that only talks to the binder
 PRIVD=""
 PRIVD_EXE=""
+# Other checkouts may run these tests at the same time: users, addresses
+# and ports are made unique per run.  Users: wpa$WPTAG ...; tests bind
+# on their own loopback address $LO (127.x.y.z) and IPv6 port $P6.
+WPTAG=$(( $$ % 100000 ))
+ua=wpa$WPTAG ub=wpb$WPTAG uc=wpc$WPTAG ug=wpg$WPTAG
+LO=127.$(( ($$ >> 16) & 255 )).$(( ($$ >> 8) & 255 )).$(( ($$ & 255) | 1 ))
+P6=$(( 23700 + $$ % 200 ))
 
 privd_bin() {
 	if [ "$1" = real ]; then

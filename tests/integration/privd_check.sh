@@ -2,35 +2,36 @@
 # privd -t: a good policy exits 0; a bad one exits 1 with every error on
 # stderr as FILE:LINE: message; warnings do not fail the check.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-privd.sh"
 need_root
-make_user wpa || exit 1
-make_user wpb || exit 1
-make_group wpg || exit 1
-usermod -a -G wpg wpa
+make_user ${ua} || exit 1
+make_user ${ub} || exit 1
+make_group ${ug} || exit 1
+usermod -a -G ${ug} ${ua}
 
-cat >"$T/good" <<'P'
+cat >"$T/good" <<P
 # a good policy
-supervise wpa
-supervise wpb dir /srv/wpb/service
-bind wpa tcp 650 on 127.0.0.1
-bind wpb udp 23000-23009
-bind :wpg tcp 23100
-limit wpa nofile 4096
-limit :wpg nproc 200
-no_new_privs wpb off
+supervise ${ua}
+supervise ${ub} dir /srv/${ub}/service
+bind ${ua} tcp 650 on $LO
+bind ${ub} udp 23000-23009
+bind :${ug} tcp 23100
+limit ${ua} nofile 4096
+limit :${ug} nproc 200
+no_new_privs ${ub} off
 P
 out=$("$B/privd" -t -f "$T/good" 2>&1)
 expect_eq "good policy: exit 0" "0" "$?"
 expect_eq "good policy: nothing said" "" "$out"
 
-cat >"$T/bad" <<'P'
-supervise wpa
+cat >"$T/bad" <<P
+supervise ${ua}
 supervise wp-nobody-here
-bind wpa tpc 80
-bind wpa tcp 90-80
-bind wpa tcp 650 on 300.1.2.3
-bind wpb tcp 650
-limit wpa files 10
+bind ${ua} tpc 80
+bind ${ua} tcp 90-80
+bind ${ua} tcp 650 on 300.1.2.3
+bind ${ub} tcp 650
+limit ${ua} files 10
 frobnicate
 supervise :wp-no-group
 P
@@ -48,22 +49,22 @@ for want in \
 	check "reported: ${want#$T/}" grep -qF -- "$want" <<<"$out"
 done
 expect_eq "one line per error" "7" "$(grep "^privd: $T/bad:[0-9]*: " <<<"$out" | grep -vc warning:)"
-expect_match "line 6 (grant to the unsupervised wpb) is a warning" "$T/bad:6: warning: user wpb is not supervised" "$out"
+expect_match "line 6 (grant to the unsupervised ${ub}) is a warning" "$T/bad:6: warning: user ${ub} is not supervised" "$out"
 
-printf 'supervise wpa\nsupervise wpb\nbind wpa tcp 650\nbind wpb tcp 640-660\n' >"$T/overlap"
+printf "supervise ${ua}\nsupervise ${ub}\nbind ${ua} tcp 650\nbind ${ub} tcp 640-660\n" >"$T/overlap"
 out=$("$B/privd" -t -f "$T/overlap" 2>&1)
 expect_eq "overlapping grants to two users: exit 1" "1" "$?"
-expect_match "overlap names both" "$T/overlap:4: tcp 640-660 for wpb overlaps wpa's grant at $T/overlap:3" "$out"
+expect_match "overlap names both" "$T/overlap:4: tcp 640-660 for ${ub} overlaps ${ua}'s grant at $T/overlap:3" "$out"
 
-printf 'supervise wpa\nbind wpb tcp 23200\n' >"$T/warn"
+printf "supervise ${ua}\nbind ${ub} tcp 23200\n" >"$T/warn"
 out=$("$B/privd" -t -f "$T/warn" 2>&1)
 expect_eq "warnings only: exit 0" "0" "$?"
-expect_match "warning for an unsupervised grant" "$T/warn:2: warning: user wpb is not supervised" "$out"
+expect_match "warning for an unsupervised grant" "$T/warn:2: warning: user ${ub} is not supervised" "$out"
 
 # include, relative to the including file
 mkdir "$T/inc"
-printf 'supervise wpa\ninclude inc/more\n' >"$T/top"
-printf 'bind wpa tcp 651\nbind wpa tcp zero\n' >"$T/inc/more"
+printf "supervise ${ua}\ninclude inc/more\n" >"$T/top"
+printf "bind ${ua} tcp 651\nbind ${ua} tcp zero\n" >"$T/inc/more"
 out=$("$B/privd" -t -f "$T/top" 2>&1)
 expect_eq "error in an included file: exit 1" "1" "$?"
 expect_match "named by the included file's name and line" "$T/inc/more:2: bad port \"zero\"" "$out"

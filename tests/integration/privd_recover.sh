@@ -8,69 +8,69 @@
 need_root
 privd_bin bindreq
 
-for u in wpa wpb; do make_user $u || exit 1; service_fifo $u; done
-cat >"$T/policy" <<'P'
-supervise wpa
-bind wpa tcp 660 on 127.0.0.1
-bind wpa tcp 661 on 127.0.0.1
-limit wpa nofile 200
+for u in ${ua} ${ub}; do make_user $u || exit 1; service_fifo $u; done
+cat >"$T/policy" <<P
+supervise ${ua}
+bind ${ua} tcp 660 on $LO
+bind ${ua} tcp 661 on $LO
+limit ${ua} nofile 200
 P
 start_privd "$T/policy"
-check "wpa's userd started" wait_until 10 eval 'userd_pid wpa >/dev/null'
-pa=$(userd_pid wpa)
-expect_eq "grant before any failure" "tcp 127.0.0.1 660: ok listening 660" "$(req wpa 'tcp 127.0.0.1 660')"
+check "${ua}'s userd started" wait_until 10 eval 'userd_pid ${ua} >/dev/null'
+pa=$(userd_pid ${ua})
+expect_eq "grant before any failure" "tcp $LO 660: ok listening 660" "$(req ${ua} "tcp $LO 660")"
 
 # kill -9 the binder: a new one serves the same channel, the userd stays
 bp=$(binder_pid)
 kill -KILL "$bp"
 check "binder restarted" wait_until 10 eval '[ -n "$(binder_pid)" ] && [ "$(binder_pid)" != '"$bp"' ]'
-expect_eq "the userd was not restarted" "$pa" "$(userd_pid wpa)"
-expect_eq "the same channel works with the new binder" "tcp 127.0.0.1 661: ok listening 661" \
-	"$(req wpa 'tcp 127.0.0.1 661')"
+expect_eq "the userd was not restarted" "$pa" "$(userd_pid ${ua})"
+expect_eq "the same channel works with the new binder" "tcp $LO 661: ok listening 661" \
+	"$(req ${ua} "tcp $LO 661")"
 nb=$(binder_pid)
 expect_eq "new binder sandboxed too" "2" "$(field "$nb" Seccomp)"
 check "binder exit logged" logged "exit binder \(signal 9\), restart in [0-9]+ ms"
 
 # kill -9 the userd: restarted with backoff, with a fresh channel
 kill -KILL "$pa"
-check "userd restarted" wait_until 10 eval '[ -n "$(userd_pid wpa)" ] && [ "$(userd_pid wpa)" != '"$pa"' ]'
-pa=$(userd_pid wpa)
-expect_eq "new userd has a working channel" "tcp 127.0.0.1 660: ok listening 660" "$(req wpa 'tcp 127.0.0.1 660')"
-check "userd exit logged" logged "exit userd wpa \(signal 9\), restart in [0-9]+ ms"
+check "userd restarted" wait_until 10 eval '[ -n "$(userd_pid ${ua})" ] && [ "$(userd_pid ${ua})" != '"$pa"' ]'
+pa=$(userd_pid ${ua})
+expect_eq "new userd has a working channel" "tcp $LO 660: ok listening 660" "$(req ${ua} "tcp $LO 660")"
+check "userd exit logged" logged "exit userd ${ua} \(signal 9\), restart in [0-9]+ ms"
 
 # a broken policy on SIGHUP: every error logged, the old policy kept
 cp "$T/policy" "$T/policy.good"
-printf 'supervise wpb\nbind wpb tpc 662\nlimit wpb nofile many\n' >>"$T/policy"
+printf "supervise ${ub}\nbind ${ub} tpc 662\nlimit ${ub} nofile many\n" >>"$T/policy"
 kill -HUP "$PRIVD"
 check "reload refused" wait_until 10 logged "reload: 2 errors, keeping the old policy"
 check "first error logged with file and line" logged "$T/policy:6: unknown protocol \"tpc\""
 check "second error logged with file and line" logged "$T/policy:7: bad value \"many\""
-expect_eq "wpb not started" "" "$(userd_pid wpb)"
-expect_eq "wpa's userd untouched" "$pa" "$(userd_pid wpa)"
+expect_eq "${ub} not started" "" "$(userd_pid ${ub})"
+expect_eq "${ua}'s userd untouched" "$pa" "$(userd_pid ${ua})"
 
 # adding a user by reload
 cp "$T/policy.good" "$T/policy"
-printf 'supervise wpb\nbind wpb tcp 662 on 127.0.0.1\n' >>"$T/policy"
+printf "supervise ${ub}\nbind ${ub} tcp 662 on $LO\n" >>"$T/policy"
 kill -HUP "$PRIVD"
-check "wpb added by reload" wait_until 10 eval 'userd_pid wpb >/dev/null'
-expect_eq "wpb's grant works" "tcp 127.0.0.1 662: ok listening 662" "$(req wpb 'tcp 127.0.0.1 662')"
-expect_eq "wpa's userd untouched by an unrelated change" "$pa" "$(userd_pid wpa)"
+check "${ub} added by reload" wait_until 10 eval 'userd_pid ${ub} >/dev/null'
+expect_eq "${ub}'s grant works" "tcp $LO 662: ok listening 662" "$(req ${ub} "tcp $LO 662")"
+expect_eq "${ua}'s userd untouched by an unrelated change" "$pa" "$(userd_pid ${ua})"
 
 # changed limits: the userd is restarted with them
 sed -i 's/nofile 200/nofile 300/' "$T/policy"
 kill -HUP "$PRIVD"
-check "wpa restarted for its new limits" wait_until 10 eval '[ -n "$(userd_pid wpa)" ] && [ "$(userd_pid wpa)" != '"$pa"' ]'
-pa=$(userd_pid wpa)
+check "${ua} restarted for its new limits" wait_until 10 eval '[ -n "$(userd_pid ${ua})" ] && [ "$(userd_pid ${ua})" != '"$pa"' ]'
+pa=$(userd_pid ${ua})
 expect_match "new limit applied" "Max open files +300 +300 " "$(cat "/proc/$pa/limits")"
 
 # removing a user by reload; their grants go with them
-pb=$(userd_pid wpb)
-printf 'supervise wpa\nbind wpa tcp 660 on 127.0.0.1\nlimit wpa nofile 300\n' >"$T/policy"
+pb=$(userd_pid ${ub})
+printf "supervise ${ua}\nbind ${ua} tcp 660 on $LO\nlimit ${ua} nofile 300\n" >"$T/policy"
 kill -HUP "$PRIVD"
-check "wpb stopped after removal" wait_until 10 eval '! kill -0 '"$pb"' 2>/dev/null'
-check "removal logged" logged "userd wpb: removed from the policy, stopping"
-expect_eq "wpa's grants follow the policy: 661 gone" "tcp 127.0.0.1 661: EACCES" "$(req wpa 'tcp 127.0.0.1 661')"
-expect_eq "wpa stays" "$pa" "$(userd_pid wpa)"
+check "${ub} stopped after removal" wait_until 10 eval '! kill -0 '"$pb"' 2>/dev/null'
+check "removal logged" logged "userd ${ub}: removed from the policy, stopping"
+expect_eq "${ua}'s grants follow the policy: 661 gone" "tcp $LO 661: EACCES" "$(req ${ua} "tcp $LO 661")"
+expect_eq "${ua} stays" "$pa" "$(userd_pid ${ua})"
 
 # SIGTERM: every userd stops, privd exits 0
 bp=$(binder_pid)
@@ -80,4 +80,13 @@ expect_eq "privd exits 0 on SIGTERM" "0" "$?"
 check "userd stopped" eval '! kill -0 '"$pa"' 2>/dev/null'
 check "binder stopped" eval '! kill -0 '"$bp"' 2>/dev/null'
 check "stop logged" logged "privd: stopped$"
+
+# kill -9 of privd: the binder (its channel closed) and the userds (their
+# parent-death signal) go too, so that the next privd starts afresh
+start_privd "$T/policy"
+check "${ua}'s userd started again" wait_until 10 eval 'userd_pid ${ua} >/dev/null'
+pa=$(userd_pid ${ua}) bp=$(binder_pid)
+kill -KILL "$PRIVD"
+check "binder exits when privd is killed" wait_until 10 eval '! kill -0 '"$bp"' 2>/dev/null'
+check "userd exits when privd is killed" wait_until 10 eval '! kill -0 '"$pa"' 2>/dev/null'
 done_testing

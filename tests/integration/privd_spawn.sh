@@ -10,32 +10,32 @@ if [ -x "$B/userd" ]; then mode=real; else mode=bindreq; fi
 echo "# userd started by privd: $mode"
 privd_bin "$mode"
 
-make_group wpg || exit 1
-for u in wpa wpb wpc; do make_user $u || exit 1; done
-usermod -a -G wpg wpa
-for u in wpa wpb; do service_fifo $u; done
-# wpc plants ~/service -> a directory only root may enter
+make_group ${ug} || exit 1
+for u in ${ua} ${ub} ${uc}; do make_user $u || exit 1; done
+usermod -a -G ${ug} ${ua}
+for u in ${ua} ${ub}; do service_fifo $u; done
+# ${uc} plants ~/service -> a directory only root may enter
 mkdir -m 700 "$T/rootonly"
 echo secret >"$T/rootonly/file"
-ln -s "$T/rootonly" "$T/home-wpc/service"
-chown -h wpc:wpc "$T/home-wpc/service"
+ln -s "$T/rootonly" "$T/home-${uc}/service"
+chown -h ${uc}:${uc} "$T/home-${uc}/service"
 before=$(ls -lA --time-style=full-iso "$T/rootonly"; stat -c "%y %z" "$T/rootonly"; stat -c '%U %G %a' "$T/rootonly")
 
-cat >"$T/policy" <<'P'
-supervise wpa
-supervise wpb
-supervise wpc
-limit wpa nofile 123
-limit wpa nproc 77
-limit wpb core 0
-no_new_privs wpb off
+cat >"$T/policy" <<P
+supervise ${ua}
+supervise ${ub}
+supervise ${uc}
+limit ${ua} nofile 123
+limit ${ua} nproc 77
+limit ${ub} core 0
+no_new_privs ${ub} off
 P
 start_privd "$T/policy"
-check "userd of wpa started" wait_until 10 userd_pid wpa >/dev/null
-check "userd of wpb started" wait_until 10 userd_pid wpb >/dev/null
-pa=$(userd_pid wpa) pb=$(userd_pid wpb)
+check "userd of ${ua} started" wait_until 10 userd_pid ${ua} >/dev/null
+check "userd of ${ub} started" wait_until 10 userd_pid ${ub} >/dev/null
+pa=$(userd_pid ${ua}) pb=$(userd_pid ${ub})
 
-for u in wpa wpb; do
+for u in ${ua} ${ub}; do
 	p=$(userd_pid $u)
 	uid=$(id -u $u) gid=$(id -g $u) home=$T/home-$u
 	expect_eq "$u: uid real/effective/saved/fs" "$uid $uid $uid $uid" "$(field "$p" Uid | tr -s '\t ' ' ')"
@@ -54,12 +54,12 @@ for u in wpa wpb; do
 	expect_match "$u: fd 3 is its channel" "^socket:" "$(readlink "/proc/$p/fd/3")"
 	expect_eq "$u: own session" "$p" "$(ps -o sid= -p "$p" | tr -d ' ')"
 done
-expect_eq "wpa: no_new_privs on by default" "1" "$(field "$pa" NoNewPrivs)"
-expect_eq "wpb: no_new_privs off as the policy says" "0" "$(field "$pb" NoNewPrivs)"
+expect_eq "${ua}: no_new_privs on by default" "1" "$(field "$pa" NoNewPrivs)"
+expect_eq "${ub}: no_new_privs off as the policy says" "0" "$(field "$pb" NoNewPrivs)"
 lim=$(cat "/proc/$pa/limits")
-expect_match "wpa: nofile 123 soft and hard" "Max open files +123 +123 " "$lim"
-expect_match "wpa: nproc 77 soft and hard" "Max processes +77 +77 " "$lim"
-expect_match "wpb: core 0" "Max core file size +0 +0 " "$(cat "/proc/$pb/limits")"
+expect_match "${ua}: nofile 123 soft and hard" "Max open files +123 +123 " "$lim"
+expect_match "${ua}: nproc 77 soft and hard" "Max processes +77 +77 " "$lim"
+expect_match "${ub}: core 0" "Max core file size +0 +0 " "$(cat "/proc/$pb/limits")"
 
 bp=$(binder_pid)
 expect_eq "binder: Seccomp 2 (filter)" "2" "$(field "$bp" Seccomp)"
@@ -73,11 +73,11 @@ expect_eq "binder: NoNewPrivs" "1" "$(field "$bp" NoNewPrivs)"
 files=$(for f in /proc/"$bp"/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && readlink "$f"; done | grep -vc '^socket:')
 expect_eq "binder: holds no file beyond stdio" "0" "$files"
 
-# the symlink: wpc's userd could not use it, and root did not touch it
-check "wpc's userd failed to open its planted service dir" \
-	wait_until 10 logged "home-wpc/service.*Permission denied"
+# the symlink: ${uc}'s userd could not use it, and root did not touch it
+check "${uc}'s userd failed to open its planted service dir" \
+	wait_until 10 logged "home-${uc}/service.*Permission denied"
 after=$(ls -lA --time-style=full-iso "$T/rootonly"; stat -c "%y %z" "$T/rootonly"; stat -c '%U %G %a' "$T/rootonly")
 expect_eq "symlink target untouched (no file created, owner and mode kept)" "$before" "$after"
 expect_eq "no file created in the target" "file" "$(ls "$T/rootonly")"
-check "privd logs one line per spawn" logged "spawn userd wpa uid $(id -u wpa) pid $pa"
+check "privd logs one line per spawn" logged "spawn userd ${ua} uid $(id -u ${ua}) pid $pa"
 done_testing
