@@ -156,6 +156,67 @@ int wire_decode_bind_ans(const unsigned char *m, size_t len, struct wire_bind_an
 	return 0;
 }
 
+/* ---- GRANTS_REQ: 8 index(2); GRANTS_ANS: 8 proto, 9 family, 10 index(2),
+ *      12 lo(2), 14 hi(2), 16 total(2), 20 addr(16) ---- */
+
+int wire_encode_grants_req(unsigned char *m, const struct wire_grants_req *r)
+{
+	header(m, WIRE_GRANTS_REQ, r->id);
+	put16(m, 8, r->index);
+	return 0;
+}
+
+int wire_decode_grants_req(const unsigned char *m, size_t len, struct wire_grants_req *r)
+{
+	if (check_header(m, len, WIRE_GRANTS_REQ) < 0 || !zero(m, 10, WIRE_SIZE))
+		return bad();
+	r->id = get32(m, OFF_ID);
+	r->index = get16(m, 8);
+	return 0;
+}
+
+static int grants_ans_ok(const struct wire_grants_ans *a)
+{
+	if (a->proto == 0)
+		return a->family == 0 && a->lo == 0 && a->hi == 0 && zero(a->addr, 0, 16) &&
+		       a->index >= a->total;
+	return a->index < a->total && proto_ok(a->proto) && family_to_wire(a->family) >= 0 &&
+	       a->lo >= 1 && a->lo <= a->hi && addr_ok(a->family, a->addr);
+}
+
+int wire_encode_grants_ans(unsigned char *m, const struct wire_grants_ans *a)
+{
+	if (!grants_ans_ok(a))
+		return bad();
+	header(m, WIRE_GRANTS_ANS, a->id);
+	m[8] = (unsigned char)a->proto;
+	m[9] = (unsigned char)family_to_wire(a->family);
+	put16(m, 10, a->index);
+	put16(m, 12, a->lo);
+	put16(m, 14, a->hi);
+	put16(m, 16, a->total);
+	memcpy(m + 20, a->addr, 16);
+	return 0;
+}
+
+int wire_decode_grants_ans(const unsigned char *m, size_t len, struct wire_grants_ans *a)
+{
+	if (check_header(m, len, WIRE_GRANTS_ANS) < 0)
+		return -1;
+	memset(a, 0, sizeof *a);
+	a->id = get32(m, OFF_ID);
+	a->proto = m[8];
+	a->family = family_from_wire(m[9]);
+	a->index = get16(m, 10);
+	a->lo = get16(m, 12);
+	a->hi = get16(m, 14);
+	a->total = get16(m, 16);
+	memcpy(a->addr, m + 20, 16);
+	if (!zero(m, 18, 20) || !zero(m, 36, WIRE_SIZE) || !grants_ans_ok(a))
+		return bad();
+	return 0;
+}
+
 /* ---- internal: GRANT 8 proto, 9 family, 12 lo, 14 hi, 20 addr;
  *      COMMIT 8 uid(4), 12 has_fd; DROP nothing ---- */
 
@@ -230,6 +291,23 @@ int wire_decode_ctl(const unsigned char *m, size_t len, struct wire_ctl *c)
 	if (!ctl_reserved_zero(m, type) || !ctl_ok(c))
 		return bad();
 	return 0;
+}
+
+int wire_type(const unsigned char *m, size_t len)
+{
+	if (len != WIRE_SIZE || get16(m, OFF_VERSION) != WIRE_VERSION)
+		return -1;
+	return get16(m, OFF_TYPE);
+}
+
+uint32_t wire_id(const unsigned char *m)
+{
+	return get32(m, OFF_ID);
+}
+
+void wire_set_id(unsigned char *m, uint32_t id)
+{
+	put32(m, OFF_ID, id);
 }
 
 /* ---- transport ---- */
@@ -359,4 +437,31 @@ int wire_bind_answer(int chan, uint32_t id, int status, int fd)
 		return -1;
 	/* never wait for a user who does not read their answers */
 	return send_record(chan, m, status == 0 ? fd : -1, MSG_DONTWAIT);
+}
+
+int wire_grants_request(int chan, uint32_t id, uint16_t index, struct wire_grants_ans *a)
+{
+	struct wire_grants_req r = { .id = id, .index = index };
+	unsigned char m[WIRE_SIZE];
+	ssize_t n;
+
+	if (wire_encode_grants_req(m, &r) < 0 || wire_send(chan, m, -1) < 0)
+		return -1;
+	n = wire_recv(chan, m, NULL);
+	if (n < 0)
+		return -1;
+	if (wire_decode_grants_ans(m, (size_t)n, a) < 0 || a->id != id || a->index != index) {
+		errno = n == 0 ? ECONNRESET : EPROTO;
+		return -1;
+	}
+	return 0;
+}
+
+int wire_grants_answer(int chan, const struct wire_grants_ans *a)
+{
+	unsigned char m[WIRE_SIZE];
+
+	if (wire_encode_grants_ans(m, a) < 0)
+		return -1;
+	return send_record(chan, m, -1, MSG_DONTWAIT);
 }

@@ -10,6 +10,12 @@
  *   userd -> binder  WIRE_BIND_REQ   id, proto, family, address, port, flags, backlog
  *   binder -> userd  WIRE_BIND_ANS   id, status (0 or an errno), + the socket
  *                                    as SCM_RIGHTS when status is 0
+ *   userd -> binder  WIRE_GRANTS_REQ id, index: what may I bind? (version 2)
+ *   binder -> userd  WIRE_GRANTS_ANS id, index, total, and grant number index
+ *                                    of the channel's user (proto 0 when
+ *                                    index >= total)
+ * userd relays both pairs, unchanged but for the id, between its user's
+ * processes and the binder (common/bindrelay.h).
  * Internal channel (master -> binder only; the binder never writes to it):
  *   WIRE_GRANT   slot, proto, family (0: any address), address, ports lo-hi:
  *                adds to the slot's pending grants
@@ -26,7 +32,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define WIRE_VERSION 1
+#define WIRE_VERSION 2
 #define WIRE_SIZE    48
 #define WIRE_MAX_SLOTS 512
 #define WIRE_BACKLOG_DEFAULT 128
@@ -35,6 +41,8 @@
 enum wire_type {
 	WIRE_BIND_REQ = 1,
 	WIRE_BIND_ANS = 2,
+	WIRE_GRANTS_REQ = 3,
+	WIRE_GRANTS_ANS = 4,
 	WIRE_GRANT = 16,
 	WIRE_COMMIT = 17,
 	WIRE_DROP = 18,
@@ -58,6 +66,19 @@ struct wire_bind_ans {
 	int status;              /* 0 or a positive errno value < 4096 */
 };
 
+struct wire_grants_req {
+	uint32_t id;
+	uint16_t index;
+};
+
+struct wire_grants_ans {
+	uint32_t id;
+	uint16_t index, total;   /* total: how many grants the user has */
+	int proto, family;       /* proto 0: no grant at index; family 0: any address */
+	unsigned char addr[16];
+	uint16_t lo, hi;
+};
+
 struct wire_ctl {
 	int type;                /* WIRE_GRANT, WIRE_COMMIT or WIRE_DROP */
 	uint32_t slot;           /* < WIRE_MAX_SLOTS */
@@ -74,8 +95,19 @@ int wire_encode_bind_req(unsigned char *m, const struct wire_bind_req *r);
 int wire_decode_bind_req(const unsigned char *m, size_t len, struct wire_bind_req *r);
 int wire_encode_bind_ans(unsigned char *m, const struct wire_bind_ans *a);
 int wire_decode_bind_ans(const unsigned char *m, size_t len, struct wire_bind_ans *a);
+int wire_encode_grants_req(unsigned char *m, const struct wire_grants_req *r);
+int wire_decode_grants_req(const unsigned char *m, size_t len, struct wire_grants_req *r);
+int wire_encode_grants_ans(unsigned char *m, const struct wire_grants_ans *a);
+int wire_decode_grants_ans(const unsigned char *m, size_t len, struct wire_grants_ans *a);
 int wire_encode_ctl(unsigned char *m, const struct wire_ctl *c);
 int wire_decode_ctl(const unsigned char *m, size_t len, struct wire_ctl *c);
+
+/* The type of a record of len bytes with our version, or -1: for
+ * dispatching before the type's own decoder checks every field. */
+int wire_type(const unsigned char *m, size_t len);
+/* The id of a request or answer (offset 4), and setting it: for a relay. */
+uint32_t wire_id(const unsigned char *m);
+void wire_set_id(unsigned char *m, uint32_t id);
 
 /* One record, with fd attached as SCM_RIGHTS if fd >= 0.  0 or -1. */
 int wire_send(int sock, const unsigned char *m, int fd);
@@ -93,5 +125,10 @@ int wire_bind_request(int chan, const struct wire_bind_req *r);
 /* binder side: answers request id on chan; fd is sent when status is 0.
  * Never blocks: a full channel fails with EAGAIN. */
 int wire_bind_answer(int chan, uint32_t id, int status, int fd);
+
+/* userd side: asks for grant number index; 0 with *a filled, or -1. */
+int wire_grants_request(int chan, uint32_t id, uint16_t index, struct wire_grants_ans *a);
+/* binder side: a filled-in answer (id, index, total, grant); never blocks. */
+int wire_grants_answer(int chan, const struct wire_grants_ans *a);
 
 #endif

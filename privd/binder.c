@@ -24,6 +24,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "netbind.h"
 #include "policy.h"
 #include "wire.h"
 
@@ -274,56 +275,13 @@ static int granted(const struct slot *s, const struct wire_bind_req *r)
 	return 0;
 }
 
-static void fill_sockaddr(const struct wire_bind_req *r, struct sockaddr_storage *ss, socklen_t *len)
-{
-	memset(ss, 0, sizeof *ss);
-	if (r->family == AF_INET) {
-		struct sockaddr_in *in = (struct sockaddr_in *)ss;
-
-		in->sin_family = AF_INET;
-		in->sin_port = htons(r->port);
-		memcpy(&in->sin_addr, r->addr, 4);
-		*len = sizeof *in;
-	} else {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(r->port);
-		memcpy(&in6->sin6_addr, r->addr, 16);
-		*len = sizeof *in6;
-	}
-}
-
-static int set_one(int fd, int level, int opt)
-{
-	int one = 1;
-
-	return setsockopt(fd, level, opt, &one, sizeof one);
-}
-
 /* A socket for r, bound (and listening for tcp); reuseport as asked. */
 static int make_socket(const struct wire_bind_req *r, int reuseport, int *err)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
-	int fd = socket(r->family, (r->proto == WIRE_TCP ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
+	int fd = netbind(r->proto, r->family, r->addr, r->port, r->backlog, reuseport);
 
-	if (fd < 0) {
+	if (fd < 0)
 		*err = errno;
-		return -1;
-	}
-	fill_sockaddr(r, &ss, &len);
-	/* v6 sockets are v6 only: an IPv4 grant and an IPv6 grant stay apart */
-	if ((r->family == AF_INET6 && set_one(fd, IPPROTO_IPV6, IPV6_V6ONLY) < 0) ||
-	    (r->proto == WIRE_TCP && set_one(fd, SOL_SOCKET, SO_REUSEADDR) < 0) ||
-	    (reuseport && set_one(fd, SOL_SOCKET, SO_REUSEPORT) < 0) ||
-	    bind(fd, (struct sockaddr *)&ss, len) < 0 ||
-	    (r->proto == WIRE_TCP &&
-	     listen(fd, r->backlog ? (int)r->backlog : WIRE_BACKLOG_DEFAULT) < 0)) {
-		*err = errno;
-		close(fd);
-		return -1;
-	}
 	return fd;
 }
 
@@ -404,13 +362,49 @@ static void channel_reject(unsigned idx, struct slot *s, const char *why)
 	slot_close(s);
 }
 
+static void serve_bind(struct slot *s, const struct wire_bind_req *r)
+{
+	char d[80];
+	int fd, err = 0;
+
+	fd = bind_for(s, r, &err);
+	if (fd >= 0)
+		blog(LOG_INFO, "grant uid %u %s", (unsigned)s->uid, describe(r, d, sizeof d));
+	else
+		blog(LOG_WARNING, "deny uid %u %s: %s", (unsigned)s->uid, describe(r, d, sizeof d),
+		     strerror(err));
+	if (wire_bind_answer(s->fd, r->id, fd >= 0 ? 0 : err, fd) < 0)
+		blog(LOG_WARNING, "uid %u: answer not delivered: %s", (unsigned)s->uid, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+/* What the user may bind, one grant per request: so that a refusal can
+ * say what would have been granted. */
+static void serve_grants(struct slot *s, const struct wire_grants_req *r)
+{
+	struct wire_grants_ans a = { .id = r->id, .index = r->index,
+				     .total = (uint16_t)s->ngrants };
+
+	if (r->index < s->ngrants) {
+		const struct policy_grant *g = &s->grants[r->index];
+
+		a.proto = g->proto;
+		a.family = g->family;
+		memcpy(a.addr, g->addr, sizeof a.addr);
+		a.lo = g->lo;
+		a.hi = g->hi;
+	}
+	if (wire_grants_answer(s->fd, &a) < 0)
+		blog(LOG_WARNING, "uid %u: answer not delivered: %s", (unsigned)s->uid, strerror(errno));
+}
+
 static void serve_one(unsigned idx, struct slot *s)
 {
 	unsigned char m[WIRE_SIZE];
 	struct wire_bind_req r;
-	char d[80];
+	struct wire_grants_req g;
 	ssize_t n = wire_recv(s->fd, m, NULL);
-	int fd, err = 0;
 
 	if (n < 0 && errno == EAGAIN)
 		return;
@@ -419,20 +413,12 @@ static void serve_one(unsigned idx, struct slot *s)
 		slot_close(s);
 		return;
 	}
-	if (wire_decode_bind_req(m, (size_t)n, &r) < 0) {
-		channel_reject(idx, s, "malformed request");
-		return;
-	}
-	fd = bind_for(s, &r, &err);
-	if (fd >= 0)
-		blog(LOG_INFO, "grant uid %u %s", (unsigned)s->uid, describe(&r, d, sizeof d));
+	if (wire_decode_bind_req(m, (size_t)n, &r) == 0)
+		serve_bind(s, &r);
+	else if (wire_decode_grants_req(m, (size_t)n, &g) == 0)
+		serve_grants(s, &g);
 	else
-		blog(LOG_WARNING, "deny uid %u %s: %s", (unsigned)s->uid, describe(&r, d, sizeof d),
-		     strerror(err));
-	if (wire_bind_answer(s->fd, r.id, fd >= 0 ? 0 : err, fd) < 0)
-		blog(LOG_WARNING, "uid %u: answer not delivered: %s", (unsigned)s->uid, strerror(errno));
-	if (fd >= 0)
-		close(fd);
+		channel_reject(idx, s, "malformed request");
 }
 
 /* ---- the loop ---- */

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bindrelay.h"
 #include "err.h"
 #include "fs.h"
 #include "lockinfo.h"
@@ -40,7 +41,7 @@
 #define MAXSERVICES 1000             /* as runsvdir */
 #define DOT_MS (15 * 60 * 1000)      /* a dot into the log, as runsvdir */
 
-enum { EV_INOTIFY = 1, EV_SIGNAL, EV_LOG, EV_SVC };
+enum { EV_INOTIFY = 1, EV_SIGNAL, EV_LOG, EV_SVC, EV_RELAY };
 
 struct svc {
 	int used;
@@ -588,6 +589,7 @@ static void dispatch(const struct epoll_event *ev)
 		if (idx < MAXSERVICES && u.svc[idx].used && u.svc[idx].pid)
 			svc_exited(&u.svc[idx], now_ms());
 		break;
+	case EV_RELAY: bindrelay_run(); break;
 	}
 }
 
@@ -702,5 +704,8 @@ int main(int argc, char **argv)
 	parent_watch();
 	if (dir_open() < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to open %s", u.path);
+	/* privileged ports for our services (WARD_BIND_SOCKET), after the lock */
+	if (u.binder >= 0 && (i = bindrelay_start(u.dirfd, u.path, u.binder)) >= 0)
+		ep_add(i, EV_RELAY, 0);
 	loop();
 }

@@ -15,6 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct wire_bind_req r;
 	struct wire_bind_ans a;
 	struct wire_ctl c;
+	struct wire_grants_req gr;
+	struct wire_grants_ans ga;
 
 	if (size > WIRE_SIZE)
 		size = WIRE_SIZE + 1;
@@ -25,6 +27,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (wire_decode_bind_ans(m, size, &a) == 0 &&
 	    (wire_encode_bind_ans(back, &a) < 0 || memcmp(back, m, WIRE_SIZE)))
+		abort();
+	if (wire_decode_grants_req(m, size, &gr) == 0 &&
+	    (wire_encode_grants_req(back, &gr) < 0 || memcmp(back, m, WIRE_SIZE)))
+		abort();
+	if (wire_decode_grants_ans(m, size, &ga) == 0 &&
+	    (wire_encode_grants_ans(back, &ga) < 0 || memcmp(back, m, WIRE_SIZE)))
 		abort();
 	if (wire_decode_ctl(m, size, &c) == 0 &&
 	    (wire_encode_ctl(back, &c) < 0 || memcmp(back, m, WIRE_SIZE)))

@@ -30,7 +30,7 @@ static void bind_req_layout(void **state)
 	(void)state;
 	assert_int_equal(wire_encode_bind_req(m, &r), 0);
 	/* version 1, type 1, id, proto, family 4, flags, port 80 LE */
-	assert_int_equal(m[0], 1);
+	assert_int_equal(m[0], WIRE_VERSION);
 	assert_int_equal(m[1], 0);
 	assert_int_equal(m[2], WIRE_BIND_REQ);
 	assert_int_equal(m[4], 4);

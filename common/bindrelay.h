@@ -1,0 +1,29 @@
+/* bindrelay: userd's side of the bind socket (docs/protocol.md).
+ *
+ * userd holds its user's channel to privd's binder.  The relay listens on
+ * DIR/.userd/bind.sock (a SOCK_SEQPACKET socket in a 0700 directory of the
+ * user's; the dot keeps the scanner away), accepts connections only from
+ * its own uid (SO_PEERCRED), and passes each request -- the binder's own
+ * messages, WIRE_BIND_REQ and WIRE_GRANTS_REQ -- on to the binder under an
+ * id of its own, and the answer (and socket) back.  Each connection has at
+ * most one request in flight; a request the binder has not answered within
+ * RELAY_TIMEOUT_MS is answered ETIMEDOUT, so no client waits forever on a
+ * binder that restarted.  Nothing blocks: userd's loop never waits on it.
+ *
+ *   bindrelay_start(dirfd, dirpath, binder)
+ *       sets the relay up and WARD_BIND_SOCKET (the socket's absolute path)
+ *       in the environment, for runsv and the services; returns one fd for
+ *       the caller's poll loop, or -1 after a warning (then no relay).
+ *   bindrelay_run()  when that fd is readable: does what is ready. */
+#ifndef WARD_BINDRELAY_H
+#define WARD_BINDRELAY_H
+
+#define RELAY_DIR ".userd"
+#define RELAY_SOCK "bind.sock"
+#define RELAY_CLIENTS 64
+#define RELAY_TIMEOUT_MS 5000
+
+int bindrelay_start(int dirfd, const char *dirpath, int binder);
+void bindrelay_run(void);
+
+#endif

@@ -1,0 +1,345 @@
+#include "sockets.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "fs.h"
+#include "netbind.h"
+#include "wire.h"
+
+#define PRIVILEGED_BELOW 1024
+#define GRANTS_SHOWN 16          /* a refusal lists at most this many grants */
+
+/* ---- the relay's client ---- */
+
+static uint32_t next_id = 1;
+
+static int timeouts(int fd)
+{
+	struct timeval tv = { .tv_sec = BINDCLIENT_TIMEOUT_MS / 1000,
+			      .tv_usec = BINDCLIENT_TIMEOUT_MS % 1000 * 1000 };
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0)
+		return -1;
+	return 0;
+}
+
+/* A path too long for sun_path is reached through its directory's fd. */
+static int connect_path(int fd, const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int dfd, r, e;
+
+	if (strlen(path) < sizeof sa.sun_path) {
+		strcpy(sa.sun_path, path);
+		return connect(fd, (struct sockaddr *)&sa, sizeof sa);
+	}
+	if (!slash || (size_t)(slash - path) >= sizeof dir) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	dfd = open(dir[0] ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -1;
+	if (snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/%s", dfd, slash + 1) >=
+	    (int)sizeof sa.sun_path) {
+		close(dfd);
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	r = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+	e = errno;
+	close(dfd);
+	errno = e;
+	return r;
+}
+
+/* Only our own userd answers for us: whoever listens must be our uid. */
+static int peer_is_us(int fd)
+{
+	struct ucred cr;
+	socklen_t len = sizeof cr;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0)
+		return 0;
+	return cr.uid == geteuid();
+}
+
+int bindclient_open(const char *path)
+{
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), e;
+
+	if (fd < 0)
+		return -1;
+	if (timeouts(fd) < 0 || connect_path(fd, path) < 0)
+		goto fail;
+	if (!peer_is_us(fd)) {
+		errno = EPERM;
+		goto fail;
+	}
+	return fd;
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+int bindclient_bind(int fd, const struct listen_entry *e)
+{
+	struct wire_bind_req r = { .id = next_id++, .proto = e->proto, .family = e->family,
+				   .port = e->port };
+	int s;
+
+	memcpy(r.addr, e->addr, sizeof r.addr);
+	s = wire_bind_request(fd, &r);
+	if (s < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		errno = ETIMEDOUT;
+	return s;
+}
+
+/* "tcp 80", "tcp 127.0.0.1:80-89", "udp [::1]:53" */
+static void grant_describe(const struct wire_grants_ans *a, char *out, size_t size)
+{
+	char addr[INET6_ADDRSTRLEN + 4] = "", ports[16];
+
+	if (a->lo == a->hi)
+		snprintf(ports, sizeof ports, "%u", a->lo);
+	else
+		snprintf(ports, sizeof ports, "%u-%u", a->lo, a->hi);
+	if (a->family == AF_INET6) {
+		addr[0] = '[';
+		inet_ntop(AF_INET6, a->addr, addr + 1, INET6_ADDRSTRLEN);
+		strcat(addr, "]:");
+	} else if (a->family == AF_INET) {
+		inet_ntop(AF_INET, a->addr, addr, INET6_ADDRSTRLEN);
+		strcat(addr, ":");
+	}
+	snprintf(out, size, "%s %s%s", a->proto == WIRE_TCP ? "tcp" : "udp", addr, ports);
+}
+
+static void append(char *out, size_t size, const char *s)
+{
+	size_t n = strlen(out);
+
+	if (n < size)
+		snprintf(out + n, size - n, "%s", s);
+}
+
+void bindclient_grants(int fd, int proto, char *out, size_t size)
+{
+	struct wire_grants_ans a;
+	uint16_t i = 0;
+	int shown = 0;
+	char one[80];
+
+	out[0] = '\0';
+	do {
+		if (wire_grants_request(fd, next_id++, i, &a) < 0) {
+			snprintf(out, size, "unknown (%s)", strerror(errno));
+			return;
+		}
+		if (a.proto == proto && shown < GRANTS_SHOWN) {
+			grant_describe(&a, one, sizeof one);
+			append(out, size, shown++ ? ", " : "");
+			append(out, size, one);
+		}
+	} while (++i < a.total);
+	if (!shown)
+		snprintf(out, size, "no %s port", proto == WIRE_TCP ? "tcp" : "udp");
+}
+
+/* ---- obtaining ---- */
+
+static int obtain_relayed(const struct listen_entry *e, const char *bindsock, const char *what,
+			  char *err, size_t errlen)
+{
+	char grants[160];
+	int c = bindclient_open(bindsock), s, why;
+
+	if (c < 0) {
+		snprintf(err, errlen, "%s: unable to reach userd at %s: %s", what, bindsock,
+			 strerror(errno));
+		return -1;
+	}
+	s = bindclient_bind(c, e);
+	why = errno;
+	if (s < 0 && why == EACCES) {
+		bindclient_grants(c, e->proto, grants, sizeof grants);
+		snprintf(err, errlen, "%s: not granted by the policy (granted: %s)", what, grants);
+	} else if (s < 0) {
+		snprintf(err, errlen, "%s: refused by privd: %s", what, strerror(why));
+	}
+	close(c);
+	errno = why;
+	return s;
+}
+
+int sockets_obtain(const struct listen_entry *e, const char *bindsock, char *err, size_t errlen)
+{
+	char what[80];
+	int s;
+
+	listen_describe(e, what, sizeof what);
+	if (e->port < PRIVILEGED_BELOW && bindsock)
+		return obtain_relayed(e, bindsock, what, err, errlen);
+	s = netbind(e->proto, e->family, e->addr, e->port, 0, 0);
+	if (s < 0)
+		snprintf(err, errlen, "%s: unable to bind: %s", what, strerror(errno));
+	return s;
+}
+
+/* ---- the set ---- */
+
+void sockets_init(struct sockset *set)
+{
+	size_t i;
+
+	set->n = 0;
+	for (i = 0; i < LISTEN_MAX; i++)
+		set->fd[i] = -1;
+}
+
+void sockets_close(struct sockset *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (set->fd[i] >= 0)
+			close(set->fd[i]);
+	sockets_init(set);
+}
+
+static int same_socket(const struct listen_entry *a, const struct listen_entry *b)
+{
+	return a->proto == b->proto && a->family == b->family && a->port == b->port &&
+	       !memcmp(a->addr, b->addr, sizeof a->addr);
+}
+
+/* Moves each held socket that new still lists into its new place (fd),
+ * closes the others. */
+static void keep_listed(struct sockset *set, const struct listen_entry *e, size_t n, int *fd)
+{
+	size_t i, j;
+
+	for (j = 0; j < n; j++)
+		fd[j] = -1;
+	for (i = 0; i < set->n; i++) {
+		for (j = 0; j < n && (set->fd[i] < 0 || !same_socket(&set->e[i], &e[j])); j++)
+			;
+		if (j < n)
+			fd[j] = set->fd[i];
+		else if (set->fd[i] >= 0)
+			close(set->fd[i]);
+	}
+}
+
+/* n entries read from dirfd/listen (0 without one), or -1 with err */
+static int listen_read(int dirfd, struct listen_entry *e, char *err, size_t errlen)
+{
+	char text[LISTEN_FILE_MAX + 1], why[200];
+	ssize_t len = fs_read_file(dirfd, "listen", text, sizeof text);
+	int n;
+
+	if (len < 0 && errno == ENOENT)
+		return 0;
+	if (len < 0) {
+		snprintf(err, errlen, "unable to read listen: %s", strerror(errno));
+		return -1;
+	}
+	n = listen_parse(text, (size_t)len, e, LISTEN_MAX, why, sizeof why);
+	if (n < 0)
+		snprintf(err, errlen, "listen:%s", why);
+	return n;
+}
+
+int sockets_update(struct sockset *set, int dirfd, const char *bindsock, char *err, size_t errlen)
+{
+	struct listen_entry e[LISTEN_MAX];
+	int fd[LISTEN_MAX], n = listen_read(dirfd, e, err, errlen), rc = 0, i;
+	char one[256];
+
+	if (n < 0)
+		return -1;
+	keep_listed(set, e, (size_t)n, fd);
+	for (i = 0; i < n; i++) {
+		set->e[i] = e[i];
+		if (fd[i] < 0)
+			fd[i] = sockets_obtain(&e[i], bindsock, one, sizeof one);
+		if (fd[i] < 0 && rc++ == 0)
+			snprintf(err, errlen, "%s", one);   /* the first reason is kept */
+		set->fd[i] = fd[i];
+	}
+	for (; i < LISTEN_MAX; i++)
+		set->fd[i] = -1;
+	set->n = (size_t)n;
+	return rc ? -1 : 0;
+}
+
+/* ---- the hand-over ---- */
+
+static int set_env(const struct sockset *set)
+{
+	char num[16], names[LISTEN_MAX * LISTEN_NAME_MAX];
+	size_t i;
+
+	if (set->n == 0) {
+		unsetenv("LISTEN_FDS");
+		unsetenv("LISTEN_PID");
+		unsetenv("LISTEN_FDNAMES");
+		return 0;
+	}
+	names[0] = '\0';
+	for (i = 0; i < set->n; i++) {
+		append(names, sizeof names, i ? ":" : "");
+		append(names, sizeof names, set->e[i].name);
+	}
+	snprintf(num, sizeof num, "%zu", set->n);
+	if (setenv("LISTEN_FDS", num, 1) < 0 || setenv("LISTEN_FDNAMES", names, 1) < 0)
+		return -1;
+	snprintf(num, sizeof num, "%d", (int)getpid());
+	return setenv("LISTEN_PID", num, 1);
+}
+
+int sockets_child(const struct sockset *set, int keep)
+{
+	int high[LISTEN_MAX], base = 3 + (int)set->n, i, n = (int)set->n;
+
+	if (n == 0)
+		return set_env(set);   /* runit's way: nothing else changes */
+	if (keep >= 3 && keep < base) {
+		errno = EBADF;   /* the caller's fd would be overwritten */
+		return -1;
+	}
+	/* first out of the way of 3..base-1, then into place */
+	for (i = 0; i < n; i++) {
+		high[i] = fcntl(set->fd[i], F_DUPFD_CLOEXEC, keep >= base ? keep + 1 : base);
+		if (high[i] < 0)
+			return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (dup2(high[i], 3 + i) < 0)
+			return -1;
+	if (keep >= base) {
+		if (keep > base && close_range((unsigned)base, (unsigned)keep - 1, CLOSE_RANGE_CLOEXEC) < 0)
+			return -1;
+		if (close_range((unsigned)keep + 1, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+			return -1;
+	} else if (close_range((unsigned)base, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		return -1;
+	}
+	return set_env(set);
+}

@@ -1,0 +1,77 @@
+/* privbind: the sockets of a listen file, for a program outside supervision
+ * (a run script tried by hand).  See privbind(8).
+ *
+ *   privbind [-s SOCKET] PROTO [ADDRESS:]PORT [name=NAME] ... -- PROG [ARG]...
+ *
+ * The words before -- are a listen file written on the command line, one
+ * socket from each PROTO word on; they are checked by the same parser.
+ * Ports below 1024 are asked of the user's userd (SOCKET, or
+ * $WARD_BIND_SOCKET), others bound directly; then PROG is executed with
+ * the sockets on fds 3.. and LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES, as
+ * runsv hands them to ./run. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "sockets.h"
+
+static void usage(void)
+{
+	err_fatal(EXIT_USAGE, "usage: privbind [-s SOCKET] PROTO [ADDRESS:]PORT [name=NAME]... -- PROG [ARG]...");
+}
+
+/* argv[from..to) as listen file text: a new line before each tcp/udp */
+static void as_listen(char **argv, int from, int to, char *text, size_t size)
+{
+	size_t n = 0;
+	int i;
+
+	text[0] = '\0';
+	for (i = from; i < to; i++) {
+		int newline = i > from && (!strcmp(argv[i], "tcp") || !strcmp(argv[i], "udp"));
+
+		if (strchr(argv[i], '\n') || strchr(argv[i], '#'))
+			err_fatal(EXIT_USAGE, "argument %d: bad character in \"%s\"", i, argv[i]);
+		n += (size_t)snprintf(text + n, n < size ? size - n : 0, "%s%s",
+				      i == from ? "" : newline ? "\n" : " ", argv[i]);
+		if (n >= size)
+			err_fatal(EXIT_USAGE, "too many sockets");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct sockset set;
+	char text[LISTEN_FILE_MAX], err[256];
+	const char *bindsock = getenv(BINDSOCK_ENV);
+	int i = 1, dash, n;
+	size_t k;
+
+	err_init(argv[0]);
+	if (i + 1 < argc && !strcmp(argv[i], "-s")) {
+		bindsock = argv[i + 1];
+		i += 2;
+	}
+	for (dash = i; dash < argc && strcmp(argv[dash], "--"); dash++)
+		;
+	if (dash == i || dash + 1 >= argc)
+		usage();
+	as_listen(argv, i, dash, text, sizeof text);
+	sockets_init(&set);
+	n = listen_parse(text, strlen(text), set.e, LISTEN_MAX, err, sizeof err);
+	if (n < 0)
+		err_fatal(EXIT_USAGE, "socket %s", err);
+	set.n = (size_t)n;
+	for (k = 0; k < set.n; k++) {
+		set.fd[k] = sockets_obtain(&set.e[k], bindsock && *bindsock ? bindsock : NULL,
+					   err, sizeof err);
+		if (set.fd[k] < 0)
+			err_fatal(EXIT_TEMP, "%s", err);
+	}
+	if (sockets_child(&set, -1) < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to set up the sockets");
+	execvp(argv[dash + 1], argv + dash + 1);
+	err_fatal_sys(EXIT_TEMP, "unable to run %s", argv[dash + 1]);
+}
