@@ -6,7 +6,7 @@
  * The words before -- are a listen file written on the command line, one
  * socket from each PROTO word on; they are checked by the same parser.
  * Ports below 1024 are asked of the user's userd (SOCKET, or
- * $WARD_BIND_SOCKET), others bound directly; then PROG is executed with
+ * $WARD_BIND_SOCKET, or ~/service/.userd/bind.sock), others bound directly; then PROG is executed with
  * the sockets on fds 3.. and LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES, as
  * runsv hands them to ./run. */
 #include <stdio.h>
@@ -41,11 +41,26 @@ static void as_listen(char **argv, int from, int to, char *text, size_t size)
 	}
 }
 
+/* runsv's services have WARD_BIND_SOCKET; a login shell usually does not,
+ * and then the usual service directory is tried */
+static const char *default_socket(void)
+{
+	static char path[4096];
+	const char *v = getenv(BINDSOCK_ENV), *home = getenv("HOME");
+
+	if (v && *v)
+		return v;
+	if (!home || snprintf(path, sizeof path, "%s/service/.userd/bind.sock", home) >= (int)sizeof path ||
+	    access(path, F_OK) < 0)
+		return NULL;
+	return path;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockset set;
 	char text[LISTEN_FILE_MAX], err[256];
-	const char *bindsock = getenv(BINDSOCK_ENV);
+	const char *bindsock = default_socket();
 	int i = 1, dash, n;
 	size_t k;
 
@@ -65,8 +80,7 @@ int main(int argc, char **argv)
 		err_fatal(EXIT_USAGE, "socket %s", err);
 	set.n = (size_t)n;
 	for (k = 0; k < set.n; k++) {
-		set.fd[k] = sockets_obtain(&set.e[k], bindsock && *bindsock ? bindsock : NULL,
-					   err, sizeof err);
+		set.fd[k] = sockets_obtain(&set.e[k], bindsock, err, sizeof err);
 		if (set.fd[k] < 0)
 			err_fatal(EXIT_TEMP, "%s", err);
 	}

@@ -1,0 +1,32 @@
+# Helpers for the ports tests (privileged ports through userd and privd).
+# Source after tests/lib.sh and tests/lib-privd.sh.  Users are made with
+# make_user; their homes are under $T, so the cleanup of lib.sh removes them.
+
+# home USER
+home() { getent passwd "$1" | cut -d: -f6; }
+# as USER CMD...: runs CMD as USER (su keeps our environment but HOME & co)
+as() { local u=$1; shift; su -s /bin/sh "$u" -c "$(printf '%q ' "$@")"; }
+# bindsock USER: the relay socket of USER's userd
+bindsock() { echo "$(home "$1")/service/.userd/bind.sock"; }
+# relay_up USER: USER's userd runs and listens on its bind socket
+relay_up() { [ -S "$(bindsock "$1")" ] && userd_pid "$1" >/dev/null; }
+# fetch PORT [HOST]: one tcp exchange with lfd_serve; prints what it said
+fetch() { timeout 10 bash -c 'exec 3<>"/dev/tcp/$1/$2" && cat <&3' _ "${2:-127.0.0.1}" "$1" 2>/dev/null; }
+# udp_ask PORT [HOST]: one datagram to lfd_serve; prints the answer (by dd:
+# bash's read would take one byte, and with it the whole datagram)
+udp_ask() {
+	timeout 5 bash -c 'exec 3<>"/dev/udp/$1/$2" && echo hi >&3 && dd bs=512 count=1 <&3 2>/dev/null' \
+		_ "${2:-127.0.0.1}" "$1" 2>/dev/null
+}
+# report_field FILE NAME: NAME=VALUE from an lfd_serve report
+report_field() { sed -n "s/^$2=//p" "$1" | head -1; }
+# ports_privd POLICY: privd with the real userd, both users' relays up
+ports_privd() {
+	privd_bin real
+	start_privd "$1"
+	shift
+	local u
+	for u in "$@"; do
+		wait_until 10 relay_up "$u" || { notok "relay of $u up"; return 1; }
+	done
+}
