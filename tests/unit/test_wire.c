@@ -58,7 +58,7 @@ static void bind_req_rejects_every_field(void **state)
 	assert_int_equal(wire_decode_bind_req(m, WIRE_SIZE + 1, &back), -1);
 	/* version, type, proto, family, port 0, unknown flag, backlog too big */
 	static const struct { size_t off; unsigned char v; } bad[] = {
-		{ 0, 2 }, { 1, 1 }, { 2, WIRE_BIND_ANS }, { 3, 1 }, { 8, 0 }, { 8, 3 },
+		{ 0, WIRE_VERSION + 1 }, { 1, 1 }, { 2, WIRE_BIND_ANS }, { 3, 1 }, { 8, 0 }, { 8, 3 },
 		{ 9, 5 }, { 9, 0 }, { 10, 2 }, { 11, 1 }, { 17, 0x20 }, { 19, 1 },
 	};
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
