@@ -471,6 +471,7 @@ static void apply_policy(void)
 		if (!pu || !pu->supervised) {
 			mlog(LOG_INFO, "userd %s: removed from the policy, stopping", u->pu.name);
 			u->removed = 1;
+			binder_drop_slot(i);   /* their grants go now, not at exit */
 			if (u->pid > 0)
 				userd_stop(u);
 			else

@@ -79,6 +79,11 @@ out=$("$B/privd" -t -f "$T/missing" 2>&1)
 expect_eq "missing file: exit 1" "1" "$?"
 expect_match "missing file named" "$T/missing:0: unable to open: No such file" "$out"
 
+# the annotated example in policy/ is a valid policy (with our test users)
+sed "s/alice/${ua}/g; s/bob/${ub}/g; s/:web/:${ug}/g" "$TOP/policy/example" >"$T/example"
+out=$("$B/privd" -t -f "$T/example" 2>&1)
+expect_eq "policy/example checks clean" "0:" "$?:$out"
+
 "$B/privd" -x >/dev/null 2>&1
 expect_eq "bad option: exit 100" "100" "$?"
 done_testing
