@@ -26,16 +26,17 @@ trap "echo TERM >>sig.log; exit 0" TERM
 while :; do sleep 0.05; done'
 
 # start_runsv RUNSV DIR: supervise DIR (and DIR/log if any) in the background;
-# returns when runsv answers on supervise/ok and has written its status.
+# returns when sv can talk to it.
 # Sets RUNSV_PID.
 start_runsv() {
 	local runsv=$1 dir=$2
-	spawn "$runsv" "$dir"
+	# a background job of a script starts with INT and QUIT ignored, and
+	# would hand that down to the service: give runsv the defaults
+	spawn env --default-signal=INT,QUIT "$runsv" "$dir"
 	RUNSV_PID=$SPAWNED
-	wait_until 5 test -s "$dir/supervise/status" || { notok "runsv $dir started"; return 1; }
-	if [ -d "$dir/log" ]; then
-		wait_until 5 test -s "$dir/log/supervise/status" || { notok "runsv $dir/log started"; return 1; }
-	fi
+	# sv status succeeds once runsv (and its log's) reads supervise/ok and has
+	# written its status; a status file left by an earlier runsv is not enough
+	wait_until 5 "$SV" status "$dir" >/dev/null 2>&1 || { notok "runsv $dir started"; return 1; }
 	return 0
 }
 
