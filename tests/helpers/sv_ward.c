@@ -3,7 +3,10 @@
  * can be tested against a runsv that does not write it (Debian's).
  * Fields: runsv=PID ready=none|wait|yes ready_ago=SEC text=STRING
  *         backoff_ms=N next_in=SEC starts=N
- * Times are relative to now.  Exit 100 on a bad argument, 111 on failure. */
+ * With any of state=down|run|finish pid=N want=u|d since_ago=SEC it also
+ * writes supervise/status (svstatus_encode), for states a real runsv only
+ * passes through.  Times are relative to now.  Exit 100 on a bad argument,
+ * 111 on failure. */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +38,39 @@ static int ready_word(const char *s)
 	err_fatal(EXIT_USAGE, "ready must be none, wait or yes: %s", s);
 }
 
-static void set_field(struct svextra *x, const char *arg, const struct timespec *now)
+static int state_word(const char *s)
+{
+	if (strcmp(s, "down") == 0)
+		return SV_DOWN;
+	if (strcmp(s, "run") == 0)
+		return SV_RUN;
+	if (strcmp(s, "finish") == 0)
+		return SV_FINISH;
+	err_fatal(EXIT_USAGE, "state must be down, run or finish: %s", s);
+}
+
+static int with_status;
+
+/* fields of supervise/status; returns 0 if arg is not one of them */
+static int set_status(struct svstatus *st, const char *arg, const char *v, size_t n,
+		      const struct timespec *now)
+{
+	if (n == 5 && strncmp(arg, "state", n) == 0)
+		st->state = state_word(v);
+	else if (n == 3 && strncmp(arg, "pid", n) == 0)
+		st->pid = (pid_t)number(v);
+	else if (n == 4 && strncmp(arg, "want", n) == 0)
+		st->want = v[0];
+	else if (n == 9 && strncmp(arg, "since_ago", n) == 0)
+		st->since.tv_sec = now->tv_sec - number(v);
+	else
+		return 0;
+	with_status = 1;
+	return 1;
+}
+
+static void set_field(struct svextra *x, struct svstatus *st, const char *arg,
+		      const struct timespec *now)
 {
 	const char *v = strchr(arg, '=');
 	size_t n;
@@ -43,6 +78,8 @@ static void set_field(struct svextra *x, const char *arg, const struct timespec 
 	if (!v)
 		err_fatal(EXIT_USAGE, "expected FIELD=VALUE: %s", arg);
 	n = (size_t)(v++ - arg);
+	if (set_status(st, arg, v, n, now))
+		return;
 	if (n == 5 && strncmp(arg, "runsv", n) == 0)
 		x->runsv_pid = (pid_t)number(v);
 	else if (n == 5 && strncmp(arg, "ready", n) == 0)
@@ -63,8 +100,9 @@ static void set_field(struct svextra *x, const char *arg, const struct timespec 
 
 int main(int argc, char **argv)
 {
-	unsigned char buf[SVEXTRA_SIZE];
+	unsigned char buf[SVEXTRA_SIZE], sbuf[SVSTATUS_SIZE];
 	struct svextra x;
+	struct svstatus st = { .want = 'u' };
 	struct timespec now;
 	int i, dir;
 
@@ -75,13 +113,17 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &now);
 	x.ready_at = now;
 	x.next_start = now;
+	st.since = now;
 	for (i = 2; i < argc; i++)
-		set_field(&x, argv[i], &now);
+		set_field(&x, &st, argv[i], &now);
 	svextra_encode(buf, &x);
 	dir = open(argv[1], O_RDONLY | O_DIRECTORY);
 	if (dir < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to open %s", argv[1]);
 	if (fs_write_atomic(dir, "supervise/ward", buf, sizeof buf) < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to write %s/supervise/ward", argv[1]);
+	svstatus_encode(sbuf, &st);
+	if (with_status && fs_write_atomic(dir, "supervise/status", sbuf, sizeof sbuf) < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to write %s/supervise/status", argv[1]);
 	return 0;
 }

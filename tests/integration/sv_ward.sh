@@ -1,0 +1,104 @@
+#!/bin/bash
+# ward's additions to sv: readiness, STATUS text and backoff from
+# supervise/ward in `sv status` (after runit's part of each service, so
+# runit's parsers still work), `sv -w N up|start|restart` waiting for declared
+# readiness, and `sv -j status` JSON.  supervise/ward is written by the
+# tests/helpers/sv_ward helper next to Debian's runsv, which does not write it.
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/lib-sv.sh"
+W=$B/tests/sv_ward
+command -v jq >/dev/null || skip_all "jq not installed (tests/deps.sh installs it)"
+
+d=$T/svc
+export SVDIR=$d
+mksvc "$d/web"
+mksvc "$d/web/log" 'exec cat >/dev/null'
+start_runsv "$RUNIT_RUNSV" "$d/web" || done_testing
+web_runsv=$RUNSV_PID
+wait_until 5 state_is web run
+
+# --- status text ---
+"$W" "$d/web" runsv=$web_runsv ready=wait
+svrun "declared, not yet ready" 0 '^run: web: \(pid [0-9]+\) [0-9]+s, not ready; run: log: \(pid [0-9]+\) [0-9]+s$' status web
+"$W" "$d/web" runsv=$web_runsv ready=yes ready_ago=0 'text=Listening on :80'
+svrun "ready and STATUS text, before the log part" 0 \
+	'^run: web: \(pid [0-9]+\) [0-9]+s, ready [0-9]+s, "Listening on :80"; run: log: ' status web
+out=$("$SV" status web)
+expect_match "runit's parse of the line still works" '^run: web: \(pid [0-9]+\) [0-9]+s' "$(echo "$out" | sed 's/,.*//')"
+"$W" "$d/web" runsv=$web_runsv ready=yes ready_ago=100000
+svrun "ready before this run began: not ready" 0 '^run: web: \(pid [0-9]+\) [0-9]+s, not ready; ' status web
+"$W" "$d/web" runsv=$web_runsv "text=$(printf 'evil\033[2J\nline "q"')"
+svrun "hostile STATUS text escaped on one line" 0 \
+	'^run: web: \(pid [0-9]+\) [0-9]+s, "evil\\x1b\[2J\\x0aline \\"q\\""; run: log: ' status web
+
+# a supervise/ward whose runsv is gone is left over: ignore it
+sleep 0 & dead=$!; wait $dead
+"$W" "$d/web" runsv=$dead ready=wait text=stale
+svrun "ward file of a dead runsv ignored" 0 '^run: web: \(pid [0-9]+\) [0-9]+s; run: log: ' status web
+head -c 256 /dev/urandom >"$d/web/supervise/ward"
+printf '\2' | dd of="$d/web/supervise/ward" bs=1 count=1 conv=notrunc 2>/dev/null   # unknown version
+out=$("$SV" status web 2>"$T/err"); rc=$?
+expect_eq "malformed ward file: still exit 0" 0 "$rc"
+expect_match "malformed ward file: runit's status" '^run: web: \(pid [0-9]+\) [0-9]+s; run: log: ' "$out"
+expect_match "malformed ward file: warning on stderr" 'warning: web: ignoring supervise/ward: bad format' "$(cat "$T/err")"
+rm -f "$d/web/supervise/ward"
+
+# backoff: a state runsv passes through, so a stand-in: a FIFO reader plays
+# runsv and the helper writes supervise/status too
+mkdir -p "$d/crash/supervise"
+mkfifo "$d/crash/supervise/ok"
+exec {okfd}<>"$d/crash/supervise/ok"
+"$W" "$d/crash" runsv=$$ backoff_ms=4000 next_in=3 state=down want=u since_ago=1
+svrun "backoff and next start" 0 '^down: crash: 1s, normally up, want up, backoff 4s, next start in [0-9]s$' status crash
+"$W" "$d/crash" runsv=$$ backoff_ms=4000 next_in=3 state=down want=d since_ago=1
+svrun "no backoff shown when wanted down" 0 '^down: crash: 1s, normally up$' status crash
+
+# --- -w waits for readiness when the service declares it ---
+mksvc "$d/rd"
+touch "$d/rd/down"
+start_runsv "$RUNIT_RUNSV" "$d/rd" || done_testing
+rd_runsv=$RUNSV_PID
+"$W" "$d/rd" runsv=$rd_runsv ready=wait
+svrun "-w up: timeout while not ready" 1 '^timeout: run: rd: \(pid [0-9]+\) [0-9]+s, normally down, not ready$' -w 1 up rd
+"$SV" -w 5 down rd >/dev/null
+"$W" "$d/rd" runsv=$rd_runsv ready=wait
+(sleep 1; "$W" "$d/rd" runsv=$rd_runsv ready=yes ready_ago=0) &
+svrun "-w up: ok once ready" 0 '^ok: run: rd: \(pid [0-9]+\) [0-9]+s, normally down, ready [0-9]+s$' -w 5 up rd
+# restart: the "yes" of the old run does not count for the new one
+(sleep 2; "$W" "$d/rd" runsv=$rd_runsv ready=yes ready_ago=0) &
+out=$("$SV" -w 6 restart rd); rc=$?
+expect_eq "-w restart: exit 0" 0 "$rc"
+expect_match "-w restart waited for the new run's readiness" '^ok: run: rd: \(pid [0-9]+\) [0-9]+s, normally down, ready [0-9]+s$' "$out"
+ready_file_age=$(( $(date +%s) - $(stat -c %Y "$d/rd/supervise/ward") ))
+check "-w restart: the ward file was rewritten during the wait" test "$ready_file_age" -le 5
+"$W" "$d/rd" runsv=$rd_runsv ready=none
+svrun "-w up without declared readiness: as runit" 0 '^ok: run: rd: ' -w 1 up rd
+svrun "-w down ignores readiness" 0 '^ok: down: rd: ' -w 5 down rd
+
+# --- JSON ---
+"$W" "$d/web" runsv=$web_runsv ready=yes ready_ago=0 starts=3 "text=$(printf 'a "b" \\ c\té\001\377')"
+out=$("$SV" -j status web nosuch rd crash); rc=$?
+expect_eq "-j: exit code counts failures as status does" 1 "$rc"
+expect_eq "-j: one line per service" 4 "$(echo "$out" | wc -l)"
+check "-j: every line is valid JSON" jq -e . <<<"$out" >/dev/null
+line1=$(echo "$out" | sed -n 1p)
+expect_eq "-j: fields of a running service" 'web run true true up up false 3 null' \
+	"$(jq -r '[.name, .state, (.pid > 0), .ready, .want, .normally, .paused, .starts, .next_start_in] | map(tostring) | join(" ")' <<<"$line1" 2>&1)"
+expect_eq "-j: STATUS text round-trips, invalid UTF-8 replaced" "$(printf 'a "b" \\ c\té\001\357\277\275')" \
+	"$(jq -j .status_text <<<"$line1")"
+expect_eq "-j: log object" 'run null' "$(jq -r '[.log.state, .log.log] | map(tostring) | join(" ")' <<<"$line1")"
+expect_eq "-j: error object" 'nosuch unknown unable to change to service directory: file does not exist null' \
+	"$(echo "$out" | sed -n 2p | jq -r '[.name, .state, .error, .log] | map(tostring) | join(" ")')"
+expect_eq "-j: down service, normally down, no log" 'down null down null' \
+	"$(echo "$out" | sed -n 3p | jq -r '[.state, .pid, .normally, .log] | map(tostring) | join(" ")')"
+expect_eq "-j: no backoff while wanted down" '0 null' \
+	"$(echo "$out" | sed -n 4p | jq -r '[.backoff_ms, .next_start_in] | map(tostring) | join(" ")' 2>&1)"
+"$W" "$d/crash" runsv=$$ backoff_ms=4000 next_in=3 state=down want=u since_ago=1
+expect_eq "-j: backoff while wanted up" '4000 true' \
+	"$("$SV" -j status crash | jq -r '[.backoff_ms, (.next_start_in >= 0)] | map(tostring) | join(" ")' 2>&1)"
+name=$(printf 'we"ird\nname')
+out=$("$SV" -j status "$name")
+expect_eq "-j: hostile service name escaped" "$name" "$(jq -j .name <<<"$out")"
+svrun "-j with another command: usage" 100 '-j works with the status command only' -j up web
+exec {okfd}>&-
+done_testing
