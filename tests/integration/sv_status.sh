@@ -62,6 +62,15 @@ status_suite() {
 	expect_eq "$tag: exit code = failed services" 2 "$rc"
 	expect_eq "$tag: one line per service" 4 "$(echo "$out" | wc -l)"
 
+	# a log directory that no runsv watches: the warning alone, not the
+	# service's status again under the name "log" (Debian's sv does that)
+	mkdir "$d/dn/log"
+	out=$("$SV" status dn); rc=$?
+	expect_eq "$tag: unsupervised log: counts as a failure" 1 "$rc"
+	expect_match "$tag: unsupervised log: warning after the service's part" \
+		"^run: dn: \(pid [0-9]+\) [0-9]+s, normally down, want down; warning: dn/log: unable to open supervise/ok: file does not exist\$" "$out"
+	rmdir "$d/dn/log"
+
 	# runsv gone but supervise/ left behind
 	"$SV" exit fin
 	wait_until 10 runsv_gone "$fin_pid"
@@ -128,6 +137,15 @@ lsb_suite() {
 	out=$("$T/lnone" status); rc=$?
 	expect_eq "LSB: missing service exits 1" 1 "$rc"
 	"$T/lweb" stop >/dev/null
+	# the service's own state decides, not its log's (Debian's sv exits 0 here)
+	mksvc "$d/llog"
+	mksvc "$d/llog/log" 'exec cat >/dev/null'
+	touch "$d/llog/down"
+	start_runsv "$runsv" "$d/llog" || return
+	ln -s "$SV" "$T/llog"
+	out=$("$T/llog" status); rc=$?
+	expect_eq "LSB: status of a down service with a running log exits 3" 3 "$rc"
+	expect_match "LSB: ... and shows both" '^down: llog: [0-9]+s; run: log: ' "$out"
 }
 
 home_suite() {
