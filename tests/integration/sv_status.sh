@@ -156,8 +156,11 @@ home_suite() {
 	chown -R $u: "$h/service"
 	setpriv --reuid=$u --regid=$u --init-groups "$runsv" "$h/service/hweb" </dev/null >/dev/null 2>&1 &
 	track $!
-	wait_until 5 test -s "$h/service/hweb/supervise/status"
-	out=$(cd / && env -u SVDIR HOME="$h" setpriv --reuid=$u --regid=$u --init-groups "$SV" status hweb 2>&1)
+	user_status() {
+		out=$(cd / && env -u SVDIR HOME="$h" setpriv --reuid=$u --regid=$u --init-groups "$SV" status hweb 2>&1)
+		[[ $out == "run: "* ]]
+	}
+	wait_until 5 user_status
 	expect_match "a user's default services directory is ~/service" '^run: hweb: \(pid [0-9]+\) ' "$out"
 	out=$(cd / && env -u SVDIR HOME=/root "$SV" status hweb 2>&1)
 	expect_match "root's default is /etc/service/" '^fail: hweb: unable to change to service directory' "$out"
