@@ -66,15 +66,15 @@ our_sv_vs_debian_sv() {
 	cmp_status "status: first letter only" s web
 	cmp_status "status: path" status "$d/web"
 	(cd "$T" && cmp_status "status: ./path" status ./ours-vs-runit/dn)
-	"$SV" pause web; "$SV" -w 5 up dn
+	"$SV" -v pause web >/dev/null; "$SV" -w 5 up dn >/dev/null
 	cmp_status "status: paused, normally down" status web dn
-	"$SV" once dn; "$SV" cont web
+	"$SV" -v once dn >/dev/null; "$SV" -v cont web >/dev/null
 	cmp_status "status: want down" status dn
-	"$SV" -w 5 down web/log
+	"$SV" -w 5 down web/log >/dev/null
 	cmp_status "status: log down" status web
-	"$SV" -w 5 up web/log; "$SV" -w 5 down web
+	"$SV" -w 5 up web/log >/dev/null; "$SV" -w 5 down web >/dev/null
 	cmp_status "status: down, normally up" status web
-	"$SV" -w 5 up web
+	"$SV" -w 5 up web >/dev/null
 
 	cmp_cmd "-v up" '"$SV" -w 5 down dn' -v up dn
 	cmp_cmd "-v down" '"$SV" -w 5 up dn' -v down dn

@@ -35,8 +35,8 @@ status_suite() {
 	"$SV" pause dn
 	wait_until 5 eval '[[ $("$SV" status dn) == *paused* ]]'
 	svrun "$tag: paused" 0 ', normally down, paused$' status dn
-	"$SV" cont dn
-	"$SV" once dn
+	"$SV" -v cont dn >/dev/null
+	"$SV" -v once dn >/dev/null
 	svrun "$tag: want down after once" 0 '^run: dn: \(pid [0-9]+\) [0-9]+s, normally down, want down$' status dn
 	"$SV" down web && wait_until 5 state_is "$d/web" down
 	svrun "$tag: normally up annotation, log still runs" 0 '^down: web: [0-9]+s, normally up; run: log: ' status web
