@@ -34,10 +34,17 @@ start_runsv() {
 	# would hand that down to the service: give runsv the defaults
 	spawn env --default-signal=INT,QUIT "$runsv" "$dir"
 	RUNSV_PID=$SPAWNED
-	# sv status succeeds once runsv (and its log's) reads supervise/ok and has
-	# written its status; a status file left by an earlier runsv is not enough
-	wait_until 5 "$SV" status "$dir" >/dev/null 2>&1 || { notok "runsv $dir started"; return 1; }
+	wait_until 5 runsv_started "$dir" || { notok "runsv $dir started"; return 1; }
 	return 0
+}
+# runsv_started DIR: sv status succeeds (runsv and its log's read supervise/ok,
+# a status file left by an earlier runsv is not enough), and the first start
+# is no longer pending (runsv may write "down, want up" before it)
+runsv_started() {
+	local out
+	out=$("$SV" status "$1" 2>&1) || return 1
+	out=${out%%;*}
+	[[ $out != "down: "*", want up"* ]]
 }
 
 # state_is DIR WORD: sv status of DIR begins with WORD (run/down/finish)
