@@ -8,6 +8,8 @@
  *                                         or "REQUEST: ERRNAME"
  *   garbage                           ->  sends a short, malformed record
  *   close N                           ->  closes the N-th socket it got
+ *   flood N                           ->  sends up to N requests without
+ *                                         reading any answer: "flooded K"
  *
  * Granted sockets are kept open, so tests can see who holds them. */
 #include <arpa/inet.h>
@@ -15,6 +17,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +67,28 @@ static void report_socket(FILE *out, const char *req, int fd)
 		close(fd);
 }
 
+/* A client that never reads its answers: the binder must not wait for it. */
+static void flood(int chan, FILE *out, const char *req, unsigned n)
+{
+	struct wire_bind_req r = { .proto = WIRE_TCP, .family = AF_INET, .port = 1 };
+	unsigned char m[WIRE_SIZE];
+	unsigned k;
+
+	for (k = 0; k < n; k++) {
+		struct pollfd p = { .fd = chan, .events = POLLOUT };
+
+		r.id = next_id++;
+		if (wire_encode_bind_req(m, &r) < 0)
+			break;
+		/* when our side is full, wait (a little) for the binder to read */
+		while (send(chan, m, WIRE_SIZE, MSG_DONTWAIT | MSG_NOSIGNAL) != WIRE_SIZE)
+			if (errno != EAGAIN || poll(&p, 1, 2000) != 1)
+				goto done;
+	}
+done:
+	answer(out, req, "flooded %u", k);
+}
+
 static void request(int chan, FILE *out, char *line)
 {
 	struct wire_bind_req r;
@@ -76,6 +101,10 @@ static void request(int chan, FILE *out, char *line)
 	if (!strcmp(line, "garbage")) {
 		n = (int)send(chan, "garbage", 7, 0);
 		answer(out, req, "sent %d", n);
+		return;
+	}
+	if (sscanf(line, "flood %u", &port) == 1) {
+		flood(chan, out, req, port);
 		return;
 	}
 	if (sscanf(line, "close %u", &port) == 1) {

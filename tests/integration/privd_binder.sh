@@ -49,6 +49,15 @@ expect_eq "no reuseport: another user refused too" "tcp $LO 23600: EADDRINUSE" \
 check "grants logged" logged "binder: grant uid $(id -u ${ua}) tcp $LO:650$"
 check "denials logged" logged "binder: deny uid $(id -u ${ua}) tcp 0.0.0.0:650: Permission denied$"
 
+# a user who floods their channel and never reads the answers: the binder
+# neither waits for them nor starves the others
+bp=$(binder_pid)
+expect_match "${ua} floods without reading" "flood 5000: flooded [0-9]+" "$(req ${ua} "flood 5000")"
+expect_eq "${ub} served while its requests are still queued (one per channel per round)" "tcp $LO 23507: ok listening 23507" "$(req ${ub} "tcp $LO 23507")"
+check "undeliverable answers logged, not waited for" wait_until 10 logged "uid $(id -u ${ua}): answer not delivered"
+expect_eq "binder still the same process after the flood" "$bp" "$(binder_pid)"
+expect_eq "${ub} served after the flood" "tcp $LO 23508: ok listening 23508" "$(req ${ub} "tcp $LO 23508")"
+
 # a malformed record: that channel is closed, the binder and others go on
 bp=$(binder_pid)
 req ${ua} garbage >/dev/null
