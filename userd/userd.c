@@ -41,7 +41,15 @@
 #define MAXSERVICES 1000             /* as runsvdir */
 #define DOT_MS (15 * 60 * 1000)      /* a dot into the log, as runsvdir */
 
+#define CHAIN_MAX 8                  /* symlinks followed from DIR's name */
+
 enum { EV_INOTIFY = 1, EV_SIGNAL, EV_LOG, EV_SVC, EV_RELAY };
+
+/* a name that DIR's path goes through: DIR's own, and each symlink's target */
+struct link {
+	int wd;                      /* watch on the directory holding it */
+	char name[NAME_MAX + 1];
+};
 
 struct svc {
 	int used;
@@ -61,8 +69,7 @@ static struct {
 	int dirfd;             /* DIR, flock'ed for as long as we run */
 	dev_t dev;
 	ino_t ino;
-	int parent_wd, dir_wd; /* inotify watches on DIR's parent and DIR */
-	const char *base;      /* DIR's last component, as seen in its parent */
+	int dir_wd;            /* inotify watch on DIR */
 	int ep, ino_fd, sig_fd, log_rd;
 	int binder;            /* privd's binder socket (-b), -1 if none */
 	int rescan;
@@ -70,6 +77,8 @@ static struct {
 	struct svc svc[MAXSERVICES];
 	struct scan_ent found[MAXSERVICES];
 	int full_warned;
+	struct link chain[CHAIN_MAX];
+	int nchain;
 	struct ptitle title;
 	int has_title;
 	int64_t dot_due;       /* next dot into the title, INT64_MAX if none */
@@ -472,41 +481,86 @@ static void dir_check(void)
 		err_warn_sys("unable to open %s", u.path);
 }
 
-/* the watch on DIR's parent: only DIR's own name there matters */
-static void parent_watch(void)
+/* splits path into the directory holding its last name, and that name;
+ * -1 if there is no such name ("/", ".", "..") */
+static int split_path(const char *path, char *parent, char *base)
 {
-	static char parent[PATH_MAX], base[NAME_MAX + 1];
-	size_t n = strlen(u.path);
+	size_t n = strlen(path);
 	char *slash;
 
-	u.parent_wd = -1;
-	while (n > 1 && u.path[n - 1] == '/')
+	while (n > 1 && path[n - 1] == '/')
 		n--;
-	if (n >= sizeof parent)
-		return;
-	memcpy(parent, u.path, n);
+	if (n >= PATH_MAX)
+		return -1;
+	memcpy(parent, path, n);
 	parent[n] = '\0';
 	slash = strrchr(parent, '/');
-	if (snprintf(base, sizeof base, "%s", slash ? slash + 1 : parent) >= (int)sizeof base)
-		return;
+	if (strlen(slash ? slash + 1 : parent) > NAME_MAX)
+		return -1;
+	strcpy(base, slash ? slash + 1 : parent);
 	if (!slash)
 		strcpy(parent, ".");
 	else if (slash == parent)
 		slash[1] = '\0';
 	else
 		*slash = '\0';
-	if (!base[0] || !strcmp(base, ".") || !strcmp(base, ".."))
-		return; /* no name of its own in a parent to watch */
-	u.base = base;
-	u.parent_wd = inotify_add_watch(u.ino_fd, parent,
-					IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
-						IN_ONLYDIR);
+	return !base[0] || !strcmp(base, ".") || !strcmp(base, "..") ? -1 : 0;
+}
+
+/* Watches, in the directory that holds it, each name DIR's path goes
+ * through: DIR's own, and if that is a symlink its target's, and so on (as
+ * /etc/service -> runsvdir/current -> default, which runsvchdir switches). */
+static void chain_watch(void)
+{
+	char path[PATH_MAX], parent[PATH_MAX], target[PATH_MAX], next[2 * PATH_MAX];
+	struct link *l;
+	struct stat st;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < u.nchain; i++)
+		if (u.chain[i].wd != u.dir_wd)
+			inotify_rm_watch(u.ino_fd, u.chain[i].wd);
+	u.nchain = 0;
+	snprintf(path, sizeof path, "%s", u.path);
+	while (u.nchain < CHAIN_MAX) {
+		l = &u.chain[u.nchain];
+		if (split_path(path, parent, l->name) < 0)
+			return;
+		l->wd = inotify_add_watch(u.ino_fd, parent, IN_CREATE | IN_DELETE | IN_MOVED_FROM |
+							   IN_MOVED_TO | IN_ONLYDIR | IN_MASK_ADD);
+		if (l->wd < 0)
+			return;
+		u.nchain++;
+		if (lstat(path, &st) < 0 || !S_ISLNK(st.st_mode))
+			return;
+		n = readlink(path, target, sizeof target - 1);
+		if (n < 0)
+			return;
+		target[n] = '\0';
+		snprintf(next, sizeof next, "%s%s%s", target[0] == '/' ? "" : parent,
+			 target[0] == '/' ? "" : "/", target);
+		if (strlen(next) >= sizeof path)
+			return;
+		strcpy(path, next);
+	}
+}
+
+static int in_chain(const struct inotify_event *ev)
+{
+	int i;
+
+	for (i = 0; i < u.nchain; i++)
+		if (ev->wd == u.chain[i].wd && ev->len && !strcmp(ev->name, u.chain[i].name))
+			return 1;
+	return 0;
 }
 
 static void inotify_read(void)
 {
 	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
 	const struct inotify_event *ev;
+	int moved = 0;
 	ssize_t n;
 	char *p;
 
@@ -514,14 +568,18 @@ static void inotify_read(void)
 		for (p = buf; p < buf + n; p += sizeof *ev + ev->len) {
 			ev = (const struct inotify_event *)p;
 			if (ev->mask & IN_Q_OVERFLOW)
-				u.rescan = 1;
+				u.rescan = moved = 1;
 			if (ev->wd == u.dir_wd)
 				u.rescan = 1;
-			else if (ev->wd == u.parent_wd && ev->len && !strcmp(ev->name, u.base))
-				dir_check();
 			if (ev->wd == u.dir_wd && (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)))
-				dir_check();
+				moved = 1;
+			if (in_chain(ev))
+				moved = 1;
 		}
+	}
+	if (moved) {
+		chain_watch();
+		dir_check();
 	}
 }
 
@@ -701,7 +759,7 @@ int main(int argc, char **argv)
 	if (u.ino_fd < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to create inotify instance");
 	ep_add(u.ino_fd, EV_INOTIFY, 0);
-	parent_watch();
+	chain_watch();
 	if (dir_open() < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to open %s", u.path);
 	/* privileged ports for our services (WARD_BIND_SOCKET), after the lock */

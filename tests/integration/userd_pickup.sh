@@ -70,14 +70,24 @@ check "DIR removed: userd keeps running" kill -0 "$USERD"
 mksvc again
 check "DIR made again: its services start" wait_until 10 has_runsv "$SV/again"
 
-# runsvchdir: DIR is a symlink that is switched to another directory
-mkdir -p "$T/dirs/a" "$T/dirs/b"
-mksvc "$T/dirs/a/only-a"
-mksvc "$T/dirs/b/only-b"
-ln -s "$T/dirs/a" "$T/current"
-start_userd "$T/current"
-check "DIR through a symlink: its services start" wait_until 10 has_runsv "$T/dirs/a/only-a"
-ln -s "$T/dirs/b" "$T/current.new" && mv -T "$T/current.new" "$T/current"
-check "DIR switched: the new directory's services start" wait_until 10 has_runsv "$T/dirs/b/only-b"
-check "DIR switched: the old directory's services stop" wait_until 10 no_runsv "$T/dirs/a/only-a"
+# runsvchdir: DIR is a symlink to a symlink that is switched to another
+# directory (/etc/service -> /etc/runit/runsvdir/current -> default)
+mkdir -p "$T/runsvdir/a" "$T/runsvdir/b"
+mksvc "$T/runsvdir/a/only-a"
+mksvc "$T/runsvdir/a/both"
+ln -s "$T/runsvdir/a/both" "$T/runsvdir/b/both"
+mksvc "$T/runsvdir/b/only-b"
+ln -s a "$T/runsvdir/current"
+ln -s "$T/runsvdir/current" "$T/etc-service"
+start_userd "$T/etc-service"
+check "DIR through two symlinks: its services start" wait_until 10 has_runsv "$T/runsvdir/a/only-a"
+wait_until 10 has_runsv "$T/runsvdir/a/both"
+r=$(runsvs_in "$T/runsvdir/a/both")
+ln -s b "$T/runsvdir/current.new" && mv -T "$T/runsvdir/current.new" "$T/runsvdir/current"
+check "inner symlink switched: the new directory's services start" wait_until 10 has_runsv "$T/runsvdir/b/only-b"
+check "inner symlink switched: the old directory's services stop" wait_until 10 no_runsv "$T/runsvdir/a/only-a"
+expect_eq "a service in both keeps its runsv" "$r" "$(runsvs_in "$T/runsvdir/a/both")"
+ln -s "$T/runsvdir/a" "$T/etc-service.new" && mv -T "$T/etc-service.new" "$T/etc-service"
+check "outer symlink switched: back to the first directory" wait_until 10 has_runsv "$T/runsvdir/a/only-a"
+check "outer symlink switched: the other's services stop" wait_until 10 no_runsv "$T/runsvdir/b/only-b"
 done_testing

@@ -28,6 +28,8 @@ expect_eq "runsv is the one installed beside userd" "$(readlink -f "$B/runsv")" 
 expect_eq "runsv leads its own session" "$r" "$(awk '{print $6}' "/proc/$r/stat")"
 sock=$(ls -l /proc/$r/fd | grep -c 'inotify\|eventpoll\|signalfd\|pidfd' )
 expect_eq "runsv inherits none of userd's descriptors" 0 "$sock"
+expect_eq "runsv does not hold userd's lock on DIR" 0 "$(ls -l "/proc/$r/fd" | grep -c -- "-> $SV\$")"
+expect_eq "userd does" 1 "$(ls -l "/proc/$USERD/fd" | grep -c -- "-> $SV\$")"
 
 # removal: TERM to its runsv, which stops the service and exits
 r=$(runsvs_in "$SV/api"); s=$(svc_pid "$SV/api")
