@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -82,7 +83,8 @@ static struct {
 	struct ptitle title;
 	int has_title;
 	int64_t dot_due;       /* next dot into the title, INT64_MAX if none */
-	sigset_t oldmask;
+	struct rlimit nofile;  /* as inherited; runsv gets it back */
+	int nofile_raised;
 } u;
 
 static int64_t now_ms(void)
@@ -185,9 +187,14 @@ static void runsv_exec(const char *name)
 {
 	char *argv[3];
 
+	sigset_t none;
+
 	setsid();
 	signal(SIGPIPE, SIG_DFL);
-	sigprocmask(SIG_SETMASK, &u.oldmask, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (u.nofile_raised) /* as userd got it */
+		setrlimit(RLIMIT_NOFILE, &u.nofile);
 	if (fchdir(u.dirfd) < 0) {
 		err_warn_sys("unable to change directory to %s", u.path);
 		_exit(EXIT_TEMP);
@@ -214,8 +221,15 @@ static void svc_spawn(struct svc *s, int64_t now)
 	if (pid == 0)
 		runsv_exec(s->name);
 	pidfd = pidfd_open_(pid);
-	if (pidfd < 0)
-		err_fatal_sys(EXIT_TEMP, "unable to open pidfd of runsv %s", s->name);
+	if (pidfd < 0) {
+		/* out of descriptors: a runsv we could not watch must not run */
+		err_warn_sys("unable to watch runsv %s", s->name);
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		restart_exited(&s->rs, now, 0);
+		return;
+	}
 	fcntl(pidfd, F_SETFD, FD_CLOEXEC);
 	svc_watch(s, pid, pidfd, 1);
 }
@@ -705,11 +719,26 @@ static void signals_setup(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, &u.oldmask);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 	u.sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (u.sig_fd < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to create signalfd");
 	ep_add(u.sig_fd, EV_SIGNAL, 0);
+}
+
+/* a pidfd per runsv: room for MAXSERVICES of them, if the hard limit allows */
+static void nofile_setup(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &u.nofile) < 0)
+		return;
+	r = u.nofile;
+	if (r.rlim_cur >= MAXSERVICES + 64)
+		return;
+	r.rlim_cur = r.rlim_max == RLIM_INFINITY || r.rlim_max > MAXSERVICES + 64 ?
+			     MAXSERVICES + 64 : r.rlim_max;
+	u.nofile_raised = setrlimit(RLIMIT_NOFILE, &r) == 0;
 }
 
 static char prog[PATH_MAX + 64];
@@ -755,6 +784,7 @@ int main(int argc, char **argv)
 	if (fs_sibling_exe("runsv", u.runsv, sizeof u.runsv) < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to find runsv beside %s", err_prog);
 	signals_setup();
+	nofile_setup();
 	u.ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (u.ino_fd < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to create inotify instance");

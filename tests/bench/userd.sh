@@ -64,9 +64,35 @@ pickup() {
 	t1=$(head -1 "$BT/$1/sv/$2/started")
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f\n", (b - a) / 1e6 }'
 }
-pw=$(for i in $(seq 1 15); do pickup ward "p$i"; sleep 0.1; done | median)
-# runsvdir looks every 5 s: a random phase for each try
-pr=$(for i in $(seq 1 7); do pickup runit "p$i"; sleep "0.$((RANDOM % 10))"; done | median)
+# Each try comes after 1.5 to 6.5 s of quiet (runsvdir looks every 5 s, and
+# every second for a while after a change), at a random phase: a user adding
+# a service to an idle tree.  Both get the same pattern.
+quiet() { sleep "$((1 + RANDOM % 6)).$((5 + RANDOM % 5))"; }
+TRIES=${PICKUP_TRIES:-7}
+pw=$(for i in $(seq 1 "$TRIES"); do quiet; pickup ward "p$i"; done | median)
+pr=$(for i in $(seq 1 "$TRIES"); do quiet; pickup runit "p$i"; done | median)
+
+# ---- pickup by the scanner alone: "runsv" is a stamp, for both ----
+# (userd runs runsv from beside itself, runsvdir from its PATH)
+mkdir -p "$BT/stampbin" "$BT/wardx/sv" "$BT/wardx/new" "$BT/runitx/sv" "$BT/runitx/new"
+cp "$B/userd" "$BT/stampbin/userd"
+ln -s "$STAMP" "$BT/stampbin/runsv"
+setsid "$BT/stampbin/userd" "$BT/wardx/sv" </dev/null >/dev/null 2>&1 & btrack $!
+(cd "$BT/runitx" && PATH=$BT/stampbin:$PATH exec setsid /usr/bin/runsvdir -P "$BT/runitx/sv" \
+	</dev/null >/dev/null 2>&1) & btrack $!
+# scan_pickup TREE NAME: ms from the rename to the exec of "runsv NAME"
+scan_pickup() {
+	local f="$BT/$1/sv/started" n t0
+	n=$(lines "$f")
+	mkdir -p "$BT/$1/new/$2"
+	t0=$("$STAMP" mv "$BT/$1/new/$2" "$BT/$1/sv/$2")
+	wait_lines "$f" $((n + 1)) || { echo nan; return; }
+	awk -v a="$t0" -v b="$(tail -1 "$f")" 'BEGIN { printf "%.2f\n", (b - a) / 1e6 }'
+}
+sleep 1
+STRIES=${SCAN_TRIES:-5}
+sw=$(for i in $(seq 1 "$STRIES"); do quiet; scan_pickup wardx "q$i"; done | median)
+sr=$(for i in $(seq 1 "$STRIES"); do quiet; scan_pickup runitx "q$i"; done | median)
 
 # ---- restart latency after kill -9 of a service (runsv restarts it) ----
 # kill_svc TREE I: ms from kill -9 of r$I's ./run to its next start
@@ -97,9 +123,11 @@ krr=$(for i in 1 2 3 4 5; do kill_runsv runit $i; done | median)
 
 header
 row "pickup of a new service, median" "$pw" "$pr" ms
+row "pickup by the scanner alone, median" "$sw" "$sr" ms
 row "idle ctx switches/min, scanner alone" "$(permin $((w1 - w0)))" "$(permin $((r1 - r0)))" "per min"
 row "idle ctx switches/min, $N runsvs" "$(permin $((wa1 - wa0)))" "$(permin $((ra1 - ra0)))" "per min"
 row "restart after kill -9 of a service, median" "$ksw" "$ksr" ms
 row "restart after kill -9 of a runsv, median" "$krw" "$krr" ms
-echo "# idle window ${IDLE}s with $N services per tree; pickup: 15 tries (ward), 7 (runit);"
+echo "# idle window ${IDLE}s with $N services per tree; pickup: $TRIES tries each after quiet"
+echo "# (scanner alone: $STRIES tries, its runsv replaced by a stamp: the scanner's own share);"
 echo "# kill -9: 5 tries each; ward: build/userd + build/runsv, runit: /usr/bin/runsvdir -P + /usr/bin/runsv"

@@ -20,7 +20,14 @@ expect_match "and says which userd holds it" \
 	"$(cat "$T/second.err")"
 
 # snapshot: the runsv and the service of every directory
-snap() { local d; for d in "$SV"/*/; do d=${d%/}; echo "${d##*/} $(runsvs_in "$d") $(svc_pid "$d")"; done; }
+snap() {
+	local d map
+	map=$(runsv_map)
+	for d in "$SV"/*/; do
+		d=${d%/}
+		echo "${d##*/} $(echo "$map" | awk -v d="$d" '$1 == d { print $2 }') $(svc_pid "$d")"
+	done
+}
 before=$(snap)
 
 # kill -9 of userd's whole process group, under load: services are being
