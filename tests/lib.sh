@@ -53,11 +53,24 @@ make_group() {
 	groupadd "$1" && _groups="$_groups $1"
 }
 
+# kill_under DIR: KILL every process whose working directory is under DIR.
+# runsv is built to outlive userd (and userd privd), so killing what a test
+# started is not enough: whatever still runs in the test's own tree goes too.
+kill_under() {
+	local d c n=0
+	for d in /proc/[0-9]*; do
+		c=$(readlink "$d/cwd" 2>/dev/null) || continue
+		case "$c" in "$1"|"$1"/*|"$1 (deleted)"|"$1"/*" (deleted)")
+			kill -KILL "${d#/proc/}" 2>/dev/null && n=$((n + 1)) ;; esac
+	done
+	return 0
+}
 _cleanup() {
 	local p
 	for p in $_pids; do kill -TERM -- "-$p" 2>/dev/null; kill -TERM "$p" 2>/dev/null; done
 	sleep 0.1
 	for p in $_pids; do kill -KILL -- "-$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null; done
+	kill_under "$T"
 	for u in $_users; do
 		# kill what the user still runs, by uid (not by name)
 		pkill_uid "$u"

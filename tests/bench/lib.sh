@@ -6,11 +6,24 @@ BT=$(mktemp -d /tmp/ward-bench.XXXXXX)
 chmod 755 "$BT"
 _bpids=""
 btrack() { _bpids="$_bpids $1"; }
+# kill_under DIR: KILL every process whose working directory is under DIR.
+# runsv is built to outlive userd (and userd privd), so killing what a test
+# started is not enough: whatever still runs in the test's own tree goes too.
+kill_under() {
+	local d c n=0
+	for d in /proc/[0-9]*; do
+		c=$(readlink "$d/cwd" 2>/dev/null) || continue
+		case "$c" in "$1"|"$1"/*|"$1 (deleted)"|"$1"/*" (deleted)")
+			kill -KILL "${d#/proc/}" 2>/dev/null && n=$((n + 1)) ;; esac
+	done
+	return 0
+}
 _bcleanup() {
 	local p
 	for p in $_bpids; do kill -TERM -- "-$p" 2>/dev/null; kill -TERM "$p" 2>/dev/null; done
 	sleep 0.2
 	for p in $_bpids; do kill -KILL -- "-$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null; done
+	kill_under "$BT"
 	rm -rf "$BT"
 }
 trap _bcleanup EXIT
