@@ -1,33 +1,52 @@
 #!/bin/bash
 # runsv memory per service and `sv status` time over N services, ward vs
-# Debian's runit, in the same run.   usage: runsv.sh [N]   (default 200)
+# Debian's runit, in the same run: N services each, one runsv a service
+# (started directly, without a scanner), every ./run a shell that execs sleep.
+# usage: runsv.sh [N]   (default 1000)      Figures are reported, never asserted.
 . "$(dirname "$0")/lib.sh"
-N=${1:-200}
+N=${1:-1000}
 [ -x "$B/runsv" ] && [ -x "$B/sv" ] || { echo "build/runsv or build/sv missing: run make"; exit 1; }
+[ -x /usr/bin/runsv ] && [ -x /usr/bin/sv ] || { echo "Debian's runit missing: make deps"; exit 1; }
 
 # make_tree DIR: N services that just sleep
 make_tree() {
 	local i
 	mkdir -p "$1"
+	printf '#!/bin/sh\nexec sleep 100000\n' >"$1/run"
+	chmod 755 "$1/run"
 	for i in $(seq 1 "$N"); do
-		mkdir -p "$1/s$i"
-		printf '#!/bin/sh\nexec sleep 100000\n' >"$1/s$i/run"
-		chmod 755 "$1/s$i/run"
+		mkdir "$1/s$i"
+		ln "$1/run" "$1/s$i/run"
 	done
 }
-# start_all RUNSV DIR: one runsv per service, pids into $DIR.pids
+# start_all RUNSV DIR: one runsv per service, pids into DIR.pids
 start_all() {
 	local i
 	: >"$2.pids"
 	for i in $(seq 1 "$N"); do
 		setsid "$1" "$2/s$i" </dev/null >/dev/null 2>&1 &
-		btrack $!
 		echo $! >>"$2.pids"
+		disown $!   # killed by stop_all; no job report
 	done
 	for i in $(seq 1 "$N"); do   # wait until every service runs
 		until [ -s "$2/s$i/supervise/pid" ]; do sleep 0.01; done
 	done
 }
+# stop_all DIR: KILL every runsv and service of DIR, by pid, and wait for them
+stop_all() {
+	local p i
+	[ -f "$1.pids" ] || return 0
+	p=$(cat "$1.pids" "$1"/s*/supervise/pid 2>/dev/null)
+	# shellcheck disable=SC2086
+	kill -KILL $p 2>/dev/null
+	for i in $(seq 1 100); do
+		# shellcheck disable=SC2086
+		ps -o pid= -p "$(echo $p | tr ' ' ,)" >/dev/null || break
+		sleep 0.05
+	done
+	rm -f "$1.pids"
+}
+trap 'stop_all "$BT/ward"; stop_all "$BT/runit"; _bcleanup' EXIT
 # sv_status_ms SV DIR: median wall time of one `sv status` over all services
 sv_status_ms() {
 	local r t0
@@ -42,10 +61,14 @@ make_tree "$BT/ward"
 make_tree "$BT/runit"
 start_all "$B/runsv" "$BT/ward"
 start_all /usr/bin/runsv "$BT/runit"
-sleep 1
+sleep 2
 pw=$(pss_kb $(cat "$BT/ward.pids"))
 pr=$(pss_kb $(cat "$BT/runit.pids"))
 header
-row "runsv PSS per service ($N services)" "$((pw / N))" "$((pr / N))" kB
-row "sv status over $N services" "$(sv_status_ms "$B/sv" "$BT/ward")" \
+row "runsv PSS per service ($N services)" \
+	"$(awk -v s="$pw" -v n="$N" 'BEGIN { printf "%.1f\n", s / n }')" \
+	"$(awk -v s="$pr" -v n="$N" 'BEGIN { printf "%.1f\n", s / n }')" kB
+row "sv status over $N services, median of 15" "$(sv_status_ms "$B/sv" "$BT/ward")" \
 	"$(sv_status_ms /usr/bin/sv "$BT/runit")" ms
+echo "# ward: build/runsv and build/sv; runit: /usr/bin/runsv and /usr/bin/sv;"
+echo "# PSS from /proc/PID/smaps_rollup of the runsvs alone (not the services)"

@@ -45,3 +45,7 @@ awk -v n="$LINES" -v r="$r" -v w="$w" -v reps="$REPS" 'BEGIN {
 	printf "  runit svlogd: %.2f million lines/s\n", n / (r / 1e9) / 1e6
 	printf "  ward svlogd:  %.2f million lines/s\n", n / (w / 1e9) / 1e6
 	printf "  ratio ward/runit: %.2f\n", r / w }'
+# the same as one row of make bench's summary table (tests/bench/lib.sh's form)
+awk -v n="$LINES" -v r="$r" -v w="$w" 'BEGIN {
+	printf "| %-54s | %10.2f | %10.2f | %6.2f | %-7s |\n", "svlogd throughput, -tt, rotation every 1 MB, median",
+		n / (w / 1e9) / 1e6, n / (r / 1e9) / 1e6, r / w, "Mline/s" }'

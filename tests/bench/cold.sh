@@ -1,0 +1,164 @@
+#!/bin/bash
+# Cold start of many users, each with S services, ward vs runit by hand:
+#   ward:  one `privd -f POLICY` whose policy supervises every user; privd
+#          starts a userd per user, each userd a runsv per service
+#   runit: what an admin does without ward: one
+#          `chpst -u USER runsvdir -P ~USER/service` per user, from a loop
+# Reports the time from start until every service's ./run has run, privd's
+# memory (PSS of the master and the binder), and the supervisors' PSS per
+# user (userd + runsvs vs runsvdir + runsvs).
+# usage: cold.sh [USERS] [SERVICES]    (default 1000 users, 10 services each)
+# Needs root.  Creates users wb0000... (removed at exit, with everything
+# they run).  Figures are reported, never asserted.
+. "$(dirname "$0")/lib.sh"
+USERS=${1:-1000}
+S=${2:-10}
+TIMEOUT=${COLD_TIMEOUT:-600}   # seconds to wait for all services, each side
+[ "$(id -u)" = 0 ] || { echo "cold.sh: needs root, skipped"; exit 0; }
+for p in privd userd runsv; do
+	[ -x "$B/$p" ] || { echo "build/$p missing: run make"; exit 1; }
+done
+[ -x /usr/bin/runsvdir ] && [ -x /usr/bin/chpst ] || { echo "Debian's runit missing: make deps"; exit 1; }
+STAMP=$B/tests/benchstamp
+[ -x "$STAMP" ] || make -C "$TOP" -s "build/tests/benchstamp" >/dev/null || exit 1
+
+# Each side runs USERS * (1 + 2*S) processes at once (a scanner, then a
+# runsv and a service per service): they must fit under pid_max.
+need=$((USERS * (1 + 2 * S)))
+have=$(( $(cat /proc/sys/kernel/pid_max) - $(ls /proc | grep -c '^[0-9]') - 2000 ))
+[ "$need" -le "$have" ] || {
+	echo "cold.sh: $need processes needed, only $have pids free (kernel.pid_max):"
+	echo "  run with fewer users (cold.sh USERS) or raise kernel.pid_max"
+	exit 1
+}
+
+NAMES=$BT/names UIDS=$BT/uids UP=$BT/up
+# the users: names wb0000..., made in one batch by newusers(8), locked
+users_make() {
+	local i n
+	mkdir -p "$BT/home"
+	for i in $(seq 0 $((USERS - 1))); do printf 'wb%04d\n' "$i"; done >"$NAMES"
+	users_remove   # leftovers of an interrupted run
+	while read -r n; do echo "$n:x:::ward bench:$BT/home/$n:/bin/sh"; done <"$NAMES" >"$BT/newusers"
+	newusers "$BT/newusers" || { echo "cold.sh: newusers failed"; return 1; }
+	sed 's/$/:!/' "$NAMES" | chpasswd -e
+	while read -r n; do id -u "$n"; done <"$NAMES" >"$UIDS"
+}
+users_remove() {
+	local n
+	[ -f "$NAMES" ] || return 0
+	while read -r n; do
+		getent passwd "$n" >/dev/null && userdel "$n" 2>/dev/null
+	done <"$NAMES"
+	return 0
+}
+# uid_pids: every process run by a bench user
+uid_pids() { ps -e -o pid=,uid= | awk -v f="$UIDS" 'BEGIN { while ((getline u <f) > 0) own[u] = 1 } own[$2] { print $1 }'; }
+# kill_users: KILL everything the bench users run, until nothing is left
+kill_users() {
+	local i p
+	[ -s "$UIDS" ] || return 0
+	for i in $(seq 1 50); do
+		p=$(uid_pids)
+		[ -z "$p" ] && return 0
+		echo "$p" | xargs kill -KILL 2>/dev/null
+		sleep 0.1
+	done
+	echo "cold.sh: processes of bench users survive: $(uid_pids | wc -l)"
+}
+PRIVD=""
+cleanup() {
+	[ -n "$PRIVD" ] && kill -KILL -- "-$PRIVD" 2>/dev/null
+	kill_users
+	users_remove
+	_bcleanup
+}
+trap cleanup EXIT
+
+# every service's ./run is benchstamp: it appends the time it started to
+# ./started, a link to one file for all ($UP), then waits to be killed
+trees_make() {
+	local n i h
+	: >"$UP"; chmod 666 "$UP"
+	while read -r n; do
+		h=$BT/home/$n
+		for i in $(seq 1 "$S"); do
+			mkdir -p "$h/service/s$i"
+			ln -s "$STAMP" "$h/service/s$i/run"
+			ln -s "$UP" "$h/service/s$i/started"
+		done
+		chown -hR "$n:" "$h"
+	done <"$NAMES"
+}
+trees_reset() { rm -rf "$BT"/home/*/service/*/supervise; : >"$UP"; }
+
+# wait_all T0: seconds from T0 (ns) until the last of USERS*S services
+# started; "timeout (N up)" if they did not all start within TIMEOUT
+wait_all() {
+	local want=$((USERS * S)) i got
+	for i in $(seq 1 $((TIMEOUT * 10))); do
+		got=$(wc -l <"$UP")
+		[ "$got" -ge "$want" ] && break
+		sleep 0.1
+	done
+	got=$(wc -l <"$UP")
+	[ "$got" -ge "$want" ] || { echo "timeout ($got up)"; return 1; }
+	sort -n "$UP" | tail -1 | awk -v a="$1" '{ printf "%.2f\n", ($1 - a) / 1e9 }'
+}
+# pss_comm NAME...: PSS (kB) of every process of the bench users named NAME
+pss_comm() {
+	local pids
+	pids=$(ps -e -o pid=,uid=,comm= | awk -v f="$UIDS" -v names=" $* " '
+		BEGIN { while ((getline u <f) > 0) own[u] = 1 }
+		own[$2] && index(names, " " $3 " ") { print $1 }')
+	[ -n "$pids" ] || { echo 0; return; }
+	# shellcheck disable=SC2046
+	awk '/^Pss:/ { s += $2 } END { print s + 0 }' $(printf '/proc/%s/smaps_rollup\n' $pids) 2>/dev/null
+}
+
+t=$(now_ns)
+users_make || exit 1
+trees_make
+echo "# $USERS users (newusers) and $((USERS * S)) service directories made in" \
+	"$(( ($(now_ns) - t) / 1000000000 )) s"
+for n in $(cat "$NAMES"); do echo "supervise $n"; done >"$BT/policy"
+"$B/privd" -t -f "$BT/policy" >"$BT/check.log" 2>&1 || {
+	echo "cold.sh: privd -t refuses a policy of $USERS users:"; head -3 "$BT/check.log"; exit 1; }
+
+# ---- ward: one privd ----
+t0=$(now_ns)
+setsid "$B/privd" -f "$BT/policy" </dev/null >/dev/null 2>"$BT/privd.log" &
+PRIVD=$!
+btrack $PRIVD
+ward_s=$(wait_all "$t0")
+sleep 2
+binder=$(ps -o pid=,args= --ppid "$PRIVD" | awk '$3 == "--binder" { print $1 }')
+privd_kb=$(pss_kb "$PRIVD")
+binder_kb=$(pss_kb $binder)
+ward_user_kb=$(( $(pss_comm userd runsv) / USERS ))
+kill -TERM "$PRIVD"
+for i in $(seq 1 150); do kill -0 "$PRIVD" 2>/dev/null || break; sleep 0.1; done
+kill_users
+trees_reset
+
+# ---- runit: a runsvdir per user, started by hand ----
+t0=$(now_ns)
+# in a subshell, so that this shell neither waits for them nor reports them
+(while read -r n; do
+	setsid /usr/bin/chpst -u "$n" /usr/bin/runsvdir -P "$BT/home/$n/service" </dev/null >/dev/null 2>&1 &
+done <"$NAMES")
+runit_s=$(wait_all "$t0")
+sleep 2
+runit_user_kb=$(( $(pss_comm runsvdir runsv) / USERS ))
+kill_users
+
+header
+row "cold start, $USERS users x $S services, until all up" "$ward_s" "$runit_s" s
+row "supervisors' PSS per user (scanner + $S runsvs)" "$ward_user_kb" "$runit_user_kb" kB
+row "privd PSS: master" "$privd_kb" "-" kB
+row "privd PSS: binder" "$binder_kb" "-" kB
+echo "# ward: build/privd -f POLICY (supervise wb0000 ... one line a user); runit: one"
+echo "# 'chpst -u USER /usr/bin/runsvdir -P ~USER/service' a user, from a bash loop."
+echo "# every ./run is build/tests/benchstamp: 'up' = its start time was written."
+grep -i 'error\|fatal' "$BT/privd.log" | head -3 | sed 's/^/# privd log: /'
+exit 0
