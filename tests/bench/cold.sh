@@ -38,11 +38,16 @@ users_make() {
 	local i n
 	mkdir -p "$BT/home"
 	for i in $(seq 0 $((USERS - 1))); do printf 'wb%04d\n' "$i"; done >"$NAMES"
-	users_remove   # leftovers of an interrupted run
-	while read -r n; do echo "$n:x:::ward bench:$BT/home/$n:/bin/sh"; done <"$NAMES" >"$BT/newusers"
+	# leftovers of an interrupted run
+	getent passwd | awk -F: '$1 ~ /^wb[0-9][0-9][0-9][0-9]$/ && $5 == "ward bench" { print $1 }' |
+		while read -r n; do userdel "$n" 2>/dev/null; done
+	# newusers sets a password: a random one nobody knows, then locked
+	pw=$(head -c 18 /dev/urandom | base64 | tr -d '+/=')
+	while read -r n; do echo "$n:$pw:::ward bench:$BT/home/$n:/bin/sh"; done <"$NAMES" >"$BT/newusers"
 	newusers "$BT/newusers" || { echo "cold.sh: newusers failed"; return 1; }
 	sed 's/$/:!/' "$NAMES" | chpasswd -e
-	while read -r n; do id -u "$n"; done <"$NAMES" >"$UIDS"
+	getent passwd | awk -F: -v f="$NAMES" 'BEGIN { while ((getline n <f) > 0) mine[n] = 1 }
+		mine[$1] { print $3 }' >"$UIDS"
 }
 users_remove() {
 	local n
@@ -116,14 +121,23 @@ pss_comm() {
 	awk '/^Pss:/ { s += $2 } END { print s + 0 }' $(printf '/proc/%s/smaps_rollup\n' $pids) 2>/dev/null
 }
 
+# policy: one line a user
+policy_make() { local n; for n in $(cat "$NAMES"); do echo "supervise $n"; done >"$BT/policy"; }
+# privd takes at most POLICY_MAX_USERS users (common/policy.h)
+max=$(awk '$1 == "#define" && $2 == "POLICY_MAX_USERS" { print $3 }' "$TOP/common/policy.h")
+if [ -n "$max" ] && [ "$USERS" -gt "$max" ]; then
+	echo "# privd takes at most $max users (POLICY_MAX_USERS): measuring $max users, not $USERS"
+	USERS=$max
+fi
+
 t=$(now_ns)
 users_make || exit 1
 trees_make
 echo "# $USERS users (newusers) and $((USERS * S)) service directories made in" \
 	"$(( ($(now_ns) - t) / 1000000000 )) s"
-for n in $(cat "$NAMES"); do echo "supervise $n"; done >"$BT/policy"
+policy_make
 "$B/privd" -t -f "$BT/policy" >"$BT/check.log" 2>&1 || {
-	echo "cold.sh: privd -t refuses a policy of $USERS users:"; head -3 "$BT/check.log"; exit 1; }
+	echo "cold.sh: privd -t refuses the policy:"; head -3 "$BT/check.log"; exit 1; }
 
 # ---- ward: one privd ----
 t0=$(now_ns)
