@@ -93,8 +93,9 @@ kill -HUP "$p"; wait "$p"
 "$B/tests/seqpair" "$B/userd" -b "{}" "$SV" 2>"$T/b.err" & p=$!
 check "-b with a SOCK_SEQPACKET socket: runs" wait_until 10 has_runsv "$SV/web"
 r=$(runsvs_in "$SV/web")
-sock=$(ls -l "/proc/$p/fd" | grep -o 'socket:\[[0-9]*\]')
-expect_eq "-b: userd holds it" 1 "$(echo "$sock" | grep -c socket)"
+mapfile -d '' -t args <"/proc/$p/cmdline"     # userd -b N DIR
+sock=$(readlink "/proc/$p/fd/${args[2]}")
+expect_match "-b: userd holds the socket" '^socket:' "$sock"
 expect_eq "-b: the socket is not passed to runsv" 0 "$(ls -l "/proc/$r/fd" | grep -cF "$sock")"
 kill -HUP "$p"; wait "$p"
 "$B/userd" -b 0 "$SV" 2>"$T/b0.err"
