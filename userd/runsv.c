@@ -1,0 +1,915 @@
+/* runsv: starts and watches one service directory and its log/, as runit's
+ * runsv does, plus ward's extensions: crash-loop backoff, timeout-kill and
+ * readiness (notification-fd, NOTIFY_SOCKET).  See runsv(8).
+ *
+ * The service and its logger are two struct svc handled by the same code,
+ * with islog as the only difference.  One poll loop; signals arrive on a
+ * signalfd; the state lives in `rv` and changes only in the event handlers:
+ * a control letter, a child's exit, a deadline (start due, timeout-kill), a
+ * readiness report.  Nothing is allocated after startup. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "fs.h"
+#include "notify.h"
+#include "restart.h"
+#include "status.h"
+#include "svdir.h"
+
+extern char **environ;
+
+enum want { W_UP, W_DOWN, W_EXIT };
+
+#define NOTIFY_FD_MAX   1023
+#define BACKOFF_MAX_S   86400
+#define STAT_ANCESTRY   32      /* how far up /proc a sender's parents are followed */
+#define NOTIFY_PER_WAKE 16      /* datagrams read per wake-up, so nothing starves */
+#define RIGHTS_MAX      16      /* fds accepted (and closed) per datagram */
+
+struct svc {
+	int islog;
+	const char *sup;           /* "supervise/" or "log/supervise/", for messages */
+	int dirfd, supfd;          /* the service (or log) directory, its supervise/ */
+	int ctlfd, ctlwfd, okfd, lockfd;
+	int notesock;              /* supervise/notify, -1 if none */
+	int notefd;                /* read end of the notification-fd pipe, -1 if none */
+	char notepath[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	pid_t pid;                 /* ./run or ./finish, 0 if none */
+	int state;                 /* enum sv_state */
+	int want;                  /* enum want */
+	int paused, got_term;
+	int asked;                 /* runsv sent TERM or KILL: the exit is no crash */
+	int once;                  /* o while down: one start is owed despite want down */
+	int wstat;                 /* ./run's last wait status, for ./finish */
+	pid_t pid_written;         /* what supervise/pid holds, -1 before the first write */
+	struct timespec since;     /* last change of state, for supervise/status */
+	struct restart rs;
+	int64_t kill_at;           /* timeout-kill deadline, 0 if none */
+	int declared;              /* readiness declared (notification-fd, notify-socket) */
+	int ready;                 /* enum sv_ready */
+	struct timespec ready_at;
+	uint32_t starts;
+	char text[SVEXTRA_TEXT];   /* last STATUS= */
+};
+
+static struct {
+	struct svc svc[2];         /* [0] the service, [1] its logger */
+	int haslog;
+	int logpipe[2];
+	int exiting;               /* the log pipe is closed: runsv is on its way out */
+	int sigfd;
+} rv;
+
+static char prog[PATH_MAX + 8];
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct timespec now_real(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts;
+}
+
+/* ---- children ---- */
+
+/* In a child that could not exec: runit's message, exit 111, no atexit. */
+static void __attribute__((noreturn)) child_fail(const char *what)
+{
+	dprintf(2, "%s: fatal: %s: %s\n", prog, what, strerror(errno));
+	_exit(EXIT_TEMP);
+}
+
+/* fd to exactly `to`, without close-on-exec (dup2 onto itself keeps the flag) */
+static void child_fd(int fd, int to, const char *what)
+{
+	if ((fd == to ? fcntl(fd, F_SETFD, 0) : dup2(fd, to)) < 0)
+		child_fail(what);
+}
+
+/* A clean slate: no blocked signals, and none ignored because whoever
+ * started runsv ignored it (a shell ignores INT and QUIT for `&`, nohup HUP) */
+static void child_reset(void)
+{
+	sigset_t none;
+	int sig;
+
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void child_exec(struct svc *s, char *const argv[], int notew, unsigned long notefd)
+{
+	child_reset();
+	if (rv.haslog && s->islog)
+		child_fd(rv.logpipe[0], 0, "unable to setup filedescriptor for ./log/run");
+	if (rv.haslog && !s->islog)
+		child_fd(rv.logpipe[1], 1, "unable to setup filedescriptor for ./run");
+	if (s->islog && fchdir(s->dirfd) < 0)
+		child_fail("unable to change directory to ./log");
+	if (notew >= 0)
+		child_fd(notew, (int)notefd, "unable to setup notification-fd");
+	if (s->state != SV_FINISH && s->notepath[0] && setenv("NOTIFY_SOCKET", s->notepath, 1))
+		child_fail("unable to set NOTIFY_SOCKET");
+	execve(argv[0], argv, environ);
+	child_fail(s->islog ? "unable to start log/./run" : argv[0][2] == 'f' ?
+		   "unable to start ./finish" : "unable to start ./run");
+}
+
+/* runit's control/C: runs it if executable, waits; 1 if it exited 0, which
+ * means "handled, do not send the signal".  Never for the logger. */
+static int custom(struct svc *s, char c)
+{
+	char path[] = "control/?";
+	char *argv[] = { path, NULL };
+	struct stat st;
+	pid_t pid;
+	int w;
+
+	path[8] = c;
+	if (s->islog)
+		return 0;
+	if (fstatat(s->dirfd, path, &st, 0) < 0) {
+		if (errno != ENOENT)
+			err_warn_sys("unable to stat %s", path);
+		return 0;
+	}
+	if (!(st.st_mode & S_IXUSR))
+		return 0;
+	pid = fork();
+	if (pid < 0) {
+		err_warn_sys("unable to fork for %s", path);
+		return 0;
+	}
+	if (pid == 0) {
+		child_reset();
+		if (rv.haslog && dup2(rv.logpipe[1], 1) < 0)
+			child_fail("unable to setup stdout for control/?");
+		execve(path, argv, environ);
+		child_fail("unable to run control/?");
+	}
+	while (waitpid(pid, &w, 0) < 0)
+		if (errno != EINTR) {
+			err_warn_sys("unable to wait for child %s", path);
+			return 0;
+		}
+	return WIFEXITED(w) && WEXITSTATUS(w) == 0;
+}
+
+static void svc_kill(struct svc *s, int sig)
+{
+	if (s->pid > 0)
+		kill(s->pid, sig);
+}
+
+/* ---- supervise/ files ---- */
+
+static void write_file(struct svc *s, const char *name, const void *buf, size_t len)
+{
+	if (fs_write_atomic(s->supfd, name, buf, len) < 0)
+		err_warn_sys("unable to write %s%s", s->sup, name);
+}
+
+static void status_pid(struct svc *s)
+{
+	char buf[16];
+	int n = 0;
+
+	if (s->pid == s->pid_written)
+		return;
+	if (s->pid)
+		n = snprintf(buf, sizeof buf, "%d\n", (int)s->pid);
+	write_file(s, "pid", buf, (size_t)n);
+	s->pid_written = s->pid;
+}
+
+static void status_stat(struct svc *s)
+{
+	static const char *const word[] = { "down", "run", "finish" };
+	const char *want = "";
+	char buf[64];
+	int n;
+
+	if (s->state != SV_DOWN && s->want != W_UP)
+		want = s->want == W_DOWN ? ", want down" : ", want exit";
+	n = snprintf(buf, sizeof buf, "%s%s%s%s\n", word[s->state],
+		     s->paused ? ", paused" : "", s->got_term ? ", got TERM" : "", want);
+	write_file(s, "stat", buf, (size_t)n);
+}
+
+static void status_bin(struct svc *s)
+{
+	struct svstatus st = { .since = s->since, .pid = s->pid, .paused = s->paused,
+			       .want = s->want == W_UP ? 'u' : 'd', .got_term = s->got_term,
+			       .state = s->state };
+	unsigned char buf[SVSTATUS_SIZE];
+
+	svstatus_encode(buf, &st);
+	write_file(s, "status", buf, sizeof buf);
+}
+
+static int owes_start(const struct svc *s)
+{
+	return s->pid == 0 && (s->want == W_UP || s->once);
+}
+
+static int waiting(const struct svc *s, int64_t now)
+{
+	return owes_start(s) && s->rs.due > now;
+}
+
+static void status_ward(struct svc *s)
+{
+	struct svextra x = { .ready = s->ready, .ready_at = s->ready_at, .starts = s->starts,
+			     .runsv_pid = getpid() };
+	unsigned char buf[SVEXTRA_SIZE];
+	int64_t now = now_ms(), wait;
+
+	if (waiting(s, now)) {
+		wait = s->rs.due - now;
+		x.backoff_ms = s->rs.delay_ms;
+		x.next_start = now_real();
+		x.next_start.tv_sec += wait / 1000;
+		x.next_start.tv_nsec += (wait % 1000) * 1000000;
+		if (x.next_start.tv_nsec >= 1000000000L) {
+			x.next_start.tv_sec++;
+			x.next_start.tv_nsec -= 1000000000L;
+		}
+	}
+	memcpy(x.text, s->text, sizeof x.text);
+	svextra_encode(buf, &x);
+	write_file(s, "ward", buf, sizeof buf);
+}
+
+static void svc_status(struct svc *s)
+{
+	status_pid(s);
+	status_stat(s);
+	status_bin(s);
+	status_ward(s);
+}
+
+/* ---- readiness ---- */
+
+static void note_close(struct svc *s)
+{
+	if (s->notefd >= 0)
+		close(s->notefd);
+	s->notefd = -1;
+}
+
+static void ready_set(struct svc *s)
+{
+	if (s->ready == SVREADY_YES)
+		return;
+	s->ready = SVREADY_YES;
+	s->ready_at = now_real();
+	svc_status(s);
+}
+
+/* Reads the readiness files for a start of ./run; returns the write end of
+ * the notification-fd pipe (or -1) and its number in *fdno. */
+static int ready_prepare(struct svc *s, unsigned long *fdno)
+{
+	char err[128];
+	int p[2], r;
+
+	note_close(s);
+	s->declared = faccessat(s->dirfd, "notify-socket", F_OK, 0) == 0;
+	r = svdir_read_uint(s->dirfd, "notification-fd", 3, NOTIFY_FD_MAX, fdno, err, sizeof err);
+	if (r < 0)
+		err_warn("%s%s", s->islog ? "log/" : "", err);
+	if (r == 1 && pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0) {
+		err_warn_sys("unable to create the notification-fd pipe");
+		r = 0;
+	}
+	s->declared |= r == 1;
+	s->ready = s->declared ? SVREADY_WAIT : SVREADY_NONE;
+	s->ready_at = (struct timespec){ 0, 0 };
+	s->text[0] = '\0';
+	if (r != 1)
+		return -1;
+	s->notefd = p[0];
+	return p[1];
+}
+
+static void note_read(struct svc *s)
+{
+	char buf[64];
+	ssize_t n = read(s->notefd, buf, sizeof buf);
+
+	if (n < 0 && errno == EAGAIN)
+		return;
+	if (n > 0 && !memchr(buf, '\n', (size_t)n))
+		return;
+	if (n > 0)
+		ready_set(s);
+	note_close(s);  /* ready, or closed without a newline: never ready */
+}
+
+/* whether pid is root or one of its descendants, by /proc's parent links */
+static int pid_descends(pid_t pid, pid_t root)
+{
+	char path[32], buf[512];
+	ssize_t n;
+	int depth;
+
+	for (depth = 0; depth < STAT_ANCESTRY && pid > 1; depth++) {
+		if (pid == root)
+			return 1;
+		snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+		n = fs_read_file(AT_FDCWD, path, buf, sizeof buf);
+		if (n <= 0)
+			return 0;
+		pid = notify_stat_ppid(buf, (size_t)n);
+	}
+	return 0;
+}
+
+static void cmsg_take(struct msghdr *mh, struct ucred **cred)
+{
+	struct cmsghdr *c;
+	size_t i, nfd;
+	int fd;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len == CMSG_LEN(sizeof **cred))
+			*cred = (struct ucred *)(void *)CMSG_DATA(c);
+		if (c->cmsg_type != SCM_RIGHTS)
+			continue;
+		/* sd_notify_barrier() waits until its fd is closed: close them all */
+		nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < nfd; i++) {
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+			close(fd);
+		}
+	}
+}
+
+static void notify_one(struct svc *s, const char *msg, size_t len, const struct ucred *cred)
+{
+	char text[SVEXTRA_TEXT];
+	int got;
+
+	if (!cred || s->pid <= 0 || s->state != SV_RUN || !pid_descends(cred->pid, s->pid))
+		return;  /* only ./run and its descendants speak for the service */
+	got = notify_parse(msg, len, text, sizeof text);
+	if (got & NOTIFY_STATUS)
+		memcpy(s->text, text, sizeof text);
+	if (got & NOTIFY_READY)
+		ready_set(s);
+	else if (got & NOTIFY_STATUS)
+		svc_status(s);
+}
+
+static void notify_read(struct svc *s)
+{
+	char msg[NOTIFY_MSG_MAX];
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(RIGHTS_MAX * sizeof(int))];
+	} ctl;
+	struct iovec iov = { msg, sizeof msg };
+	struct msghdr mh;
+	struct ucred *cred;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < NOTIFY_PER_WAKE; i++) {
+		mh = (struct msghdr){ .msg_iov = &iov, .msg_iovlen = 1,
+				      .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
+		n = recvmsg(s->notesock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		if (n < 0)
+			return;
+		cred = NULL;
+		cmsg_take(&mh, &cred);
+		notify_one(s, msg, (size_t)n, cred);
+	}
+}
+
+/* supervise/notify: a datagram socket for sd_notify; absolute path needed */
+static void notify_open(struct svc *s)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char cwd[PATH_MAX];
+	int one = 1, fd;
+
+	s->notesock = -1;
+	if (!getcwd(cwd, sizeof cwd) ||
+	    snprintf(sa.sun_path, sizeof sa.sun_path, "%s/%snotify", cwd, s->sup) >=
+		    (int)sizeof sa.sun_path) {
+		err_warn("%snotify: path too long for a socket: no NOTIFY_SOCKET", s->sup);
+		return;
+	}
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	unlink(sa.sun_path);  /* a stale one from an earlier runsv: we hold the lock */
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		err_warn_sys("unable to create %snotify", s->sup);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	s->notesock = fd;
+	memcpy(s->notepath, sa.sun_path, sizeof s->notepath);
+}
+
+/* ---- the state machine ---- */
+
+static void svc_backoff_max(struct svc *s)
+{
+	unsigned long sec = RESTART_MAX_MS / 1000;
+	char err[128];
+
+	if (svdir_read_uint(s->dirfd, "backoff-max", 1, BACKOFF_MAX_S, &sec, err, sizeof err) < 0)
+		err_warn("%s%s", s->islog ? "log/" : "", err);
+	s->rs.max_ms = (uint32_t)sec * 1000;
+}
+
+static void svc_finish_args(struct svc *s, char *code, char *sig, size_t size)
+{
+	if (WIFEXITED(s->wstat))
+		snprintf(code, size, "%d", WEXITSTATUS(s->wstat));
+	else
+		snprintf(code, size, "-1");
+	snprintf(sig, size, "%d", s->wstat & 0xff);
+}
+
+static void svc_start(struct svc *s, int64_t now)
+{
+	char code[16], sig[16];
+	char *run[] = { "./run", NULL }, *fin[] = { "./finish", code, sig, NULL };
+	unsigned long fdno = 0;
+	int notew = -1;
+	pid_t pid;
+
+	if (s->state == SV_FINISH) {
+		svc_finish_args(s, code, sig, sizeof code);
+	} else {
+		custom(s, 'u');
+		notew = ready_prepare(s, &fdno);
+	}
+	pid = fork();
+	if (pid < 0) {
+		err_warn_sys("unable to fork, sleeping");
+		if (notew >= 0)
+			close(notew);
+		note_close(s);
+		restart_started(&s->rs, now);  /* counts as a quick death: backoff */
+		restart_exited(&s->rs, now, 0);
+		s->state = SV_DOWN;
+		return;
+	}
+	if (pid == 0)
+		child_exec(s, s->state == SV_FINISH ? fin : run, notew, fdno);
+	if (notew >= 0)
+		close(notew);
+	if (s->state != SV_FINISH) {
+		s->state = SV_RUN;
+		s->since = now_real();
+		s->starts++;
+		restart_started(&s->rs, now);
+	}
+	s->pid = pid;
+	s->paused = s->got_term = s->asked = s->once = 0;
+	svc_status(s);
+}
+
+static void svc_arm_kill(struct svc *s, int64_t now)
+{
+	unsigned long ms;
+	char err[128];
+	int r;
+
+	r = svdir_read_uint(s->dirfd, "timeout-kill", 1, UINT32_MAX, &ms, err, sizeof err);
+	if (r < 0)
+		err_warn("%s%s", s->islog ? "log/" : "", err);
+	s->kill_at = r == 1 ? now + (int64_t)ms : 0;
+}
+
+/* runit's stopservice: TERM (unless control/t handled it), then for down and
+ * exit a CONT and control/d or control/x; ward adds the timeout-kill. */
+static void svc_stop(struct svc *s, int64_t now)
+{
+	if (!custom(s, 't')) {
+		svc_kill(s, SIGTERM);
+		s->got_term = s->asked = 1;
+		svc_status(s);
+	}
+	if (s->want == W_UP)
+		return;
+	svc_kill(s, SIGCONT);
+	custom(s, s->want == W_DOWN ? 'd' : 'x');
+	svc_arm_kill(s, now);
+}
+
+static void svc_exited(struct svc *s, int wstat, int64_t now)
+{
+	int was_run = s->state == SV_RUN;
+
+	s->pid = 0;
+	s->got_term = 0;
+	s->kill_at = 0;
+	note_close(s);
+	if (was_run) {
+		s->wstat = wstat;
+		s->ready = s->declared ? SVREADY_WAIT : SVREADY_NONE;
+		s->ready_at = (struct timespec){ 0, 0 };
+		svc_backoff_max(s);
+		restart_exited(&s->rs, now, s->asked);
+		if (!s->islog && faccessat(s->dirfd, "finish", F_OK, 0) == 0) {
+			s->state = SV_FINISH;
+			svc_start(s, now);
+			return;
+		}
+	}
+	s->state = SV_DOWN;
+	s->since = now_real();
+	svc_status(s);
+}
+
+/* u and o: start now if down (during a backoff wait too), but never twice
+ * within a second: then the start is owed until the second is over */
+static void svc_up(struct svc *s, int want, int64_t now)
+{
+	s->want = want;
+	if (s->state == SV_DOWN && s->pid == 0) {
+		s->once = want == W_DOWN;
+		restart_skip(&s->rs, now);
+	}
+	svc_status(s);
+	if (owes_start(s) && s->rs.due <= now)
+		svc_start(s, now);
+}
+
+static void svc_down(struct svc *s, int want, int64_t now)
+{
+	s->want = want;
+	s->once = 0;
+	svc_status(s);
+	if (s->state == SV_RUN)
+		svc_stop(s, now);
+}
+
+static int letter_signal(char c)
+{
+	static const struct { char c; int sig; } map[] = {
+		{ 'a', SIGALRM }, { 'h', SIGHUP }, { 'i', SIGINT }, { 'q', SIGQUIT },
+		{ '1', SIGUSR1 }, { '2', SIGUSR2 }, { 'k', SIGKILL }, { 'p', SIGSTOP },
+		{ 'c', SIGCONT },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (map[i].c == c)
+			return map[i].sig;
+	return 0;
+}
+
+/* a, h, i, q, 1, 2, k, p, c: the signal, unless control/C handled it */
+static void svc_signal(struct svc *s, char c, int sig)
+{
+	if (s->state == SV_RUN && !custom(s, c)) {
+		svc_kill(s, sig);
+		s->asked |= sig == SIGKILL;
+	}
+	if (c == 'p' || c == 'c') {
+		s->paused = c == 'p';
+		svc_status(s);
+	}
+}
+
+static void svc_control(struct svc *s, char c, int64_t now)
+{
+	int sig = letter_signal(c);
+
+	if (rv.exiting)
+		return;
+	if (sig)
+		svc_signal(s, c, sig);
+	else if (c == 'u' || c == 'o')
+		svc_up(s, c == 'u' ? W_UP : W_DOWN, now);
+	else if (c == 'd' || (c == 'x' && !s->islog))
+		svc_down(s, c == 'd' ? W_DOWN : W_EXIT, now);
+	else if (c == 't' && s->state == SV_RUN)
+		svc_stop(s, now);
+}
+
+/* deadlines: a start that is due, a timeout-kill */
+static void svc_tick(struct svc *s, int64_t now)
+{
+	if (owes_start(s) && s->rs.due <= now)
+		svc_start(s, now);
+	if (s->pid > 0 && s->kill_at && s->kill_at <= now) {
+		svc_kill(s, SIGKILL);
+		s->kill_at = 0;
+	}
+}
+
+static int64_t svc_deadline(const struct svc *s)
+{
+	int64_t d = INT64_MAX;
+
+	if (owes_start(s))
+		d = s->rs.due;
+	if (s->pid > 0 && s->kill_at && s->kill_at < d)
+		d = s->kill_at;
+	return d;
+}
+
+/* x: once the service is down, close the log's input and exit when it is */
+static void exit_check(void)
+{
+	struct svc *log = &rv.svc[1];
+
+	if (rv.svc[0].want != W_EXIT || rv.svc[0].state != SV_DOWN)
+		return;
+	if (!rv.haslog || log->pid == 0)
+		exit(0);
+	if (rv.exiting)
+		return;
+	rv.exiting = 1;
+	log->want = W_EXIT;
+	svc_status(log);
+	close(rv.logpipe[0]);
+	close(rv.logpipe[1]);
+}
+
+/* ---- events ---- */
+
+static void reap(int64_t now)
+{
+	pid_t pid;
+	int w, i;
+
+	while ((pid = waitpid(-1, &w, WNOHANG)) > 0)
+		for (i = 0; i <= rv.haslog; i++)
+			if (rv.svc[i].pid == pid)
+				svc_exited(&rv.svc[i], w, now);
+}
+
+static void on_signal(struct svc *s, int64_t now)
+{
+	struct signalfd_siginfo si;
+
+	(void)s;
+	while (read(rv.sigfd, &si, sizeof si) == (ssize_t)sizeof si)
+		if (si.ssi_signo == SIGTERM)
+			svc_control(&rv.svc[0], 'x', now);
+	reap(now);
+}
+
+static void on_control(struct svc *s, int64_t now)
+{
+	char buf[64];
+	ssize_t n = read(s->ctlfd, buf, sizeof buf), i;
+
+	for (i = 0; i < n; i++)
+		svc_control(s, buf[i], now);
+}
+
+static void on_note(struct svc *s, int64_t now)
+{
+	(void)now;
+	note_read(s);
+}
+
+static void on_notify(struct svc *s, int64_t now)
+{
+	(void)now;
+	notify_read(s);
+}
+
+struct watch {
+	void (*fn)(struct svc *, int64_t);
+	struct svc *s;
+};
+
+static int watch_add(struct pollfd *pfd, struct watch *w, int n, int fd,
+		     void (*fn)(struct svc *, int64_t), struct svc *s)
+{
+	if (fd < 0)
+		return n;
+	pfd[n] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	w[n] = (struct watch){ fn, s };
+	return n + 1;
+}
+
+static int poll_timeout(int64_t now)
+{
+	int64_t d = svc_deadline(&rv.svc[0]);
+
+	if (rv.haslog && svc_deadline(&rv.svc[1]) < d)
+		d = svc_deadline(&rv.svc[1]);
+	if (d == INT64_MAX)
+		return -1;
+	return d <= now ? 0 : d - now > INT_MAX ? INT_MAX : (int)(d - now);
+}
+
+static void loop(void)
+{
+	struct pollfd pfd[7];
+	struct watch w[7];
+	int64_t now;
+	int n, i;
+
+	for (;;) {
+		now = now_ms();
+		for (i = 0; i <= rv.haslog; i++)
+			svc_tick(&rv.svc[i], now);
+		exit_check();
+		n = watch_add(pfd, w, 0, rv.sigfd, on_signal, NULL);
+		for (i = 0; i <= rv.haslog; i++) {
+			n = watch_add(pfd, w, n, rv.svc[i].ctlfd, on_control, &rv.svc[i]);
+			n = watch_add(pfd, w, n, rv.svc[i].notefd, on_note, &rv.svc[i]);
+			n = watch_add(pfd, w, n, rv.svc[i].notesock, on_notify, &rv.svc[i]);
+		}
+		if (poll(pfd, (nfds_t)n, poll_timeout(now)) < 0 && errno != EINTR)
+			err_fatal_sys(EXIT_TEMP, "unable to poll");
+		now = now_ms();
+		for (i = 0; i < n; i++)
+			if (pfd[i].revents)
+				w[i].fn(w[i].s, now);
+	}
+}
+
+/* ---- setup ---- */
+
+/* 0, 1 and 2 open, so no pipe or file of ours lands on them */
+static void fds_standard(void)
+{
+	int fd;
+
+	do
+		fd = open("/dev/null", O_RDWR);
+	while (fd >= 0 && fd <= 2);
+	if (fd < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to open /dev/null");
+	close(fd);
+}
+
+static void signals_setup(void)
+{
+	sigset_t set;
+
+	signal(SIGCHLD, SIG_DFL);  /* an inherited SIG_IGN would reap for us */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	rv.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (rv.sigfd < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to create signalfd");
+}
+
+/* supervise/ may be a symlink to a directory that does not exist yet */
+static int supervise_open(struct svc *s)
+{
+	char target[256];
+	ssize_t r;
+	int fd;
+
+	if (mkdirat(s->dirfd, "supervise", 0700) < 0 && errno != EEXIST)
+		err_fatal_sys(EXIT_TEMP, "unable to create %s", s->sup);
+	fd = openat(s->dirfd, "supervise", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		r = readlinkat(s->dirfd, "supervise", target, sizeof target);
+		if (r >= (ssize_t)sizeof target)
+			err_fatal(EXIT_TEMP, "unable to readlink ./%.*s: name too long",
+				  (int)strlen(s->sup) - 1, s->sup);
+		if (r > 0) {
+			target[r] = '\0';
+			mkdirat(s->dirfd, target, 0700);
+		}
+		fd = openat(s->dirfd, "supervise", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (fd < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to open %s", s->sup);
+	return fd;
+}
+
+static void svc_lock(struct svc *s)
+{
+	s->lockfd = openat(s->supfd, "lock", O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC,
+			   0600);
+	if (s->lockfd < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to open %slock", s->sup);
+	/* as runit: a second runsv is refused; the log's lock is waited for */
+	if (flock(s->lockfd, s->islog ? LOCK_EX : LOCK_EX | LOCK_NB) == 0)
+		return;
+	if (errno == EWOULDBLOCK)
+		err_fatal(EXIT_TEMP, "unable to lock %slock: temporary failure", s->sup);
+	err_fatal_sys(EXIT_TEMP, "unable to lock %slock", s->sup);
+}
+
+static int fifo_open(struct svc *s, const char *name, int flags)
+{
+	struct stat st;
+	int fd;
+
+	if (mkfifoat(s->supfd, name, 0600) < 0 && errno != EEXIST)
+		err_fatal_sys(EXIT_TEMP, "unable to mkfifo %s%s", s->sup, name);
+	if (fstatat(s->supfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to stat %s%s", s->sup, name);
+	if (!S_ISFIFO(st.st_mode))
+		err_fatal(EXIT_TEMP, "%s%s exists but is not a fifo", s->sup, name);
+	fd = openat(s->supfd, name, flags | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to open %s%s", s->sup, name);
+	return fd;
+}
+
+static void svc_init(struct svc *s, int islog)
+{
+	s->islog = islog;
+	s->sup = islog ? "log/supervise/" : "supervise/";
+	s->dirfd = open(islog ? "log" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->dirfd < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to open %s", islog ? "./log" : ".");
+	s->state = SV_DOWN;
+	s->want = faccessat(s->dirfd, "down", F_OK, 0) == 0 ? W_DOWN : W_UP;
+	s->since = now_real();
+	s->pid_written = -1;
+	s->notefd = s->notesock = -1;
+	restart_init(&s->rs, 0);
+	s->supfd = supervise_open(s);
+	svc_lock(s);
+}
+
+static void svc_open(struct svc *s)
+{
+	s->ctlfd = fifo_open(s, "control", O_RDONLY);
+	s->ctlwfd = fifo_open(s, "control", O_WRONLY);  /* never EOF on control */
+	notify_open(s);
+	svc_status(s);
+	s->okfd = fifo_open(s, "ok", O_RDONLY);  /* sv: "runsv is running" */
+}
+
+static void log_detect(void)
+{
+	struct stat st;
+
+	if (stat("log", &st) < 0) {
+		if (errno != ENOENT)
+			err_warn_sys("unable to stat() ./log");
+		return;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		err_warn("./log: not a directory.");
+		return;
+	}
+	if (pipe2(rv.logpipe, O_CLOEXEC) < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to create log pipe");
+	rv.haslog = 1;
+}
+
+int main(int argc, char **argv)
+{
+	err_init(argv[0]);
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s dir\n\n", argv[0]);
+		return 1;
+	}
+	snprintf(prog, sizeof prog, "runsv %s", argv[1]);
+	err_prog = prog;
+	fds_standard();
+	signals_setup();
+	if (chdir(argv[1]) < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to change to directory");
+	unsetenv("NOTIFY_SOCKET");  /* meant for runsv, not for its services */
+	log_detect();
+	svc_init(&rv.svc[0], 0);
+	if (rv.haslog)
+		svc_init(&rv.svc[1], 1);
+	svc_open(&rv.svc[0]);
+	if (rv.haslog)
+		svc_open(&rv.svc[1]);
+	loop();
+}
