@@ -8,6 +8,9 @@
 # norm: pids and seconds out; the directory name too
 norm() { sed -E "s/\(pid [0-9]+\)/(pid P)/g; s/[0-9]+s/Ns/g; s#$T/(deb|our)#DIR#g"; }
 
+# stat is written before status (by both): wait until sv sees the state too
+sv_says() { "$RUNIT_SV" status "$1" | grep -q "^$2"; }
+
 tree() {  # tree DIR: a service with a log, and a service with ./down
 	mksvc "$1/a" 'exec sleep 1000'
 	mkscript "$1/a/finish" 'sleep 1'
@@ -21,16 +24,21 @@ run_all() {
 	start_runsv "$d/a" "$1"; p=$RUNSV_PID
 	start_runsv "$d/b" "$1"
 	wait_until 10 stat_is "$d/a" run; wait_until 10 stat_is "$d/a/log" run
+	wait_until 10 sv_says "$d/a" "run: .*; run: log:"
 	echo "== up"; "$RUNIT_SV" status "$d/a" "$d/b"
 	"$RUNIT_SV" pause "$d/a"; wait_until 10 stat_is "$d/a" "run, paused"
+	wait_until 10 sv_says "$d/a" "run: .*paused"
 	echo "== paused"; "$RUNIT_SV" status "$d/a"
 	"$RUNIT_SV" cont "$d/a"; wait_until 10 stat_is "$d/a" run
+	wait_until 10 sv_says "$d/a" "run: [^,]*;"
 	"$RUNIT_SV" down "$d/a"; wait_until 10 stat_is "$d/a" "finish, want down"
+	wait_until 10 sv_says "$d/a" finish:
 	echo "== finish"; "$RUNIT_SV" status "$d/a"
-	wait_until 10 stat_is "$d/a" down
+	wait_until 10 stat_is "$d/a" down; wait_until 10 sv_says "$d/a" down:
 	echo "== down"; "$RUNIT_SV" status "$d/a"
 	echo "== check down"; "$RUNIT_SV" -w 5 check "$d/a"; echo "rc=$?"
 	"$RUNIT_SV" once "$d/b"; wait_until 10 stat_is "$d/b" "run, want down"
+	wait_until 10 sv_says "$d/b" run:
 	echo "== once"; "$RUNIT_SV" status "$d/b"
 	echo "== up -w"; "$RUNIT_SV" -w 5 up "$d/a"; echo "rc=$?"
 	echo "== down -w"; "$RUNIT_SV" -w 5 down "$d/b"; echo "rc=$?"

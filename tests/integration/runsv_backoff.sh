@@ -1,0 +1,77 @@
+#!/bin/bash
+# Crash-loop backoff: 1, 2, 4 ... s, at most 4 starts in the first 10 s,
+# backoff-max, reset after 10 s up, d and u during a wait; supervise/ward.
+# Only lower bounds on elapsed time are checked (a slow machine cannot fail them).
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-runsv.sh"
+
+quick='date +%s%N >>starts; exit 0'
+# gap FILE N: ms between start N-1 and start N
+gap() { sed -n "$(($2 - 1))p;$2p" "$1" | awk 'NR == 1 { a = $1 } NR == 2 { print int(($1 - a) / 1e6) }'; }
+# ward_is DIR KEY VALUE
+ward_is() { [ "$(field "$1" "$2")" = "$3" ]; }
+
+# four services at once, so the waits overlap
+a=$T/a; mksvc "$a" "$quick"                       # d and u during waits
+b=$T/b; mksvc "$b" "$quick"                       # counted over 10 s
+c=$T/c; mksvc "$c" 'date +%s%N >>starts; n=$(wc -l <starts)
+[ "$n" -eq 3 ] && exec sleep 11
+exit 0'                                           # stays up once: reset
+m=$T/m; mksvc "$m" "$quick"; echo 2 >"$m/backoff-max"
+x=$T/x; mksvc "$x" "$quick"; echo "sixty" >"$x/backoff-max"
+for d in "$a" "$b" "$c" "$m" "$x"; do start_runsv "$d"; eval "pid_${d##*/}=\$RUNSV_PID"; done
+
+# a: waits of 1 s then 2 s
+check "a: three starts" wait_until 20 lines_ge "$a/starts" 3
+g2=$(gap "$a/starts" 2) g3=$(gap "$a/starts" 3)
+check "a: first wait at least 1 s ($g2 ms)" test "$g2" -ge 1000
+check "a: second wait at least 2 s ($g3 ms)" test "$g3" -ge 2000
+check "a: now waiting 4 s" wait_until 10 ward_is "$a" backoff_ms 4000
+nx=$(field "$a" next_in_ms)
+check "a: next start announced within 4 s ($nx ms)" test "$nx" -gt 0 -a "$nx" -le 4000
+expect_eq "a: stat during the wait" down "$(stat_of "$a")"
+expect_eq "a: ward counts the starts" 3 "$(field "$a" starts)"
+expect_eq "a: ward has runsv's pid" "$pid_a" "$(field "$a" runsv)"
+
+# d during the wait: nothing is owed any more
+ctl "$a" d
+check "a: d: want down" wait_until 10 ward_is "$a" want d
+expect_eq "a: d: no backoff shown" 0 "$(field "$a" backoff_ms)"
+sleep 5
+expect_eq "a: d: no start after the wait would have ended" 3 "$(lines "$a/starts")"
+
+# u: starts at once; the count of quick deaths is kept (next wait 8 s)
+ctl "$a" u
+check "a: u: started" wait_until 10 lines_ge "$a/starts" 4
+check "a: then waits 8 s (count kept)" wait_until 10 ward_is "$a" backoff_ms 8000
+due=$(( $(date +%s%N) / 1000000 + $(field "$a" next_in_ms) ))
+ctl "$a" u
+check "a: u during the wait: started" wait_until 10 lines_ge "$a/starts" 5
+t5=$(( $(sed -n 5p "$a/starts") / 1000000 ))
+check "a: ... before the wait was over" test "$t5" -lt "$due"
+
+# b: an exit at once is started at most 4 times in its first 10 s
+check "b: started" wait_until 10 lines_ge "$b/starts" 1
+first=$(head -1 "$b/starts")
+while [ $(( $(date +%s%N) - first )) -lt 10000000000 ]; do sleep 0.2; done
+n=$(awk -v f="$first" '$1 - f < 10e9' "$b/starts" | wc -l)
+check "b: at most 4 starts in 10 s (saw $n)" test "$n" -le 4 -a "$n" -ge 1
+
+# m: backoff-max 2: 1, 2, 2
+check "m: four starts" wait_until 20 lines_ge "$m/starts" 4
+check "m: waits at most 2 s" wait_until 10 ward_is "$m" backoff_ms 2000
+check "m: third wait at least 2 s" test "$(gap "$m/starts" 4)" -ge 2000
+
+# x: a malformed backoff-max is reported and the default used
+check "x: malformed backoff-max reported" wait_until 10 grep -q \
+	"runsv $x: warning: backoff-max: expected a number from 1 to 86400" "$x.err"
+check "x: still restarted" wait_until 10 lines_ge "$x/starts" 2
+
+# c: up for 11 s, then quick again: the wait is back to 1 s
+check "c: the long run ended, two more starts" wait_until 40 lines_ge "$c/starts" 5
+# two quick deaths after the long run: 1 s then 2 s (without the reset: 8 s, 16 s)
+check "c: after staying up, the backoff was reset" wait_until 10 ward_is "$c" backoff_ms 2000
+g4=$(gap "$c/starts" 4)
+check "c: the long run lasted 11 s ($g4 ms)" test "$g4" -ge 11000
+
+done_testing
