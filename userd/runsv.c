@@ -3,8 +3,8 @@
  * readiness (notification-fd, NOTIFY_SOCKET).  See runsv(8).
  *
  * The service and its logger are two struct svc handled by the same code,
- * with islog as the only difference.  One poll loop; signals arrive on a
- * signalfd; the state lives in `rv` and changes only in the event handlers:
+ * with islog as the only difference.  One poll loop; signals arrive
+ * through a self-pipe; the state lives in `rv` and changes only in the event handlers:
  * a control letter, a child's exit, a deadline (start due, timeout-kill), a
  * readiness report.  Nothing is allocated after startup. */
 #include <errno.h>
@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -61,6 +60,7 @@ struct svc {
 	struct restart rs;
 	int64_t kill_at;           /* timeout-kill deadline, 0 if none */
 	int declared;              /* readiness declared (notification-fd, notify-socket) */
+	int use_sock;              /* notify-socket: ./run gets NOTIFY_SOCKET */
 	int ready;                 /* enum sv_ready */
 	struct timespec ready_at;
 	uint32_t starts;
@@ -72,8 +72,10 @@ static struct {
 	int haslog;
 	int logpipe[2];
 	int exiting;               /* the log pipe is closed: runsv is on its way out */
-	int sigfd;
+	int selfpipe[2];           /* the signal handlers write a byte here */
 } rv;
+
+static volatile sig_atomic_t got_term;
 
 static char prog[PATH_MAX + 8];
 
@@ -134,7 +136,7 @@ static void child_exec(struct svc *s, char *const argv[], int notew, unsigned lo
 		child_fail("unable to change directory to ./log");
 	if (notew >= 0)
 		child_fd(notew, (int)notefd, "unable to setup notification-fd");
-	if (s->state != SV_FINISH && s->notepath[0] && setenv("NOTIFY_SOCKET", s->notepath, 1))
+	if (s->state != SV_FINISH && s->use_sock && setenv("NOTIFY_SOCKET", s->notepath, 1))
 		child_fail("unable to set NOTIFY_SOCKET");
 	execve(argv[0], argv, environ);
 	child_fail(s->islog ? "unable to start log/./run" : argv[0][2] == 'f' ?
@@ -292,6 +294,33 @@ static void ready_set(struct svc *s)
 	svc_status(s);
 }
 
+/* supervise/notify: a datagram socket for sd_notify; absolute path needed */
+static void notify_open(struct svc *s)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char cwd[PATH_MAX];
+	int one = 1, fd;
+
+	s->notesock = -1;
+	if (!getcwd(cwd, sizeof cwd) ||
+	    snprintf(sa.sun_path, sizeof sa.sun_path, "%s/%snotify", cwd, s->sup) >=
+		    (int)sizeof sa.sun_path) {
+		err_warn("%snotify: path too long for a socket: no NOTIFY_SOCKET", s->sup);
+		return;
+	}
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	unlink(sa.sun_path);  /* a stale one from an earlier runsv: we hold the lock */
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		err_warn_sys("unable to create %snotify", s->sup);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	s->notesock = fd;
+	memcpy(s->notepath, sa.sun_path, sizeof s->notepath);
+}
+
 /* Reads the readiness files for a start of ./run; returns the write end of
  * the notification-fd pipe (or -1) and its number in *fdno. */
 static int ready_prepare(struct svc *s, unsigned long *fdno)
@@ -301,6 +330,9 @@ static int ready_prepare(struct svc *s, unsigned long *fdno)
 
 	note_close(s);
 	s->declared = faccessat(s->dirfd, "notify-socket", F_OK, 0) == 0;
+	if (s->declared && s->notesock < 0)
+		notify_open(s);
+	s->use_sock = s->declared && s->notesock >= 0;
 	r = svdir_read_uint(s->dirfd, "notification-fd", 3, NOTIFY_FD_MAX, fdno, err, sizeof err);
 	if (r < 0)
 		err_warn("%s%s", s->islog ? "log/" : "", err);
@@ -412,33 +444,6 @@ static void notify_read(struct svc *s)
 		cmsg_take(&mh, &cred);
 		notify_one(s, msg, (size_t)n, cred);
 	}
-}
-
-/* supervise/notify: a datagram socket for sd_notify; absolute path needed */
-static void notify_open(struct svc *s)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char cwd[PATH_MAX];
-	int one = 1, fd;
-
-	s->notesock = -1;
-	if (!getcwd(cwd, sizeof cwd) ||
-	    snprintf(sa.sun_path, sizeof sa.sun_path, "%s/%snotify", cwd, s->sup) >=
-		    (int)sizeof sa.sun_path) {
-		err_warn("%snotify: path too long for a socket: no NOTIFY_SOCKET", s->sup);
-		return;
-	}
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	unlink(sa.sun_path);  /* a stale one from an earlier runsv: we hold the lock */
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		err_warn_sys("unable to create %snotify", s->sup);
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	s->notesock = fd;
-	memcpy(s->notepath, sa.sun_path, sizeof s->notepath);
 }
 
 /* ---- the state machine ---- */
@@ -677,12 +682,15 @@ static void reap(int64_t now)
 
 static void on_signal(struct svc *s, int64_t now)
 {
-	struct signalfd_siginfo si;
+	char buf[64];
 
 	(void)s;
-	while (read(rv.sigfd, &si, sizeof si) == (ssize_t)sizeof si)
-		if (si.ssi_signo == SIGTERM)
-			svc_control(&rv.svc[0], 'x', now);
+	while (read(rv.selfpipe[0], buf, sizeof buf) > 0)
+		;
+	if (got_term) {
+		got_term = 0;
+		svc_control(&rv.svc[0], 'x', now);
+	}
 	reap(now);
 }
 
@@ -745,7 +753,7 @@ static void loop(void)
 		for (i = 0; i <= rv.haslog; i++)
 			svc_tick(&rv.svc[i], now);
 		exit_check();
-		n = watch_add(pfd, w, 0, rv.sigfd, on_signal, NULL);
+		n = watch_add(pfd, w, 0, rv.selfpipe[0], on_signal, NULL);
 		for (i = 0; i <= rv.haslog; i++) {
 			n = watch_add(pfd, w, n, rv.svc[i].ctlfd, on_control, &rv.svc[i]);
 			n = watch_add(pfd, w, n, rv.svc[i].notefd, on_note, &rv.svc[i]);
@@ -775,18 +783,32 @@ static void fds_standard(void)
 	close(fd);
 }
 
+static void on_sig(int sig)
+{
+	int e = errno;
+
+	if (sig == SIGTERM)
+		got_term = 1;
+	if (write(rv.selfpipe[1], "", 1) < 0) {
+		/* full: a wake-up is pending anyway */
+	}
+	errno = e;
+}
+
+/* a handler also replaces an inherited SIG_IGN for SIGCHLD (which would reap
+ * for us) */
 static void signals_setup(void)
 {
-	sigset_t set;
+	struct sigaction sa = { .sa_handler = on_sig, .sa_flags = SA_RESTART | SA_NOCLDSTOP };
+	sigset_t none;
 
-	signal(SIGCHLD, SIG_DFL);  /* an inherited SIG_IGN would reap for us */
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	rv.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (rv.sigfd < 0)
-		err_fatal_sys(EXIT_TEMP, "unable to create signalfd");
+	if (pipe2(rv.selfpipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to create selfpipe");
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 /* supervise/ may be a symlink to a directory that does not exist yet */
@@ -867,7 +889,6 @@ static void svc_open(struct svc *s)
 {
 	s->ctlfd = fifo_open(s, "control", O_RDONLY);
 	s->ctlwfd = fifo_open(s, "control", O_WRONLY);  /* never EOF on control */
-	notify_open(s);
 	svc_status(s);
 	s->okfd = fifo_open(s, "ok", O_RDONLY);  /* sv: "runsv is running" */
 }

@@ -76,15 +76,16 @@ check "sd: systemd-notify returned" wait_until 10 test -s "$s/notify.rc"
 expect_eq "sd: systemd-notify succeeded (its barrier fd was closed)" "rc=0" "$(cat "$s/notify.rc")"
 expect_eq "sd: STATUS text, made printable" "serving ?[31mred" "$("$B/tests/svstat" "$s" | sed -n 's/.* text=//p')"
 
-# without notify-socket: NOTIFY_SOCKET is still there, readiness none until told
+# without notify-socket: no NOTIFY_SOCKET (and no socket), readiness none
 u=$H/undeclared
-mksvc "$u" 'while [ ! -e go ]; do sleep 0.05; done; '"$NOTIFY"' --ready; exec sleep 1000'
+mksvc "$u" 'echo "[${NOTIFY_SOCKET-unset}]" >sock.env; exec sleep 1000'
 chown -R wr1: "$H"
-spawn "${AS_WR1[@]}" "$B/runsv" "$u" 2>"$u.err"
+spawn env NOTIFY_SOCKET=/run/inherited "${AS_WR1[@]}" "$B/runsv" "$u" 2>"$u.err"
 check "undeclared: running" wait_until 10 stat_is "$u" run
+check "undeclared: env written" wait_until 10 test -s "$u/sock.env"
+expect_eq "undeclared: no NOTIFY_SOCKET (runsv's own is not passed on)" "[unset]" "$(cat "$u/sock.env")"
 expect_eq "undeclared: none" none "$(field "$u" ready)"
-touch "$u/go"
-check "undeclared: ready once it says so" wait_until 10 ward_is "$u" ready yes
+check "undeclared: no socket" test ! -e "$u/supervise/notify"
 
 # as root too: root's systemd-notify sends in its parent's name (./run)
 r=$T/root
