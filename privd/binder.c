@@ -117,7 +117,7 @@ static const int allowed[] = {
 	SCMP_SYS(bind), SCMP_SYS(listen), SCMP_SYS(setsockopt), SCMP_SYS(shutdown),
 	SCMP_SYS(close), SCMP_SYS(exit_group), SCMP_SYS(exit), SCMP_SYS(rt_sigreturn),
 	SCMP_SYS(restart_syscall), SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap),
-	SCMP_SYS(mremap), SCMP_SYS(getpid), SCMP_SYS(clock_gettime),
+	SCMP_SYS(mremap), SCMP_SYS(getpid),
 };
 
 /* What ASan/UBSan's runtime calls on its own (allocator, reports). */

@@ -362,6 +362,34 @@ static void files_and_includes(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+static void bounds(void **state)
+{
+	static char text[(POLICY_MAX_GRANTS + 2) * 32];
+	char want[100];
+	size_t n = 0;
+	int i;
+
+	(void)state;
+	n += (size_t)sprintf(text + n, "supervise daemon\n");
+	for (i = 0; i <= POLICY_MAX_GRANTS; i++)
+		n += (size_t)sprintf(text + n, "bind daemon tcp %d\n", i + 1);
+	assert_int_equal(parse(text), 1);
+	assert_int_equal(p->ngrants, POLICY_MAX_GRANTS);
+	snprintf(want, sizeof want, "pol:%d: too many grants (at most %d)", POLICY_MAX_GRANTS + 2,
+		 POLICY_MAX_GRANTS);
+	assert_true(has_msg(want));
+}
+
+static void group_subjects(void **state)
+{
+	(void)state;
+	/* limit and no_new_privs by group, by name and by number */
+	assert_int_equal(parse("supervise :sys\nlimit :sys nofile 5\nno_new_privs :3 off\n"), 0);
+	assert_int_equal(policy_user_find(p, 3)->nlimits, 1);
+	assert_int_equal(policy_user_find(p, 3)->limits[0].value, 5);
+	assert_int_equal(policy_user_find(p, 3)->no_new_privs, 0);
+}
+
 static void message_cap(void **state)
 {
 	char text[POLICY_MAX_MSGS * 4 + 40];
@@ -382,7 +410,7 @@ int main(void)
 		T(supervise), T(supervise_errors), T(empty_group_warns), T(bind_grants), T(bind_errors),
 		T(overlaps), T(group_grant_is_shared), T(limits), T(limit_errors),
 		T(no_new_privs), T(unsupervised_warns), T(syntax_errors), T(all_errors_reported),
-		T(files_and_includes), T(message_cap),
+		T(files_and_includes), T(bounds), T(group_subjects), T(message_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
