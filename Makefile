@@ -94,6 +94,9 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(COMMON_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(COMMON_SRC) $(PKG_LIBS)
 
+# fuzz_binder includes the binder's own source
+$(BUILD)/fuzz/fuzz_binder: privd/binder.c privd/binder.h
+
 fuzz:
 	@sh tests/deps.sh
 	@$(MAKE) --no-print-directory $(FUZZ_PROGS)
