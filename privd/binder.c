@@ -409,7 +409,10 @@ static void serve_one(unsigned idx, struct slot *s)
 	if (n < 0 && errno == EAGAIN)
 		return;
 	if (n <= 0) {
+		/* end of file, or an empty record that reads as one: shut it for
+		 * the userd too, since the master's copy keeps the channel open */
 		blog(LOG_INFO, "channel %u (uid %u) closed by its userd", idx, (unsigned)s->uid);
+		shutdown(s->fd, SHUT_RDWR);
 		slot_close(s);
 		return;
 	}
