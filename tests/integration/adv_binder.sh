@@ -1,0 +1,139 @@
+#!/bin/bash
+# A hostile user against the binder: every user's "userd" is
+# tests/helpers/hostile, started by the real privd, talking on the real
+# channel exactly as a compromised userd could.  Wrong sizes, versions,
+# types, a master's message, fds and credentials, a port 0, half-open
+# channels, other users' ports, addresses not granted, port edges, and
+# floods of 100,000 requests.  Each is refused or ignored; privd and its
+# binder stay the same processes with no fd more; another user is still
+# answered, and how long that takes under a flood is reported (no
+# threshold: the machine is noisy).
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-privd.sh"
+need_root
+
+mkdir -p "$T/bin"
+cp "$B/privd" "$T/bin/privd"
+cp "$B/tests/hostile" "$T/bin/userd"
+chmod 755 "$T/bin" "$T/bin/privd" "$T/bin/userd"
+PRIVD_EXE=$T/bin/privd
+
+tag=wx$WPTAG
+va=${tag}a vb=${tag}b vc=${tag}c vf=${tag}f
+kinds="short empty truncated long huge version type ctl reserved port0 fd"
+users="$va $vb $vc $vf ${tag}r ${tag}w"
+i=0
+for k in $kinds; do i=$((i + 1)); users="$users ${tag}k$i"; done
+for u in $users; do make_user "$u" || exit 1; service_fifo "$u"; done
+
+{
+	for u in $users; do echo "supervise $u"; done
+	echo "bind $va tcp 800-899 on $LO"
+	echo "bind $vb tcp 1023-1024 on $LO"
+	echo "bind $vb tcp 65535 on $LO"
+	echo "bind $vf tcp 26000 on $LO"
+} >"$T/policy"
+start_privd "$T/policy"
+all_started() { local u; for u in $users; do userd_pid "$u" >/dev/null || return 1; done; }
+check "privd started a hostile stand-in for each of the $(echo $users | wc -w) users" wait_until 20 all_started
+bp=$(binder_pid)
+fds_before=$(ls "/proc/$bp/fd" | wc -l)
+
+# h USER COMMAND: the stand-in's answer without the echoed command
+h() { local a; a=$(req "$1" "$2"); echo "${a#"$2": }"; }
+
+# ---- grants: other users' ports, addresses not granted, port edges ----
+expect_eq "granted: bottom of a range" "ok 800" "$(h $va "bind tcp $LO 800")"
+expect_eq "granted: top of a range" "ok 899" "$(h $va "bind tcp $LO 899")"
+expect_eq "below the range" "EACCES" "$(h $va "bind tcp $LO 799")"
+expect_eq "above the range" "EACCES" "$(h $va "bind tcp $LO 900")"
+expect_eq "another user's port" "EACCES" "$(h $va "bind tcp $LO 1023")"
+expect_eq "another user's port, other way" "EACCES" "$(h $vb "bind tcp $LO 800")"
+expect_eq "address not granted: any" "EACCES" "$(h $va "bind tcp 0.0.0.0 800")"
+expect_eq "address not granted: IPv6 any" "EACCES" "$(h $va "bind tcp :: 800")"
+expect_eq "address not granted: v4-mapped" "EACCES" "$(h $va "bind tcp ::ffff:$LO 800")"
+expect_eq "protocol not granted" "EACCES" "$(h $va "bind udp $LO 800")"
+expect_eq "edge 1023 granted" "ok 1023" "$(h $vb "bind tcp $LO 1023")"
+expect_eq "edge 1024 granted" "ok 1024" "$(h $vb "bind tcp $LO 1024")"
+expect_eq "edge 1022 not granted" "EACCES" "$(h $vb "bind tcp $LO 1022")"
+expect_eq "edge 1025 not granted" "EACCES" "$(h $vb "bind tcp $LO 1025")"
+expect_eq "edge 65535 granted" "ok 65535" "$(h $vb "bind tcp $LO 65535")"
+expect_eq "edge 65534 not granted" "EACCES" "$(h $vb "bind tcp $LO 65534")"
+expect_eq "port 0 refused by the stub itself" "EINVAL" "$(h $vb "bind tcp $LO 0")"
+
+# ---- hostile records: each closes that channel, and only that one ----
+i=0 writers=""
+for k in $kinds; do
+	i=$((i + 1))
+	timeout 10 sh -c 'echo "send $1" >"$2"' _ "$k" "$T/home-${tag}k$i/service/in" &
+	writers="$writers $!"
+done
+wait $writers
+i=0
+for k in $kinds; do
+	i=$((i + 1))
+	wait_until 10 grep -q "^send $k: " "$T/home-${tag}k$i/service/out"
+	expect_eq "record '$k': channel closed" "send $k: eof" \
+		"$(grep "^send $k: " "$T/home-${tag}k$i/service/out")"
+done
+check "malformed records logged" logged "deny uid $(id -u ${tag}k1) \(channel [0-9]+\): malformed request; channel closed"
+expect_eq "credentials sent with a request are ignored (served as usual)" "answer EACCES" \
+	"$(h $vb "send creds")"
+expect_eq "same channel still served after that" "ok 1024" "$(h $vb "bind tcp $LO 1024")"
+expect_eq "half-open (our write side shut): channel closed" "eof" "$(h ${tag}w "halfopen wr")"
+expect_eq "half-open (our read side shut): requests sent" "sent 100" "$(h ${tag}r "halfopen rd")"
+
+# ---- floods, and another user's answers meanwhile ----
+latency() { h $va "latency 300 tcp $LO 801"; }
+median() { echo "$1" | awk '{ for (i = 1; i < NF; i++) if ($i == "median") print $(i + 1) }'; }
+# flood USER ARGS...: starts the flood, returns once it is under way
+flood() {
+	local o="$T/home-$1/service/out"
+	timeout 10 sh -c 'echo "$1" >"$2"' _ "flood $2" "$T/home-$1/service/in"
+	wait_until 10 grep -q "^flood started" "$o"
+}
+flood_result() {
+	local o="$T/home-$1/service/out"
+	wait_until 300 grep -q "^flood $2: " "$o"
+	grep "^flood $2: " "$o" | sed "s/^flood $2: //"
+}
+
+base=$(latency)
+expect_match "another user's baseline: 300 of 300 sockets" "^n 300 ok 300 " "$base"
+
+check "flood of 100000 denied requests (answers read) under way" flood $vc "100000 read tcp $LO 26999"
+during=$(latency)
+fl=$(flood_result $vc "100000 read tcp $LO 26999")
+expect_match "another user served during the flood: 300 of 300 sockets" "^n 300 ok 300 " "$during"
+expect_match "flood sent whole, channel kept" "^sent 100000 answers [0-9]+ eof 0 " "$fl"
+# answers the flooder was too busy to take are dropped, never waited for
+answered=$(echo "$fl" | awk '{ print $4 }')
+dropped=$(grep -c "binder: uid $(id -u $vc): answer not delivered" "$T/privd.log")
+expect_eq "every flood request answered or its answer dropped and logged" 100000 $((answered + dropped))
+
+check "flood of granted SO_REUSEPORT requests, answers never read, under way" \
+	flood $vf "100000 noread tcp $LO 26000 reuseport"
+during2=$(latency)
+fl2=$(flood_result $vf "100000 noread tcp $LO 26000 reuseport")
+expect_match "another user served during it: 300 of 300 sockets" "^n 300 ok 300 " "$during2"
+expect_match "the unread flood was taken whole" "^sent 100000 answers 0 eof 0 " "$fl2"
+
+b=$(median "$base") d=$(median "$during") d2=$(median "$during2")
+x() { awk -v a="$1" -v b="$2" 'BEGIN { printf "x%.1f", a / (b ? b : 1) }'; }
+echo "# binder fairness: another user's bind request, median of 300: ${b} us alone;" \
+	"${d} us ($(x $d $b)) during a flood of 100000 denied requests" \
+	"($fl, $dropped answers dropped); ${d2} us ($(x $d2 $b)) during 100000 granted" \
+	"reuseport requests never read ($fl2)"
+echo "# latency lines: alone: $base / flood: $during / unread flood: $during2"
+
+# ---- nothing that matters changed ----
+expect_eq "binder is the same process" "$bp" "$(binder_pid)"
+check "privd is alive" kill -0 "$PRIVD"
+fds_after=$(ls "/proc/$bp/fd" | wc -l)
+check "binder holds no more fds than before ($fds_after <= $fds_before)" [ "$fds_after" -le "$fds_before" ]
+expect_eq "first user still served" "ok 802" "$(h $va "bind tcp $LO 802")"
+expect_eq "edge user still served" "ok 65535" "$(h $vb "bind tcp $LO 65535")"
+still_run() { local u; for u in "$@"; do userd_pid "$u" >/dev/null || return 1; done; }
+check "the stand-ins whose channel was closed still run (only the channel went)" \
+	still_run ${tag}k1 ${tag}k11 ${tag}w
+done_testing
