@@ -8,12 +8,14 @@
  *              when the slot has none
  *   op%4 == 1  raw: one record of any length (next byte) on the slot's
  *              channel, with an fd attached when op&8, credentials when op&16
- *   op%4 == 2  request: a well-formed bind request built from 6 bytes
+ *   op%4 == 2  request: a well-formed bind request built from 6 bytes, or
+ *              a grants query (what may I bind?) when the first has bit 7
  *   op%4 == 3  drop: the master forgets the slot
  * After each record the binder serves the channel once (as its poll loop
  * would) and the harness reads what came back.
  *
- * Oracles: a well-formed request gets exactly one answer with its id, and a
+ * Oracles: a well-formed request gets exactly one answer with its id (a
+ * grants query: the slot's own grant at that index and its count), and a
  * socket only if the slot's grants allow exactly that socket (right type,
  * address, port; otherwise EACCES); anything else (short, long, empty,
  * wrong version or type, an fd attached) shuts the channel, so the userd
@@ -271,6 +273,23 @@ static void expect_answer(unsigned i, const struct wire_bind_req *r)
 		abort();
 }
 
+/* After a well-formed grants query: its answer, the slot's own grant. */
+static void expect_grants(unsigned i, const struct wire_grants_req *q)
+{
+	const struct slot *s = &B.slot[i];
+	unsigned char m[WIRE_SIZE];
+	struct wire_grants_ans a;
+	ssize_t n = wire_recv(H[i].user, m, NULL);
+
+	if (n != WIRE_SIZE || wire_decode_grants_ans(m, (size_t)n, &a) < 0 || a.id != q->id ||
+	    a.index != q->index || a.total != s->ngrants)
+		abort();
+	if (q->index < s->ngrants ? a.proto != s->grants[q->index].proto ||
+				    a.lo != s->grants[q->index].lo || a.hi != s->grants[q->index].hi
+				  : a.proto != 0)
+		abort();
+}
+
 /* After a malformed record: the channel is shut, the userd sees EOF. */
 static void expect_eof(unsigned i)
 {
@@ -284,6 +303,7 @@ static void expect_eof(unsigned i)
 static void op_raw(unsigned i, int with_fd, int with_creds, const uint8_t *b, size_t len)
 {
 	struct wire_bind_req r;
+	struct wire_grants_req q;
 	int live = B.slot[i].fd >= 0 && !B.slot[i].dead;
 
 	if (H[i].user < 0 || user_send(i, b, len, with_fd, with_creds) < 0)
@@ -293,6 +313,8 @@ static void op_raw(unsigned i, int with_fd, int with_creds, const uint8_t *b, si
 		return;
 	if (!with_fd && wire_decode_bind_req(b, len, &r) == 0)
 		expect_answer(i, &r);
+	else if (!with_fd && wire_decode_grants_req(b, len, &q) == 0)
+		expect_grants(i, &q);
 	else
 		expect_eof(i);
 }
@@ -308,8 +330,14 @@ static void op_request(unsigned i, const uint8_t *b)
 	r.port = port_pick(b + 2);
 	r.flags = b[4] & 1 ? WIRE_F_REUSEPORT : 0;
 	r.backlog = r.proto == WIRE_TCP ? b[5] : 0;
-	if (wire_encode_bind_req(m, &r) < 0)
+	if (b[0] & 0x80) {
+		struct wire_grants_req q = { .id = r.id, .index = b[1] % 4 };
+
+		if (wire_encode_grants_req(m, &q) < 0)
+			abort();
+	} else if (wire_encode_bind_req(m, &r) < 0) {
 		return;
+	}
 	op_raw(i, 0, b[4] & 2, m, WIRE_SIZE);
 }
 

@@ -21,6 +21,8 @@
  *   latency N PROTO ADDRESS PORT
  *                  N requests one after the other (each socket closed):
  *                  "n N ok K median US p90 US max US"
+ *   grants         asks the binder what we may bind: "total N" and each
+ *                  grant's "proto lo-hi"
  *   halfopen rd|wr shuts our end for reading (then sends 100 requests) or
  *                  for writing (then waits for what comes back)
  */
@@ -118,7 +120,7 @@ static ssize_t hostile_record(const char *kind, unsigned char *m)
 		return 65536;
 	}
 	if (!strcmp(kind, "version"))
-		m[0] = 2;
+		m[0] = WIRE_VERSION + 1;
 	else if (!strcmp(kind, "type"))
 		m[2] = 99;
 	else if (!strcmp(kind, "ctl"))
@@ -345,6 +347,25 @@ static void cmd_flood(const char *cmd, long n, const char *mode, char **w, int n
 	    (long long)((now_us() - t0) / 1000));
 }
 
+static void cmd_grants(const char *cmd)
+{
+	struct wire_grants_ans a;
+	char list[400] = "";
+	size_t used = 0;
+	uint16_t i = 0;
+
+	do {
+		if (wire_grants_request(chan, next_id++, i, &a) < 0) {
+			say(cmd, "%s", errname(errno));
+			return;
+		}
+		if (a.proto && used < sizeof list - 40)
+			used += (size_t)snprintf(list + used, sizeof list - used, " %s %u-%u",
+						 a.proto == WIRE_TCP ? "tcp" : "udp", a.lo, a.hi);
+	} while (++i < a.total);
+	say(cmd, "total %u%s", a.total, list);
+}
+
 /* ---- half-open ---- */
 
 static void cmd_halfopen(const char *cmd, const char *how)
@@ -382,6 +403,8 @@ static void command(char *line)
 		cmd_flood(cmd, atol(w[1]), w[2], w + 3, nw - 3);
 	else if (nw >= 5 && !strcmp(w[0], "latency"))
 		cmd_latency(cmd, atoi(w[1]), w + 2, nw - 2);
+	else if (nw == 1 && !strcmp(w[0], "grants"))
+		cmd_grants(cmd);
 	else if (nw == 2 && !strcmp(w[0], "halfopen"))
 		cmd_halfopen(cmd, w[1]);
 	else if (nw == 1 && !strcmp(w[0], "exit"))

@@ -60,6 +60,8 @@ expect_eq "edge 1025 not granted" "EACCES" "$(h $vb "bind tcp $LO 1025")"
 expect_eq "edge 65535 granted" "ok 65535" "$(h $vb "bind tcp $LO 65535")"
 expect_eq "edge 65534 not granted" "EACCES" "$(h $vb "bind tcp $LO 65534")"
 expect_eq "port 0 refused by the stub itself" "EINVAL" "$(h $vb "bind tcp $LO 0")"
+expect_eq "a user sees their own grants only" "total 1 tcp 800-899" "$(h $va grants)"
+expect_eq "another user sees theirs" "total 2 tcp 1023-1024 tcp 65535-65535" "$(h $vb grants)"
 
 # ---- hostile records: each closes that channel, and only that one ----
 i=0 writers=""
