@@ -418,6 +418,14 @@ static void fmt_ms(struct svbuf *b, uint32_t ms)
 	svbuf_addf(b, "%u.%ss", ms / 1000, frac);
 }
 
+static void fmt_text(struct svbuf *b, const struct svextra *x)
+{
+	if (x->text[0]) {
+		svbuf_add(b, ", ");
+		svbuf_quote(b, x->text, strnlen(x->text, SVEXTRA_TEXT), 0);
+	}
+}
+
 static void fmt_ward(struct svbuf *b, const struct svview *v, const struct timespec *now)
 {
 	const struct svextra *x = &v->x;
@@ -429,14 +437,12 @@ static void fmt_ward(struct svbuf *b, const struct svview *v, const struct times
 			svbuf_addf(b, ", ready %llds", secs_since(now, &x->ready_at));
 		else if (x->ready != SVREADY_NONE)
 			svbuf_add(b, ", not ready");
-		if (x->text[0]) {
-			svbuf_add(b, ", ");
-			svbuf_quote(b, x->text, strnlen(x->text, SVEXTRA_TEXT), 0);
-		}
+		fmt_text(b, x);
 	} else if (x->backoff_ms && v->st.want == 'u') {
 		svbuf_add(b, ", backoff ");
 		fmt_ms(b, x->backoff_ms);
 		svbuf_addf(b, ", next start in %llds", secs_until(now, &x->next_start));
+		fmt_text(b, x);   /* why, e.g. a socket runsv could not get */
 	}
 }
 
@@ -490,7 +496,7 @@ static void json_ward(struct svbuf *b, const struct svview *v, const struct time
 	else
 		svbuf_add(b, ",\"ready\":false,\"ready_for\":null");
 	svbuf_add(b, ",\"status_text\":");
-	if (v->have_extra && v->st.pid && x->text[0])
+	if (v->have_extra && (v->st.pid || x->backoff_ms) && x->text[0])
 		svbuf_quote(b, x->text, strnlen(x->text, SVEXTRA_TEXT), 1);
 	else
 		svbuf_add(b, "null");

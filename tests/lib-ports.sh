@@ -30,3 +30,33 @@ ports_privd() {
 		wait_until 10 relay_up "$u" || { notok "relay of $u up"; return 1; }
 	done
 }
+# svc USER NAME LISTEN [RUN]: USER's service NAME with that listen file and
+# a run that execs lfd_serve reporting to $T/rep-NAME (or the given RUN)
+svc() {
+	local d n
+	d=$(home "$1")/service/$2
+	n=$(home "$1")/.new-$2   # made outside: userd would start a runsv on it
+	mkdir -p "$n"
+	printf '%s\n' "$3" >"$n/listen"
+	printf '#!/bin/sh\n%s\n' "${4:-exec $B/tests/lfd_serve $T/rep-$2}" >"$n/run"
+	chmod 755 "$n/run"
+	chown -R "$1:" "$n"
+	mv "$n" "$d"
+}
+# svdir USER NAME
+svdir() { echo "$(home "$1")/service/$2"; }
+svpid() { cat "$(svdir "$1" "$2")/supervise/pid" 2>/dev/null; }
+# sv_status USER NAME: ward's sv status line
+sv_status() { "$B/sv" status "$(svdir "$1" "$2")" 2>&1; }
+# report_pid NAME: the pid in lfd_serve's report
+report_pid() { sed -n 's/^pid=\([0-9]*\) .*/\1/p' "$T/rep-$1" 2>/dev/null; }
+# serving NAME USER NAME: the report is there and from the pid runsv started
+serving() { local p; p=$(svpid "$1" "$2"); [ -n "$p" ] && [ "$(report_pid "$2")" = "$p" ]; }
+# sock_inode PID FD: the socket inode behind /proc/PID/fd/FD
+sock_inode() { readlink "/proc/$1/fd/$2" 2>/dev/null; }
+# wait_secs SECONDS CMD...: like wait_until, but by the clock, for a CMD that
+# may itself take seconds (a curl waiting in a backlog)
+wait_secs() {
+	local end=$((SECONDS + $1)); shift
+	until "$@"; do [ "$SECONDS" -ge "$end" ] && return 1; sleep 0.05; done
+}

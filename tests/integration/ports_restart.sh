@@ -1,0 +1,36 @@
+#!/bin/bash
+# Sockets held across restarts: a client connects in a loop while the
+# service is killed 50 times (sv kill, so each restart waits only runit's
+# one-second floor).  runsv holds the listening socket, so a client that
+# connects between two ./run waits in the backlog: zero refused.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-privd.sh"
+. "$(dirname "$0")/../lib-ports.sh"
+need_root
+[ -x "$B/runsv" ] || skip_all "build/runsv not built"
+KILLS=${KILLS:-50}
+
+make_user wqe || exit 1
+as wqe mkdir "$(home wqe)/service"
+chmod 777 "$T"
+printf 'supervise wqe\nbind wqe tcp 730 on 127.0.0.1\n' >"$T/policy"
+ports_privd "$T/policy" wqe || exit 1
+svc wqe web "tcp 127.0.0.1:730"
+check "web serves port 730" wait_until 15 serving wqe web
+
+spawn sh -c 'exec "$1" 127.0.0.1 730 "$2" >"$3"' _ "$B/tests/connect_loop" "$T/stop" "$T/counts"
+killed=0
+for i in $(seq "$KILLS"); do
+	p=$(svpid wqe web)
+	"$B/sv" kill "$(svdir wqe web)" >/dev/null
+	wait_until 15 eval '[ "$(report_pid web)" != "$p" ] && serving wqe web' || break
+	killed=$((killed + 1))
+done
+expect_eq "killed and restarted $KILLS times" "$KILLS" "$killed"
+touch "$T/stop"
+check "the client loop ended" wait_until 40 test -s "$T/counts"
+counts=$(cat "$T/counts")
+echo "# client connections during $killed restarts: $counts"
+expect_match "zero refused connections" "refused 0 other 0$" "$counts"
+expect_match "clients were served throughout" "^served [1-9]" "$counts"
+done_testing
