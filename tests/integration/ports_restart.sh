@@ -31,6 +31,8 @@ touch "$T/stop"
 check "the client loop ended" wait_until 40 test -s "$T/counts"
 counts=$(cat "$T/counts")
 echo "# client connections during $killed restarts: $counts"
-expect_match "zero refused connections" "refused 0 other 0$" "$counts"
+# "other": a connection the killed server had accepted but not yet answered
+# (SIGKILL can land between accept and write); refused is what must be 0
+expect_match "zero refused connections" "refused 0 other [0-9]+$" "$counts"
 expect_match "clients were served throughout" "^served [1-9]" "$counts"
 done_testing
