@@ -2,9 +2,12 @@
 # runsv memory per service and `sv status` time over N services, ward vs
 # Debian's runit, in the same run: N services each, one runsv a service
 # (started directly, without a scanner), every ./run a shell that execs sleep.
-# usage: runsv.sh [N]   (default 1000)      Figures are reported, never asserted.
+# Also: context switches of all the runsvs while both trees sit idle side by
+# side for IDLE seconds (default 60).
+# usage: runsv.sh [N] [IDLE]   (default 1000 60)   Figures are reported, never asserted.
 . "$(dirname "$0")/lib.sh"
 N=${1:-1000}
+IDLE=${2:-60}
 [ -x "$B/runsv" ] && [ -x "$B/sv" ] || { echo "build/runsv or build/sv missing: run make"; exit 1; }
 [ -x /usr/bin/runsv ] && [ -x /usr/bin/sv ] || { echo "Debian's runit missing: make deps"; exit 1; }
 
@@ -57,6 +60,14 @@ sv_status_ms() {
 	done | median | awk '{ printf "%.2f\n", $1 / 1000 }'
 }
 
+# ctxt PIDFILE: context switches (voluntary and not) of those processes so far
+ctxt() {
+	# shellcheck disable=SC2046
+	awk '/ctxt_switches/ { s += $2 } END { print s + 0 }' \
+		$(sed 's|.*|/proc/&/status|' "$1") 2>/dev/null
+}
+permin() { awk -v d="$1" -v s="$IDLE" 'BEGIN { printf "%.1f\n", d * 60 / s }'; }
+
 make_tree "$BT/ward"
 make_tree "$BT/runit"
 start_all "$B/runsv" "$BT/ward"
@@ -64,11 +75,16 @@ start_all /usr/bin/runsv "$BT/runit"
 sleep 2
 pw=$(pss_kb $(cat "$BT/ward.pids"))
 pr=$(pss_kb $(cat "$BT/runit.pids"))
+cw0=$(ctxt "$BT/ward.pids"); cr0=$(ctxt "$BT/runit.pids")
+sleep "$IDLE"
+cw1=$(ctxt "$BT/ward.pids"); cr1=$(ctxt "$BT/runit.pids")
 header
 row "runsv PSS per service ($N services)" \
 	"$(awk -v s="$pw" -v n="$N" 'BEGIN { printf "%.1f\n", s / n }')" \
 	"$(awk -v s="$pr" -v n="$N" 'BEGIN { printf "%.1f\n", s / n }')" kB
+row "idle ctx switches/min, all $N runsvs" "$(permin $((cw1 - cw0)))" "$(permin $((cr1 - cr0)))" "per min"
 row "sv status over $N services, median of 15" "$(sv_status_ms "$B/sv" "$BT/ward")" \
 	"$(sv_status_ms /usr/bin/sv "$BT/runit")" ms
 echo "# ward: build/runsv and build/sv; runit: /usr/bin/runsv and /usr/bin/sv;"
-echo "# PSS from /proc/PID/smaps_rollup of the runsvs alone (not the services)"
+echo "# PSS from /proc/PID/smaps_rollup of the runsvs alone (not the services);"
+echo "# idle: both trees side by side for ${IDLE}s, nothing happening"
