@@ -12,6 +12,7 @@ btrack() { _bpids="$_bpids $1"; }
 kill_under() {
 	local d c n=0
 	for d in /proc/[0-9]*; do
+		[ "${d#/proc/}" = "$$" ] && continue   # not this script, if it cd'd there
 		c=$(readlink "$d/cwd" 2>/dev/null) || continue
 		case "$c" in "$1"|"$1"/*|"$1 (deleted)"|"$1"/*" (deleted)")
 			kill -KILL "${d#/proc/}" 2>/dev/null && n=$((n + 1)) ;; esac
