@@ -62,7 +62,7 @@ kill_under() {
 		[ "${d#/proc/}" = "$$" ] && continue   # not this script, if it cd'd there
 		c=$(readlink "$d/cwd" 2>/dev/null) || continue
 		case "$c" in "$1"|"$1"/*|"$1 (deleted)"|"$1"/*" (deleted)")
-			kill -KILL "${d#/proc/}" 2>/dev/null && n=$((n + 1)) ;; esac
+			kill -KILL "${d#/proc/}" 2>/dev/null ;; esac
 	done
 	return 0
 }
