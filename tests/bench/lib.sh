@@ -32,9 +32,11 @@ now_ns() { date +%s%N; }
 # median of numbers given one per line on stdin
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "nan"; exit }
 	if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-# ratio A B: A/B with 2 decimals; "-" unless both are numbers and B is not 0
+# ratio A B: A/B with 2 decimals (2 digits below 0.1); "-" unless both are
+# numbers and B is not 0
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { n = "^[0-9]+([.][0-9]+)?$"
-	if (a !~ n || b !~ n || b == 0) print "-"; else printf "%.2f\n", a / b }'; }
+	if (a !~ n || b !~ n || b == 0) print "-"; else if (a / b < 0.1) printf "%.2g\n", a / b
+	else printf "%.2f\n", a / b }'; }
 # row NAME WARD RUNIT UNIT: one table line with the ratio ward/runit.
 # tests/bench/run.sh gathers every such line (they start with "| ") into the
 # summary table at the end.
