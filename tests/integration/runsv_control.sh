@@ -25,12 +25,15 @@ expect_eq "the signals went to the same ./run" "$p" "$(pid_of "$s")"
 # p: STOP and ", paused"; c: CONT
 ctl "$s" p
 proc_state() { awk '{print $3}' "/proc/$1/stat"; }
-check "p stops the service" wait_until 10 test "$(proc_state "$p")" = T
+# state_is PID STATE: read afresh at every try of wait_until
+state_is() { [ "$(proc_state "$1")" = "$2" ]; }
+state_is_not() { [ "$(proc_state "$1")" != "$2" ]; }
+check "p stops the service" wait_until 10 state_is "$p" T
 check "p: stat says paused" wait_until 10 stat_is "$s" "run, paused"
 expect_eq "p: status byte paused" 1 "$(field "$s" paused)"
 ctl "$s" c
 check "c continues it" wait_until 10 stat_is "$s" run
-check "c: running again" wait_until 10 test "$(proc_state "$p")" != T
+check "c: running again" wait_until 10 state_is_not "$p" T
 
 # t: TERM, restarted (want up)
 : >"$s/sig.log"
