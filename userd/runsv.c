@@ -27,6 +27,7 @@
 #include "fs.h"
 #include "notify.h"
 #include "restart.h"
+#include "sockets.h"
 #include "status.h"
 #include "svdir.h"
 
@@ -71,6 +72,7 @@ static struct {
 	struct svc svc[2];         /* [0] the service, [1] its logger */
 	int haslog;
 	int logpipe[2];
+	struct sockset socks;      /* the listen file's sockets, held across starts */
 	int exiting;               /* the log pipe is closed: runsv is on its way out */
 	int selfpipe[2];           /* the signal handlers write a byte here */
 } rv;
@@ -136,6 +138,9 @@ static void child_exec(struct svc *s, char *const argv[], int notew, unsigned lo
 		child_fail("unable to change directory to ./log");
 	if (notew >= 0)
 		child_fd(notew, (int)notefd, "unable to setup notification-fd");
+	if (!s->islog && s->state != SV_FINISH &&
+	    sockets_child(&rv.socks, notew >= 0 ? (int)notefd : -1) < 0)
+		child_fail("unable to hand over the listen sockets (notification-fd must be above them)");
 	if (s->state != SV_FINISH && s->use_sock && setenv("NOTIFY_SOCKET", s->notepath, 1))
 		child_fail("unable to set NOTIFY_SOCKET");
 	execve(argv[0], argv, environ);
@@ -467,6 +472,23 @@ static void svc_finish_args(struct svc *s, char *code, char *sig, size_t size)
 	snprintf(sig, size, "%d", s->wstat & 0xff);
 }
 
+/* The listen file, re-read before each start (common/sockets).  Without
+ * every socket ./run is not started: the reason goes to stderr and to
+ * sv status, and the start is retried with the usual backoff. */
+static int svc_sockets(struct svc *s, int64_t now)
+{
+	char err[SVEXTRA_TEXT];
+
+	if (sockets_update(&rv.socks, s->dirfd, getenv(BINDSOCK_ENV), err, sizeof err) == 0)
+		return 0;
+	err_warn("%s", err);
+	memcpy(s->text, err, sizeof s->text);
+	restart_started(&s->rs, now);
+	restart_exited(&s->rs, now, 0);
+	svc_status(s);
+	return -1;
+}
+
 static void svc_start(struct svc *s, int64_t now)
 {
 	char code[16], sig[16];
@@ -479,6 +501,8 @@ static void svc_start(struct svc *s, int64_t now)
 		svc_finish_args(s, code, sig, sizeof code);
 	} else {
 		custom(s, 'u');
+		if (!s->islog && svc_sockets(s, now) < 0)
+			return;
 		notew = ready_prepare(s, &fdno);
 	}
 	pid = fork();
@@ -925,6 +949,7 @@ int main(int argc, char **argv)
 	if (chdir(argv[1]) < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to change to directory");
 	unsetenv("NOTIFY_SOCKET");  /* meant for runsv, not for its services */
+	sockets_init(&rv.socks);
 	log_detect();
 	svc_init(&rv.svc[0], 0);
 	if (rv.haslog)
