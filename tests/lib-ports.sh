@@ -1,6 +1,15 @@
 # Helpers for the ports tests (privileged ports through userd and privd).
 # Source after tests/lib.sh and tests/lib-privd.sh.  Users are made with
 # make_user; their homes are under $T, so the cleanup of lib.sh removes them.
+#
+# Other checkouts may run these tests at the same time: user names get a
+# per-run suffix (wqa$WQTAG ...), and sockets are bound on the per-run
+# loopback address $LO (lib-privd.sh), never on 0.0.0.0 -- but for the
+# wildcard case, on the per-run port $PW; the IPv6 case uses ::1 and the
+# per-run port $P6.  Port 80 (lighttpd) is bound on $LO too.
+WQTAG=$(( $$ % 100000 ))
+PW=$(( 750 + $$ % 10 ))
+P6=$(( 760 + $$ % 40 ))
 
 # home USER
 home() { getent passwd "$1" | cut -d: -f6; }

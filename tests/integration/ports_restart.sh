@@ -10,20 +10,21 @@ need_root
 [ -x "$B/runsv" ] || skip_all "build/runsv not built"
 KILLS=${KILLS:-50}
 
-make_user wqe || exit 1
-as wqe mkdir "$(home wqe)/service"
+qe=wqe$WQTAG
+make_user $qe || exit 1
+as $qe mkdir "$(home $qe)/service"
 chmod 777 "$T"
-printf 'supervise wqe\nbind wqe tcp 730 on 127.0.0.1\n' >"$T/policy"
-ports_privd "$T/policy" wqe || exit 1
-svc wqe web "tcp 127.0.0.1:730"
-check "web serves port 730" wait_until 15 serving wqe web
+printf 'supervise %s\nbind %s tcp 730 on %s\n' $qe $qe $LO >"$T/policy"
+ports_privd "$T/policy" $qe || exit 1
+svc $qe web "tcp $LO:730"
+check "web serves port 730" wait_until 15 serving $qe web
 
-spawn sh -c 'exec "$1" 127.0.0.1 730 "$2" >"$3"' _ "$B/tests/connect_loop" "$T/stop" "$T/counts"
+spawn sh -c 'exec "$1" "$4" 730 "$2" >"$3"' _ "$B/tests/connect_loop" "$T/stop" "$T/counts" "$LO"
 killed=0
 for i in $(seq "$KILLS"); do
-	p=$(svpid wqe web)
-	"$B/sv" kill "$(svdir wqe web)" >/dev/null
-	wait_until 15 eval '[ "$(report_pid web)" != "$p" ] && serving wqe web' || break
+	p=$(svpid $qe web)
+	"$B/sv" kill "$(svdir $qe web)" >/dev/null
+	wait_until 15 eval '[ "$(report_pid web)" != "$p" ] && serving $qe web' || break
 	killed=$((killed + 1))
 done
 expect_eq "killed and restarted $KILLS times" "$KILLS" "$killed"

@@ -10,87 +10,90 @@
 need_root
 [ -x "$B/runsv" ] || skip_all "build/runsv not built"
 
-for u in wqc wqd; do make_user $u || exit 1; as $u mkdir "$(home $u)/service"; done
+qc=wqc$WQTAG qd=wqd$WQTAG
+for u in $qc $qd; do make_user $u || exit 1; as $u mkdir "$(home $u)/service"; done
 chmod 777 "$T"
-cat >"$T/policy" <<'P'
-supervise wqc
-supervise wqd
-bind wqc tcp 720-722
-bind wqc udp 721
-bind wqc tcp 725 on 127.0.0.1
-bind wqc tcp 726-727
-bind wqd tcp 724
+cat >"$T/policy" <<P
+supervise $qc
+supervise $qd
+bind $qc tcp 720-722
+bind $qc udp 721
+bind $qc tcp 725 on $LO
+bind $qc tcp 726-727
+bind $qc tcp $P6
+bind $qd tcp 724
 P
-ports_privd "$T/policy" wqc wqd || exit 1
-uc=$(id -u wqc)
+ports_privd "$T/policy" $qc $qd || exit 1
+uc=$(id -u $qc)
 
-svc wqc web "tcp 720
-udp 721 name=dns
-tcp [::1]:722 name=v6   # IPv6 needs its own grant address-wise: any address
-tcp 127.0.0.1:25720 name=high"
-check "web started with its sockets" wait_until 15 serving wqc web
-pid=$(svpid wqc web)
+svc $qc web "tcp $LO:720
+udp $LO:721 name=dns
+tcp [::1]:$P6 name=v6   # granted for any address
+tcp $LO:25720 name=high"
+check "web started with its sockets" wait_until 15 serving $qc web
+pid=$(svpid $qc web)
 rep=$T/rep-web
-expect_match "granted port 720 served as wqc" "^uid=$uc pid=$pid name=tcp-720$" "$(fetch 720)"
-expect_match "udp 721 served" "^uid=$uc pid=$pid name=dns$" "$(udp_ask 721)"
-expect_match "IPv6 [::1]:722 served" "^uid=$uc pid=$pid name=v6$" "$(fetch 722 ::1)"
-expect_match "unprivileged 25720, bound by runsv itself" "name=high$" "$(fetch 25720)"
+expect_match "granted port 720 served as $qc" "^uid=$uc pid=$pid name=tcp-720$" "$(fetch 720 $LO)"
+expect_match "udp 721 served" "^uid=$uc pid=$pid name=dns$" "$(udp_ask 721 $LO)"
+expect_match "IPv6 [::1]:$P6 served" "^uid=$uc pid=$pid name=v6$" "$(fetch $P6 ::1)"
+expect_match "unprivileged 25720, bound by runsv itself" "name=high$" "$(fetch 25720 $LO)"
 expect_eq "LISTEN_PID is ./run's pid" "$pid" "$(report_field "$rep" LISTEN_PID)"
 expect_eq "LISTEN_FDS" 4 "$(report_field "$rep" LISTEN_FDS)"
 expect_eq "LISTEN_FDNAMES" "tcp-720:dns:v6:high" "$(report_field "$rep" LISTEN_FDNAMES)"
-expect_eq "WARD_BIND_SOCKET given to the service" "$(bindsock wqc)" \
+expect_eq "WARD_BIND_SOCKET given to the service" "$(bindsock $qc)" \
 	"$(tr '\0' '\n' <"/proc/$pid/environ" | sed -n 's/^WARD_BIND_SOCKET=//p')"
-expect_eq "fds 3..6 in file order" "fd 3: tcp 0.0.0.0 720 listening
-fd 4: udp 0.0.0.0 721
-fd 5: tcp ::1 722 listening
-fd 6: tcp 127.0.0.1 25720 listening" "$(grep '^fd ' "$rep")"
+expect_eq "fds 3..6 in file order" "fd 3: tcp $LO 720 listening
+fd 4: udp $LO 721
+fd 5: tcp ::1 $P6 listening
+fd 6: tcp $LO 25720 listening" "$(grep '^fd ' "$rep")"
 expect_eq "no leaked fd (the server's own view)" "fds: 0 1 2 3 4 5 6" "$(grep '^fds:' "$rep")"
 expect_eq "no leaked fd (/proc/PID/fd)" "0 1 2 3 4 5 6" "$(ls "/proc/$pid/fd" | sort -n | xargs)"
 rpid=$(ps -o ppid= -p "$pid" | tr -d ' ')
-expect_eq "runsv (uid wqc) holds the same sockets" "$(sock_inode "$pid" 3)" \
+expect_eq "runsv (uid $qc) holds the same sockets" "$(sock_inode "$pid" 3)" \
 	"$(for f in /proc/$rpid/fd/*; do readlink "$f"; done | grep -Fx "$(sock_inode "$pid" 3)")"
-expect_eq "runsv runs as wqc" "$uc" "$(ps -o uid= -p "$rpid" | tr -d ' ')"
+expect_eq "runsv runs as $qc" "$uc" "$(ps -o uid= -p "$rpid" | tr -d ' ')"
 
 # refusals: ./run is not started; sv status and the logs say why
-svc wqc deny "tcp 723" 'touch '"$T"'/deny-ran; exec sleep 100000'
-svc wqc other "tcp 724" 'touch '"$T"'/other-ran; exec sleep 100000'
-svc wqc addr "tcp 725" 'touch '"$T"'/addr-ran; exec sleep 100000'
-svc wqc busy "tcp 720" 'touch '"$T"'/busy-ran; exec sleep 100000'
+svc $qc deny "tcp $LO:723" 'touch '"$T"'/deny-ran; exec sleep 100000'
+svc $qc other "tcp $LO:724" 'touch '"$T"'/other-ran; exec sleep 100000'
+svc $qc addr "tcp 725" 'touch '"$T"'/addr-ran; exec sleep 100000'
+svc $qc busy "tcp $LO:720" 'touch '"$T"'/busy-ran; exec sleep 100000'
+want="\"tcp $LO:723: not granted by the policy (granted: tcp 720-722, tcp $LO:725, tcp 726-727, tcp $P6)\""
 check "deny: sv status says what was asked and what is granted" wait_until 15 eval \
-	'[[ "$(sv_status wqc deny)" == *'"'"'"tcp 0.0.0.0:723: not granted by the policy (granted: tcp 720-722, tcp 127.0.0.1:725, tcp 726-727)"'"'"'* ]]'
-echo "# $(sv_status wqc deny)"
-expect_match "deny: down with backoff" "^down: .*want up, backoff" "$(sv_status wqc deny)"
+	'[[ "$(sv_status $qc deny)" == *"$want"* ]]'
+echo "# $(sv_status $qc deny)"
+expect_match "deny: down with backoff" "^down: .*want up, backoff" "$(sv_status $qc deny)"
 check "another user's port: refused" wait_until 15 eval \
-	'[[ "$(sv_status wqc other)" == *"tcp 0.0.0.0:724: not granted by the policy"* ]]'
+	'[[ "$(sv_status $qc other)" == *"tcp $LO:724: not granted by the policy"* ]]'
 check "wrong address: refused" wait_until 15 eval \
-	'[[ "$(sv_status wqc addr)" == *"tcp 0.0.0.0:725: not granted by the policy"* ]]'
+	'[[ "$(sv_status $qc addr)" == *"tcp 0.0.0.0:725: not granted by the policy"* ]]'
 check "a port in use: refused with EADDRINUSE" wait_until 15 eval \
-	'[[ "$(sv_status wqc busy)" == *"tcp 0.0.0.0:720: refused by privd: Address already in use"* ]]'
+	'[[ "$(sv_status $qc busy)" == *"tcp $LO:720: refused by privd: Address already in use"* ]]'
 check "none of their ./run scripts ran" [ ! -e "$T/deny-ran" -a ! -e "$T/other-ran" -a ! -e "$T/addr-ran" -a ! -e "$T/busy-ran" ]
-check "runsv's log has the reason" logged "runsv deny: warning: tcp 0.0.0.0:723: not granted by the policy"
-check "privd's log has the denial" logged "deny uid $uc tcp 0.0.0.0:723: Permission denied"
-check "privd's log has the other user's port" logged "deny uid $uc tcp 0.0.0.0:724: Permission denied"
+check "runsv's log has the reason" logged "runsv deny: warning: tcp $LO:723: not granted by the policy"
+check "privd's log has the denial" logged "deny uid $uc tcp $LO:723: Permission denied"
+check "privd's log has the other user's port" logged "deny uid $uc tcp $LO:724: Permission denied"
 check "a refused service is retried (backoff)" wait_until 15 eval \
-	'[ "$(grep -c "runsv deny: warning: tcp 0.0.0.0:723" "$T/privd.log")" -ge 2 ]'
-expect_match "web unaffected" "^uid=$uc pid=$pid name=tcp-720$" "$(fetch 720)"
-check "wqd's userd unaffected" relay_up wqd
+	'[ "$(grep -c "runsv deny: warning: tcp $LO:723" "$T/privd.log")" -ge 2 ]'
+expect_match "web unaffected" "^uid=$uc pid=$pid name=tcp-720$" "$(fetch 720 $LO)"
+check "the other user's userd unaffected" relay_up $qd
 
 # fixed listen file: re-read at the next start (sv up skips the backoff)
-printf 'tcp 127.0.0.1:725\n' >"$(svdir wqc addr)/listen"
-"$B/sv" up "$(svdir wqc addr)" >/dev/null
+printf "tcp $LO:725\n" >"$(svdir $qc addr)/listen"
+"$B/sv" up "$(svdir $qc addr)" >/dev/null
 check "fixed listen file re-read: addr runs" wait_until 15 test -e "$T/addr-ran"
-expect_match "and sv status is clean" "^run: [^,]*: \(pid [0-9]+\) [0-9]+s$" "$(sv_status wqc addr)"
+expect_match "and sv status is clean" "^run: [^,]*: \(pid [0-9]+\) [0-9]+s$" "$(sv_status $qc addr)"
 
 # sv restart re-reads listen: kept socket stays the same, removed one closed, new one opened
 ino=$(sock_inode "$pid" 3)
-printf 'tcp 720\ntcp 127.0.0.1:726 name=new\n' >"$(svdir wqc web)/listen"
-"$B/sv" restart "$(svdir wqc web)" >/dev/null
-check "web restarted" wait_until 15 eval '[ "$(report_pid web)" != "$pid" ] && serving wqc web'
-pid2=$(svpid wqc web)
+printf "tcp $LO:720\ntcp $LO:726 name=new\n" >"$(svdir $qc web)/listen"
+"$B/sv" restart "$(svdir $qc web)" >/dev/null
+check "web restarted" wait_until 15 eval '[ "$(report_pid web)" != "$pid" ] && serving $qc web'
+pid2=$(svpid $qc web)
 expect_eq "new LISTEN_FDNAMES" "tcp-720:new" "$(report_field "$rep" LISTEN_FDNAMES)"
 expect_eq "the kept socket is the very same" "$ino" "$(sock_inode "$pid2" 3)"
-expect_match "new port served" "name=new$" "$(fetch 726)"
-expect_eq "removed udp 721 is closed" "" "$(ss -Hlun 'sport = :721')"
-expect_eq "removed [::1]:722 is closed" "" "$(ss -Hltn 'sport = :722')"
+expect_match "new port served" "name=new$" "$(fetch 726 $LO)"
+expect_eq "removed udp 721 is closed" "" "$(ss -Hlun "src $LO:721")"
+expect_eq "removed [::1]:$P6 is closed" "" "$(ss -Hltn "src [::1]:$P6")"
 expect_eq "no leaked fd after restart" "0 1 2 3 4" "$(ls "/proc/$pid2/fd" | sort -n | xargs)"
 done_testing
