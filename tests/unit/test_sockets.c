@@ -1,6 +1,8 @@
 /* Unit tests: a service's sockets kept, added and closed across re-reads of
  * its listen file, and the hand-over to a child (fds 3.., LISTEN_*).  Only
- * unprivileged ports on 127.0.0.1 (25730-25739): no userd is involved.
+ * unprivileged ports (25730-25739) on a loopback address of this run's own
+ * (127.x.y.z from the pid: other checkouts run these tests at the same
+ * time): no userd is involved.
  * Also the grants messages of the wire protocol (version 2). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,10 +25,23 @@
 static char dir[] = "/tmp/ward-sockets.XXXXXX";
 static int dfd;
 static char err[256];
+static unsigned char lo[4];    /* this run's loopback address */
+static char los[16];
+
+/* fills the listen file from a format where %s is the loopback address */
+__attribute__((format(printf, 1, 2)))
+static void listenf(const char *fmt, ...);
 
 static int setup(void **state)
 {
+	unsigned p = (unsigned)getpid();
+
 	(void)state;
+	lo[0] = 127;
+	lo[1] = (unsigned char)(p >> 16);
+	lo[2] = (unsigned char)(p >> 8);
+	lo[3] = (unsigned char)(p | 1);
+	snprintf(los, sizeof los, "%u.%u.%u.%u", lo[0], lo[1], lo[2], lo[3]);
 	if (!mkdtemp(dir))
 		return -1;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -44,6 +59,17 @@ static int teardown(void **state)
 static void write_listen(const char *text)
 {
 	assert_int_equal(fs_write_atomic(dfd, "listen", text, strlen(text)), 0);
+}
+
+static void listenf(const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	write_listen(text);
 }
 
 static int is_open(int fd)
@@ -69,7 +95,7 @@ static void kept_added_closed(void **state)
 
 	(void)state;
 	sockets_init(&s);
-	write_listen("tcp 127.0.0.1:25730\nudp 127.0.0.1:25731 name=u\n");
+	listenf("tcp %s:25730\nudp %s:25731 name=u\n", los, los);
 	assert_int_equal(sockets_update(&s, dfd, NULL, err, sizeof err), 0);
 	assert_int_equal(s.n, 2);
 	tcp = s.fd[0];
@@ -78,14 +104,14 @@ static void kept_added_closed(void **state)
 	assert_true(fcntl(tcp, F_GETFD) & FD_CLOEXEC);   /* never leaked by accident */
 
 	/* reordered, one removed, one added: the kept socket is the same fd */
-	write_listen("tcp 127.0.0.1:25732 name=new\ntcp 127.0.0.1:25730 name=renamed\n");
+	listenf("tcp %s:25732 name=new\ntcp %s:25730 name=renamed\n", los, los);
 	assert_int_equal(sockets_update(&s, dfd, NULL, err, sizeof err), 0);
 	assert_int_equal(s.n, 2);
 	assert_int_equal(s.fd[1], tcp);
 	assert_string_equal(s.e[1].name, "renamed");
 	assert_true(is_open(s.fd[0]));
 	/* the udp one is closed: its port can be bound again */
-	fd = netbind(2, AF_INET, (const unsigned char *)"\x7f\0\0\1", 25731, 0, 0);
+	fd = netbind(2, AF_INET, lo, 25731, 0, 0);
 	assert_true(fd >= 0);
 	close(fd);
 	sockets_close(&s);
@@ -99,10 +125,10 @@ static void bad_file_keeps_set(void **state)
 
 	(void)state;
 	sockets_init(&s);
-	write_listen("tcp 127.0.0.1:25733\n");
+	listenf("tcp %s:25733\n", los);
 	assert_int_equal(sockets_update(&s, dfd, NULL, err, sizeof err), 0);
 	tcp = s.fd[0];
-	write_listen("tcp 127.0.0.1:25733\ntpc 25734\n");
+	listenf("tcp %s:25733\ntpc 25734\n", los);
 	assert_int_equal(sockets_update(&s, dfd, NULL, err, sizeof err), -1);
 	assert_string_equal(err, "listen:2: unknown protocol (expected tcp or udp): \"tpc\"");
 	assert_int_equal(s.n, 1);
@@ -114,15 +140,17 @@ static void bad_file_keeps_set(void **state)
 static void busy_port_retried(void **state)
 {
 	struct sockset s;
+	char want[128];
 	int busy, tcp;
 
 	(void)state;
-	busy = netbind(1, AF_INET, (const unsigned char *)"\x7f\0\0\1", 25736, 0, 0);
+	busy = netbind(1, AF_INET, lo, 25736, 0, 0);
 	assert_true(busy >= 0);
 	sockets_init(&s);
-	write_listen("tcp 127.0.0.1:25735\ntcp 127.0.0.1:25736\n");
+	listenf("tcp %s:25735\ntcp %s:25736\n", los, los);
 	assert_int_equal(sockets_update(&s, dfd, NULL, err, sizeof err), -1);
-	assert_string_equal(err, "tcp 127.0.0.1:25736: unable to bind: Address already in use");
+	snprintf(want, sizeof want, "tcp %s:25736: unable to bind: Address already in use", los);
+	assert_string_equal(err, want);
 	assert_true(s.fd[0] >= 0);
 	assert_int_equal(s.fd[1], -1);
 	tcp = s.fd[0];
@@ -187,7 +215,7 @@ static void handed_over(void **state)
 	for (i = 0; i < 4; i++)
 		filler[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	sockets_init(&s);
-	write_listen("tcp 127.0.0.1:25737 name=web\nudp 127.0.0.1:25738\n");
+	listenf("tcp %s:25737 name=web\nudp %s:25738\n", los, los);
 	assert_int_equal(sockets_update(&s, dfd, NULL, err, sizeof err), 0);
 	keep = dup(0);   /* not close-on-exec: must stay so, the rest must not */
 	assert_true(keep > 4);
