@@ -2,13 +2,15 @@
 # Chaos: for CHAOS_SECONDS (default 30) the test kills -9, at random, a
 # service, a runsv, a userd, the binder or the privd master (which is then
 # started again, as init would).  The whole tree is real: privd, its
-# binder, userd and runsv as two users, three services each.  At the end,
+# binder, userd and runsv as two users, three services each; one of them,
+# web, serves a granted privileged port from its listen file, and a client
+# connects to it in a loop all along.  web's own runsv, which holds the
+# socket, is never killed: so no connection may be refused.  At the end,
 # once it settled: every service has exactly one runsv and runs; one
 # privd, one binder, one userd per user; no zombie; no service holds an fd
-# but 0, 1 and 2 (they declare no sockets).  Kill counts are reported, and
-# so are service processes left running unsupervised (by a runsv killed -9:
-# reported, not failed -- see the note at the end).
-# (Without a load generator on a granted port: runsv holds no sockets yet.)
+# but 0, 1, 2 and its declared socket.  Kill counts and client counts are
+# reported, and so are service processes left running unsupervised by a
+# runsv killed -9 (reported, not failed: runsv does not stop them).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-privd.sh"
 need_root
@@ -28,7 +30,17 @@ for u in $users; do
 	done
 	chown -R $u: "$T/home-$u"
 done
-{ for u in $users; do echo "supervise $u"; done; } >"$T/policy"
+# web: user x's service on a granted port below 1024 (through userd's relay
+# and the binder), on this run's own loopback address
+port=$(( 850 + $$ % 50 ))
+w=$T/home-${tag}x/service/web
+mkdir -p "$w"
+printf 'tcp %s:%s\n' "$LO" "$port" >"$w/listen"
+printf '#!/bin/sh\nexec %s\n' "$B/tests/lfd_serve" >"$w/run"
+chmod 755 "$w/run"
+chown -R ${tag}x: "$w"
+chmod 755 "$T"
+{ for u in $users; do echo "supervise $u"; done; echo "bind ${tag}x tcp $port on $LO"; } >"$T/policy"
 privd_bin real
 start_privd "$T/policy"
 
@@ -39,7 +51,7 @@ procs_in() { # DIR: pids whose cwd is DIR
 comm() { cat "/proc/$1/comm" 2>/dev/null; }
 runsvs_of() { local p; for p in $(procs_in "$1"); do [ "$(comm $p)" = runsv ] && echo $p; done; }
 svc_procs() { local p; for p in $(procs_in "$1"); do [ "$(comm $p)" = sleep ] && echo $p; done; }
-svdirs() { local u s; for u in $users; do for s in $svcs; do echo "$T/home-$u/service/$s"; done; done; }
+svdirs() { local u s; echo "$w"; for u in $users; do for s in $svcs; do echo "$T/home-$u/service/$s"; done; done; }
 settled() {
 	local d p
 	[ -n "$(binder_pid)" ] || return 1
@@ -52,13 +64,14 @@ settled() {
 }
 check "the tree is up" wait_until 30 settled
 
+spawn sh -c 'exec "$1" "$2" "$3" "$4" >"$5"' _ "$B/tests/connect_loop" "$LO" "$port" "$T/stop" "$T/counts"
 declare -A kills=()
 end=$((SECONDS + SECS))
 while [ $SECONDS -lt $end ]; do
 	d=$(svdirs | shuf -n 1)
 	case $((RANDOM % 5)) in
 	0) what=service p=$(cat "$d/supervise/pid" 2>/dev/null) ;;
-	1) what=runsv p=$(runsvs_of "$d" | head -1) ;;
+	1) what=runsv p=$([ "$d" = "$w" ] || runsvs_of "$d" | head -1) ;;
 	2) what=userd p=$(userd_pid $(echo $users | tr ' ' '\n' | shuf -n 1)) ;;
 	3) what=binder p=$(binder_pid) ;;
 	4) what=privd p=$PRIVD ;;
@@ -98,15 +111,24 @@ zombies() {
 		END { for (p in st) if (st[p] ~ /^Z/ && c[pp[p]] ~ /^(runsv|userd|privd)$/) n++; exit n > 0 }'
 }
 check "no zombie under privd, userd or runsv" wait_until 5 zombies
+touch "$T/stop"
+check "the client loop ended" wait_until 40 test -s "$T/counts"
+counts=$(cat "$T/counts")
+echo "# client connections to web during the chaos: $counts"
+expect_match "no connection refused while runsv held web's socket" "refused 0 " "$counts"
+expect_match "clients were served" "^served [1-9]" "$counts"
 leaks=0
 for d in $(svdirs); do
 	p=$(cat "$d/supervise/pid")
 	fds=$(ls "/proc/$p/fd" | sort -n | tr '\n' ' ')
-	[ "$fds" = "0 1 2 " ] || { leaks=$((leaks + 1)); echo "# $d: service pid $p has fds $fds"; ls -l "/proc/$p/fd" | sed 's/^/#   /'; }
+	want="0 1 2 "
+	[ "$d" = "$w" ] && want="0 1 2 3 " && [[ $(readlink "/proc/$p/fd/3") != socket:* ]] && want=socket
+	[ "$fds" = "$want" ] || { leaks=$((leaks + 1)); echo "# $d: service pid $p has fds $fds"; ls -l "/proc/$p/fd" | sed 's/^/#   /'; }
 done
-expect_eq "no service holds an fd but 0, 1, 2" 0 "$leaks"
+expect_eq "no service holds an fd but 0, 1, 2 (web: and its socket, 3)" 0 "$leaks"
 orphans=0
 for d in $(svdirs); do
+	[ "$d" = "$w" ] && continue
 	n=$(svc_procs "$d" | wc -l)
 	orphans=$((orphans + n - 1))
 done
