@@ -2,13 +2,11 @@
 # A user's service tree built to hurt, under the real userd and runsv run as
 # that user: symlink loops, run a directory, a FIFO or missing, supervise a
 # symlink loop, log a file, names with newlines and control characters, a
-# name of 255 bytes, and a second tree of 10,000 services (userd runs at
+# name of 255 bytes, a listen file of a million lines, and a second tree of 10,000 services (userd runs at
 # most 1000, as runsvdir: scaled so, with `down` in each, the test stays
 # well under 2 minutes on 2 cores).  Each gets a clear error or is run; no
 # userd or runsv crashes; the user's good service and another user's
 # service keep the same pid throughout.
-# (A listen file of a million lines is not here: runsv does not read
-# listen files yet; fuzz_listen and test_listen cover the parser.)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-userd.sh"
 need_root
@@ -57,6 +55,8 @@ mksvc "$S/suploop"; ln -s supervise "$S/suploop/supervise"   # supervise loops
 mksvc "$S/logfile"; echo "not a dir" >"$S/logfile/log"       # log is a file
 mksvc "$S/logfifo"; mkfifo "$S/logfifo/log"                  # log is a FIFO
 mkdir -p "$S/logloop"; mksvc "$S/logloop"; ln -s log "$S/logloop/log"
+mksvc "$S/biglisten"                            # a listen file of a million lines
+seq -f 'tcp 127.0.0.1:%g' 1 1000000 >"$S/biglisten/listen"
 # 10,000 services, each down (runsv starts, ./run does not)
 (cd "$M" && mkdir $(seq -f 's%05g' 1 10000) && for d in s*; do : >"$d/down"; done)
 chown -R $ut: "$H"
@@ -84,6 +84,10 @@ check "log a file: the service runs without a logger" runs "$S/logfile"
 check "log a file: said so" grep -q "log: not a directory" "$T/userd.err"
 check "log a FIFO: the service runs" runs "$S/logfifo"
 check "supervise a symlink loop: clear error" grep -q "unable to .*supervise.*[Ll]evels of symbolic links\|suploop.*unable" "$T/userd.err"
+check "a listen file of a million lines: clear error" \
+	wait_until 10 grep -q "biglisten: warning: listen.*too long" "$T/userd.err"
+check "a listen file of a million lines: ./run is kept down" eval '! runs "$S/biglisten"'
+expect_eq "a listen file of a million lines: one runsv, alive" 1 "$(runsvs "$S/biglisten")"
 check "log a symlink loop: clear error" grep -q "logloop: warning: unable to stat() ./log: Too many levels" "$T/userd.err"
 
 # 10,000 services: at most 1000 run, the rest named as not started
