@@ -75,6 +75,23 @@ mksvc marker
 wait_until 10 has_runsv "$SV/marker"
 expect_eq "a runsv started by hand is adopted: still one" "$r" "$(runsvs_in "$SV/byhand")"
 
+# a lock held by something that is not a runsv of this directory: no runsv
+# is started (it could not run), userd tries again with backoff
+mkdir -p "$T/locked/supervise"
+f=$T/locked/supervise/lock
+# one process holds it (flock(1) locks the shell's fd 8 and exits; the lock
+# stays with the open file, which sleep inherits)
+(exec 8>"$f"; flock 8; exec sleep 100000) &
+holder=$!
+track "$holder"
+wait_until 10 eval '! flock -n "$f" true'
+mksvc "$T/locked"
+mv "$T/locked" "$SV/locked"
+sleep 2
+expect_eq "lock held by a stranger: no runsv started" 0 "$(runsv_count "$SV/locked")"
+kill "$holder"; wait "$holder" 2>/dev/null
+check "lock released: started" wait_until 30 has_runsv "$SV/locked"
+
 # SIGHUP reaches adopted runsvs too
 kill -HUP "$USERD"
 check "SIGHUP: every runsv, adopted or not, exits" wait_until 30 no_runsvs
