@@ -148,6 +148,19 @@ static void child_exec(struct svc *s, char *const argv[], int notew, unsigned lo
 		   "unable to start ./finish" : "unable to start ./run");
 }
 
+/* runit waits for a control script, blocking: so does ward */
+static int custom_wait(pid_t pid, const char *path)
+{
+	int w;
+
+	while (waitpid(pid, &w, 0) < 0)
+		if (errno != EINTR) {
+			err_warn_sys("unable to wait for child %s", path);
+			return 0;
+		}
+	return WIFEXITED(w) && WEXITSTATUS(w) == 0;
+}
+
 /* runit's control/C: runs it if executable, waits; 1 if it exited 0, which
  * means "handled, do not send the signal".  Never for the logger. */
 static int custom(struct svc *s, char c)
@@ -156,7 +169,6 @@ static int custom(struct svc *s, char c)
 	char *argv[] = { path, NULL };
 	struct stat st;
 	pid_t pid;
-	int w;
 
 	path[8] = c;
 	if (s->islog)
@@ -180,12 +192,7 @@ static int custom(struct svc *s, char c)
 		execve(path, argv, environ);
 		child_fail("unable to run control/?");
 	}
-	while (waitpid(pid, &w, 0) < 0)
-		if (errno != EINTR) {
-			err_warn_sys("unable to wait for child %s", path);
-			return 0;
-		}
-	return WIFEXITED(w) && WEXITSTATUS(w) == 0;
+	return custom_wait(pid, path);
 }
 
 static void svc_kill(struct svc *s, int sig)
@@ -472,6 +479,15 @@ static void svc_finish_args(struct svc *s, char *code, char *sig, size_t size)
 	snprintf(sig, size, "%d", s->wstat & 0xff);
 }
 
+/* a start that could not happen counts as a quick death: the retry backs off */
+static void svc_not_started(struct svc *s, int64_t now)
+{
+	restart_started(&s->rs, now);
+	restart_exited(&s->rs, now, 0);
+	s->state = SV_DOWN;
+	svc_status(s);
+}
+
 /* The listen file, re-read before each start (common/sockets).  Without
  * every socket ./run is not started: the reason goes to stderr and to
  * sv status, and the start is retried with the usual backoff. */
@@ -483,10 +499,17 @@ static int svc_sockets(struct svc *s, int64_t now)
 		return 0;
 	err_warn("%s", err);
 	memcpy(s->text, err, sizeof s->text);
-	restart_started(&s->rs, now);
-	restart_exited(&s->rs, now, 0);
-	svc_status(s);
+	svc_not_started(s, now);
 	return -1;
+}
+
+static void svc_fork_failed(struct svc *s, int notew, int64_t now)
+{
+	err_warn_sys("unable to fork, sleeping");
+	if (notew >= 0)
+		close(notew);
+	note_close(s);
+	svc_not_started(s, now);
 }
 
 static void svc_start(struct svc *s, int64_t now)
@@ -507,13 +530,7 @@ static void svc_start(struct svc *s, int64_t now)
 	}
 	pid = fork();
 	if (pid < 0) {
-		err_warn_sys("unable to fork, sleeping");
-		if (notew >= 0)
-			close(notew);
-		note_close(s);
-		restart_started(&s->rs, now);  /* counts as a quick death: backoff */
-		restart_exited(&s->rs, now, 0);
-		s->state = SV_DOWN;
+		svc_fork_failed(s, notew, now);
 		return;
 	}
 	if (pid == 0)
