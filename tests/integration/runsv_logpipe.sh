@@ -20,7 +20,8 @@ echo 0 >"$s/log/starts"
 start_runsv "$s"
 total=$((RUNS * PER))
 check "all $total lines arrive" wait_until 300 lines_ge "$s/log/out" "$total"
-expect_eq "./run was started $RUNS times (and once more to stay up)" $((RUNS + 1)) "$(cat "$s/count")"
+count_is() { [ "$(cat "$s/count")" = "$1" ]; }
+check "./run was started $RUNS times (and once more to stay up)" wait_until 10 count_is $((RUNS + 1))
 want=$(for n in $(seq 1 $RUNS); do for i in $(seq 1 $PER); do echo "r$n-$i"; done; done | md5sum)
 expect_eq "every line once, in order" "$want" "$(md5sum <"$s/log/out")"
 expect_match "the logger restarted many times" "^[0-9]+$" "$(field "$s/log" starts)"
