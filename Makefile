@@ -55,7 +55,7 @@ LINK_PROGS = $(foreach l,$(LINKS),$(if $(wildcard userd/$(word 2,$(subst :, ,$(l
 MAN := $(sort $(wildcard docs/man/*.[1-8]))
 
 .SECONDARY:
-.PHONY: all tests check deps install uninstall clean bench demo fuzz FORCE
+.PHONY: all tests check deps install uninstall clean bench demo demo-clean fuzz FORCE
 all: $(PROGS) $(LINK_PROGS)
 tests: all $(UNIT_PROGS) $(HELPER_PROGS) $(REPLAY_PROGS)
 
@@ -118,6 +118,13 @@ bench:
 	@sh tests/deps.sh
 	@$(MAKE) --no-print-directory all
 	@bash tests/bench/run.sh
+
+# The README's demo (as root): a user serving port 80 without root; tests/demo.sh
+demo:
+	@bash tests/demo.sh
+
+demo-clean:
+	@bash tests/demo.sh clean
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5
