@@ -349,10 +349,13 @@ static void userd_start(unsigned i)
 	binder_send_slot(i, 1);
 }
 
-static void userd_stop(struct userd *u)
+/* TERM: userd exits and leaves its runsvs and services running, for the
+ * next userd to adopt (restart, privd's own stop).  HUP: as in runsvdir,
+ * userd TERMs every runsv first, so the user's whole tree stops (removal). */
+static void userd_stop(struct userd *u, int sig)
 {
 	if (u->pid > 0 && !u->term_sent) {
-		kill(u->pid, SIGTERM);
+		kill(u->pid, sig);
 		u->term_sent = 1;
 	}
 }
@@ -473,14 +476,14 @@ static void apply_policy(void)
 			u->removed = 1;
 			binder_drop_slot(i);   /* their grants go now, not at exit */
 			if (u->pid > 0)
-				userd_stop(u);
+				userd_stop(u, SIGHUP);
 			else
 				slot_free(i);
 			continue;
 		}
 		if (!same_settings(&u->pu, pu)) {
 			mlog(LOG_INFO, "userd %s: settings changed, restarting", u->pu.name);
-			userd_stop(u);
+			userd_stop(u, SIGTERM);
 		}
 		u->pu = *pu;
 		binder_send_slot(i, 0);
@@ -528,7 +531,7 @@ static void stop_all(void)
 	M.stop_deadline = now_ms() + STOP_GRACE_MS;
 	for (i = 0; i < WIRE_MAX_SLOTS; i++) {
 		if (M.u[i].used && M.u[i].pid > 0)
-			userd_stop(&M.u[i]);
+			userd_stop(&M.u[i], SIGTERM);
 		else if (M.u[i].used)
 			slot_free(i);
 	}

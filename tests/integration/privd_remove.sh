@@ -1,0 +1,33 @@
+#!/bin/bash
+# A user removed from the policy by a reload loses their whole tree: the
+# userd, every runsv and every service stop (userd gets HUP, which as in
+# runsvdir TERMs every runsv).  A user kept in the policy is untouched.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-privd.sh"
+need_root
+[ -x "$B/userd" ] && [ -x "$B/runsv" ] || skip_all "needs build/userd and build/runsv"
+privd_bin real
+for u in ${ua} ${ub}; do
+	make_user $u || exit 1
+	su -s /bin/sh $u -c 'mkdir -p ~/service/s1 && printf "#!/bin/sh\nexec sleep 100000\n" > ~/service/s1/run && chmod 755 ~/service/s1/run'
+done
+# svc_pid USER: the pid runsv wrote for USER's service s1
+svc_pid() { local p; p=$(cat "$T/home-$1/service/s1/supervise/pid" 2>/dev/null); [ -n "$p" ] && echo "$p"; }
+gone() { ! kill -0 "$1" 2>/dev/null; }
+
+printf 'supervise %s\nsupervise %s\n' ${ua} ${ub} >"$T/policy"
+start_privd "$T/policy"
+for u in ${ua} ${ub}; do check "$u's service runs" wait_until 15 svc_pid $u >/dev/null; done
+sa=$(svc_pid ${ua}) sb=$(svc_pid ${ub})
+da=$(userd_pid ${ua})
+ra=$(cat "$T/home-${ua}/service/s1/supervise/ward" 2>/dev/null | od -An -tu1 -j36 -N4 | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
+
+printf 'supervise %s\n' ${ub} >"$T/policy"
+kill -HUP "$PRIVD"
+check "removed user's userd exits" wait_until 15 gone "$da"
+check "removed user's runsv exits" wait_until 15 gone "$ra"
+check "removed user's service stops" wait_until 15 gone "$sa"
+check "removal logged" logged "userd ${ua}: removed from the policy"
+check "the other user's service keeps running" kill -0 "$sb"
+expect_eq "the other user's service was not restarted" "$sb" "$(svc_pid ${ub})"
+done_testing
