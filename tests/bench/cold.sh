@@ -117,8 +117,9 @@ pss_comm() {
 		BEGIN { while ((getline u <f) > 0) own[u] = 1 }
 		own[$2] && index(names, " " $3 " ") { print $1 }')
 	[ -n "$pids" ] || { echo 0; return; }
+	# through cat: a process that is gone by now is skipped, not fatal to awk
 	# shellcheck disable=SC2046
-	awk '/^Pss:/ { s += $2 } END { print s + 0 }' $(printf '/proc/%s/smaps_rollup\n' $pids) 2>/dev/null
+	cat $(printf '/proc/%s/smaps_rollup\n' $pids) 2>/dev/null | awk '/^Pss:/ { s += $2 } END { print s + 0 }'
 }
 
 # policy: one line a user
