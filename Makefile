@@ -134,6 +134,12 @@ install: all
 	for m in $(MAN); do s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
 	  install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
 
+# Removes exactly what install put there, by name.
+uninstall:
+	for p in $(notdir $(PROGS)) $(foreach l,$(LINKS),$(word 1,$(subst :, ,$(l)))); do \
+	  rm -f $(DESTDIR)$(PREFIX)/sbin/$$p; done
+	for m in $(notdir $(MAN)); do s=$${m##*.}; rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$$m; done
+
 clean:
 	rm -rf $(BUILD)
 

@@ -31,4 +31,8 @@ for m in "$TOP"/docs/man/*.[1-8]; do
 done
 extra=$(cd "$d$p" && find . -type f -o -type l | grep -v -e '^./sbin/' -e '^./share/man/man[1-8]/')
 expect_eq "nothing installed outside sbin and share/man" "" "$extra"
+touch "$d$p/sbin/local-admin-tool"
+make -s -C "$TOP" uninstall DESTDIR="$d" PREFIX="$p" >/dev/null 2>&1
+left=$(cd "$d$p" && find . -type f -o -type l)
+expect_eq "make uninstall removes what install put there, and only that" "./sbin/local-admin-tool" "$left"
 done_testing
