@@ -39,12 +39,13 @@ start_runsv() {
 }
 # runsv_started DIR: sv status succeeds (runsv and its log's read supervise/ok,
 # a status file left by an earlier runsv is not enough), and the first start
-# is no longer pending (runsv may write "down, want up" before it)
+# is no longer pending (runsv may write "down, want up" before it), or
+# ward's runsv says it is delayed on purpose
 runsv_started() {
 	local out
 	out=$("$SV" status "$1" 2>&1) || return 1
 	out=${out%%;*}
-	[[ $out != "down: "*", want up"* ]]
+	[[ $out != "down: "*", want up"* || $out == *", backoff "* ]]
 }
 
 # state_is DIR WORD: sv status of DIR begins with WORD (run/down/finish)

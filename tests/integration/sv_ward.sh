@@ -101,4 +101,36 @@ out=$("$SV" -j status "$name")
 expect_eq "-j: hostile service name escaped" "$name" "$(jq -j .name <<<"$out")"
 svrun "-j with another command: usage" 100 '-j works with the status command only' -j up web
 exec {okfd}>&-
+
+# --- with ward's own runsv, which writes supervise/ward itself ---
+our_runsv_suite() {
+	local o=$T/ours out
+	export SVDIR=$o
+	mksvc "$o/rdy" 'sleep 1; echo >&3; exec sleep 100000'
+	echo 3 >"$o/rdy/notification-fd"
+	touch "$o/rdy/down"
+	mksvc "$o/never" 'exec sleep 100000'
+	echo 3 >"$o/never/notification-fd"
+	touch "$o/never/down"
+	mksvc "$o/crash" 'exit 1'
+	for s in rdy never crash; do start_runsv "$B/runsv" "$o/$s" || return; done
+	svrun "our runsv: -w up waits for the notification fd" 0 \
+		'^ok: run: rdy: \(pid [0-9]+\) [0-9]+s, normally down, ready [0-9]+s$' -w 5 up rdy
+	svrun "our runsv: status shows ready" 0 '^run: rdy: \(pid [0-9]+\) [0-9]+s, normally down, ready [0-9]+s$' status rdy
+	svrun "our runsv: -w restart waits for the new run's readiness" 0 \
+		'^ok: run: rdy: \(pid [0-9]+\) [0-9]+s, normally down, ready [0-9]+s$' -w 5 restart rdy
+	svrun "our runsv: never ready: timeout" 1 \
+		'^timeout: run: never: \(pid [0-9]+\) [0-9]+s, normally down, not ready$' -w 1 up never
+	wait_until 10 eval '[[ $("$SV" status crash) == *backoff* ]]'
+	svrun "our runsv: a crash loop shows its backoff" 0 \
+		'^down: crash: [0-9]+s, normally up, want up, backoff [0-9.]+s, next start in [0-9]+s$' status crash
+	out=$("$SV" -j status rdy crash)
+	expect_eq "our runsv: -j ready and starts" 'true 2' "$(sed -n 1p <<<"$out" | jq -r '[.ready, .starts] | map(tostring) | join(" ")')"
+	"$SV" -w 5 down rdy never >/dev/null
+}
+if [ -x "$B/runsv" ]; then
+	our_runsv_suite
+else
+	echo "# build/runsv not built yet: sv with ward's runsv not tested"
+fi
 done_testing
