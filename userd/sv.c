@@ -76,7 +76,8 @@ static void warn(const char *msg, int errnum)
 static void warn_file(const char *what, const char *file, int errnum)
 {
 	fflush(stdout);
-	fprintf(stderr, "warning: %s%s/%s: %s\n", what, cur, file, svcmd_errstr(errnum));
+	fprintf(stderr, "warning: %s%s%s/%s: %s\n", what, cur, islog ? "/log" : "", file,
+		svcmd_errstr(errnum));
 }
 
 static int enter(const char *name)

@@ -112,6 +112,8 @@ usage_suite() {
 	svrun "unknown option" 100 '^sv: illegal option -- x' -x status web
 	svrun "-w without argument" 100 '^sv: option requires an argument -- w' -w
 	svrun "-V prints a version, then usage" 100 'ward' -V status web
+	"$SV" status $(seq 1 120) >/dev/null 2>&1
+	expect_eq "exit code: at most 99 failed services" 99 "$?"
 }
 
 lsb_suite() {
