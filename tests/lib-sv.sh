@@ -42,10 +42,15 @@ start_runsv() {
 # is no longer pending (runsv may write "down, want up" before it), or
 # ward's runsv says it is delayed on purpose
 runsv_started() {
-	local out
+	local out part
 	out=$("$SV" status "$1" 2>&1) || return 1
-	out=${out%%;*}
-	[[ $out != "down: "*", want up"* || $out == *", backoff "* ]]
+	while [ -n "$out" ]; do   # the service's part, then its log's
+		part=${out%%; *}
+		[[ $part == "down: "*", want up"* && $part != *", backoff "* ]] && return 1
+		[ "$part" = "$out" ] && break
+		out=${out#*; }
+	done
+	return 0
 }
 
 # state_is DIR WORD: sv status of DIR begins with WORD (run/down/finish)
