@@ -65,7 +65,8 @@ our_sv_vs_debian_sv() {
 	cmp_status "status: several, with failures" status web dn nosuch gone nosup
 	cmp_status "status: first letter only" s web
 	cmp_status "status: path" status "$d/web"
-	(cd "$T" && cmp_status "status: ./path" status ./ours-vs-runit/dn)
+	cd "$T" && cmp_status "status: ./path" status ./ours-vs-runit/dn
+	cd "$TOP" || return
 	"$SV" -v pause web >/dev/null; "$SV" -w 5 up dn >/dev/null
 	cmp_status "status: paused, normally down" status web dn
 	"$SV" -v once dn >/dev/null; "$SV" -v cont web >/dev/null

@@ -27,7 +27,8 @@ status_suite() {
 	out=$("$SV" status web)
 	expect_match "$tag: run with log" '^run: web: \(pid [0-9]+\) [0-9]+s; run: log: \(pid [0-9]+\) [0-9]+s$' "$out"
 	svrun "$tag: down, normally down" 0 '^down: dn: [0-9]+s$' status dn
-	wait_until 5 state_is "$d/fin" finish
+	# runsv writes "finish" (pid 0) just before it starts ./finish
+	wait_until 5 eval '[[ $("$SV" status fin) == "finish: fin: (pid "[1-9]* ]]'
 	svrun "$tag: finish state" 0 '^finish: fin: \(pid [0-9]+\) [0-9]+s$' status fin
 
 	"$SV" up dn && wait_until 5 state_is "$d/dn" run
@@ -42,7 +43,7 @@ status_suite() {
 	svrun "$tag: normally up annotation, log still runs" 0 '^down: web: [0-9]+s, normally up; run: log: ' status web
 	"$SV" down web/log && wait_until 5 state_is "$d/web/log" down
 	svrun "$tag: log down" 0 '^down: web: [0-9]+s, normally up; down: log: [0-9]+s, normally up$' status web
-	"$SV" up web web/log && wait_until 5 state_is "$d/web" run
+	"$SV" -w 5 up web web/log >/dev/null
 
 	# names vs paths: a name is looked up in $SVDIR, anything with a leading
 	# . or / or a trailing / is a path from the current directory
@@ -76,7 +77,7 @@ status_suite() {
 	wait_until 10 runsv_gone "$fin_pid"
 	svrun "$tag: runsv not running" 1 '^fail: fin: runsv not running$' status fin
 
-	cd "$T" || return
+	cd "$TOP" || return   # kill_under "$T" at exit would also kill this shell
 }
 
 broken_suite() {
