@@ -1,4 +1,5 @@
 #include "bindrelay.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,14 +36,6 @@ static struct {
 	uint32_t next_id;
 	struct client c[RELAY_CLIENTS];
 } R;
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int watch(int fd, uint32_t kind, uint32_t idx)
 {
@@ -83,7 +76,7 @@ static void timer_arm(void)
 		if (R.c[i].fd >= 0 && R.c[i].type && R.c[i].deadline < due)
 			due = R.c[i].deadline;
 	if (due != INT64_MAX) {
-		due -= now_ms();
+		due -= clock_ms();
 		if (due < 1)
 			due = 1;
 		its.it_value.tv_sec = due / 1000;
@@ -122,7 +115,7 @@ static void client_read(struct client *c)
 	c->type = type;
 	c->their_id = wire_id(m);
 	c->our_id = R.next_id++;
-	c->deadline = now_ms() + RELAY_TIMEOUT_MS;
+	c->deadline = clock_ms() + RELAY_TIMEOUT_MS;
 	wire_set_id(m, c->our_id);
 	if (R.binder_gone) {
 		client_fail(c, EPIPE);
@@ -222,7 +215,7 @@ static void binder_read(void)
 static void timer_read(void)
 {
 	uint64_t ticks;
-	int64_t now = now_ms();
+	int64_t now = clock_ms();
 	int i;
 
 	if (read(R.timer, &ticks, sizeof ticks) < 0 && errno != EAGAIN)

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "binder.h"
 #include "creds.h"
 #include "err.h"
@@ -65,14 +66,6 @@ static struct {
 	int stopping;
 	int64_t stop_deadline;
 } M;
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 __attribute__((format(printf, 2, 3)))
 static void mlog(int pri, const char *fmt, ...)
@@ -202,7 +195,7 @@ static void binder_start(void)
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		mlog(LOG_ERR, "binder: unable to create the channel: %s", strerror(errno));
-		M.brs.due = now_ms() + RESTART_MIN_MS;
+		M.brs.due = clock_ms() + RESTART_MIN_MS;
 		return;
 	}
 	pid = fork();
@@ -221,13 +214,13 @@ static void binder_start(void)
 	if (pid < 0) {
 		close(sv[0]);
 		mlog(LOG_ERR, "binder: unable to fork: %s", strerror(errno));
-		M.brs.due = now_ms() + RESTART_MIN_MS;
+		M.brs.due = clock_ms() + RESTART_MIN_MS;
 		return;
 	}
 	M.binder = pid;
 	M.ctl = sv[0];
 	setsockopt(M.ctl, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	restart_started(&M.brs, now_ms());
+	restart_started(&M.brs, clock_ms());
 	mlog(LOG_INFO, "spawn binder pid %d", (int)pid);
 	/* every userd's channel, as it was: nobody needs to restart */
 	for (i = 0; i < WIRE_MAX_SLOTS; i++)
@@ -319,15 +312,15 @@ static void userd_start(unsigned i)
 	int sv[2];
 	pid_t pid, master = getpid();
 
-	restart_started(&u->rs, now_ms());
+	restart_started(&u->rs, clock_ms());
 	if (creds_user(u->pu.name, &c, err, sizeof err) < 0 || c.uid != u->pu.uid) {
 		mlog(LOG_ERR, "userd %s: %s", u->pu.name, c.uid != u->pu.uid ? "uid changed" : err);
-		restart_exited(&u->rs, now_ms(), 0);
+		restart_exited(&u->rs, clock_ms(), 0);
 		return;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		mlog(LOG_ERR, "userd %s: unable to create its channel: %s", u->pu.name, strerror(errno));
-		restart_exited(&u->rs, now_ms(), 0);
+		restart_exited(&u->rs, clock_ms(), 0);
 		return;
 	}
 	pid = fork();
@@ -337,7 +330,7 @@ static void userd_start(unsigned i)
 	if (pid < 0) {
 		close(sv[0]);
 		mlog(LOG_ERR, "userd %s: unable to fork: %s", u->pu.name, strerror(errno));
-		restart_exited(&u->rs, now_ms(), 0);
+		restart_exited(&u->rs, clock_ms(), 0);
 		return;
 	}
 	if (u->bend >= 0)
@@ -381,7 +374,7 @@ static int slot_new(const struct policy_user *pu)
 			M.u[i].pu = *pu;
 			M.u[i].bend = -1;
 			restart_init(&M.u[i].rs, 0);
-			M.u[i].rs.due = now_ms();
+			M.u[i].rs.due = clock_ms();
 			return (int)i;
 		}
 	mlog(LOG_ERR, "userd %s: no free slot (at most %d users)", pu->name, WIRE_MAX_SLOTS);
@@ -409,7 +402,7 @@ static void on_exit_userd(unsigned i, int status)
 		slot_free(i);
 		return;
 	}
-	wait = restart_exited(&u->rs, now_ms(), u->term_sent);
+	wait = restart_exited(&u->rs, clock_ms(), u->term_sent);
 	mlog(LOG_INFO, "exit userd %s (%s), restart in %u ms", u->pu.name, how, wait);
 }
 
@@ -426,7 +419,7 @@ static void on_exit_binder(int status)
 		mlog(LOG_INFO, "exit binder (%s)", how);
 		return;
 	}
-	wait = restart_exited(&M.brs, now_ms(), 0);
+	wait = restart_exited(&M.brs, clock_ms(), 0);
 	mlog(LOG_ERR, "exit binder (%s), restart in %u ms; channels kept", how, wait);
 }
 
@@ -528,7 +521,7 @@ static void stop_all(void)
 	if (!M.stopping)
 		mlog(LOG_INFO, "stopping every userd");
 	M.stopping = 1;
-	M.stop_deadline = now_ms() + STOP_GRACE_MS;
+	M.stop_deadline = clock_ms() + STOP_GRACE_MS;
 	for (i = 0; i < WIRE_MAX_SLOTS; i++) {
 		if (M.u[i].used && M.u[i].pid > 0)
 			userd_stop(&M.u[i], SIGTERM);
@@ -564,7 +557,7 @@ static void on_signal(void)
 /* Starts what is due; returns the poll timeout until the next due start. */
 static int start_due(void)
 {
-	int64_t now = now_ms(), next = INT64_MAX;
+	int64_t now = clock_ms(), next = INT64_MAX;
 	unsigned i;
 
 	if (M.stopping)
@@ -617,7 +610,7 @@ static void run(void)
 
 	for (;;) {
 		timeout = start_due();
-		if (M.stopping && (!userds_running() || now_ms() >= M.stop_deadline))
+		if (M.stopping && (!userds_running() || clock_ms() >= M.stop_deadline))
 			finish();
 		pfd.fd = M.sigfd;
 		pfd.events = POLLIN;
@@ -648,7 +641,7 @@ static void setup(void)
 		err_fatal_sys(EXIT_TEMP, "unable to create a signalfd");
 	M.ctl = -1;
 	restart_init(&M.brs, 0);
-	M.brs.due = now_ms();
+	M.brs.due = clock_ms();
 	for (i = 0; i < WIRE_MAX_SLOTS; i++)
 		M.u[i].bend = -1;
 	if (M.log_syslog)

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "err.h"
 #include "fs.h"
 #include "notify.h"
@@ -80,14 +81,6 @@ static struct {
 static volatile sig_atomic_t got_term;
 
 static char prog[PATH_MAX + 8];
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static struct timespec now_real(void)
 {
@@ -262,7 +255,7 @@ static void status_ward(struct svc *s)
 	struct svextra x = { .ready = s->ready, .ready_at = s->ready_at, .starts = s->starts,
 			     .runsv_pid = getpid() };
 	unsigned char buf[SVEXTRA_SIZE];
-	int64_t now = now_ms(), wait;
+	int64_t now = clock_ms(), wait;
 
 	if (waiting(s, now)) {
 		wait = s->rs.due - now;
@@ -790,7 +783,7 @@ static void loop(void)
 	int n, i;
 
 	for (;;) {
-		now = now_ms();
+		now = clock_ms();
 		for (i = 0; i <= rv.haslog; i++)
 			svc_tick(&rv.svc[i], now);
 		exit_check();
@@ -802,7 +795,7 @@ static void loop(void)
 		}
 		if (poll(pfd, (nfds_t)n, poll_timeout(now)) < 0 && errno != EINTR)
 			err_fatal_sys(EXIT_TEMP, "unable to poll");
-		now = now_ms();
+		now = clock_ms();
 		for (i = 0; i < n; i++)
 			if (pfd[i].revents)
 				w[i].fn(w[i].s, now);

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "bindrelay.h"
 #include "err.h"
 #include "fs.h"
@@ -87,14 +88,6 @@ static struct {
 	int nofile_raised;
 } u;
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void usage(void)
 {
 	/* runsvdir's usage exits 1 (not 100); we do the same */
@@ -136,7 +129,7 @@ static void title_setup(char *arg)
 static void title_arm(void)
 {
 	if (u.has_title && u.dot_due == INT64_MAX && !ptitle_clean(&u.title))
-		u.dot_due = now_ms() + DOT_MS;
+		u.dot_due = clock_ms() + DOT_MS;
 }
 
 static void title_read(void)
@@ -178,7 +171,7 @@ static void svc_watch(struct svc *s, pid_t pid, int pidfd, int child)
 	s->child = child;
 	s->term_sent = 0;
 	ep_add(pidfd, EV_SVC, (uint32_t)(s - u.svc));
-	restart_started(&s->rs, now_ms());
+	restart_started(&s->rs, clock_ms());
 }
 
 /* in the child: its own session, so that a signal to userd's process group
@@ -659,7 +652,7 @@ static void dispatch(const struct epoll_event *ev)
 	case EV_LOG: title_read(); break;
 	case EV_SVC:
 		if (idx < MAXSERVICES && u.svc[idx].used && u.svc[idx].pid)
-			svc_exited(&u.svc[idx], now_ms());
+			svc_exited(&u.svc[idx], clock_ms());
 		break;
 	case EV_RELAY: bindrelay_run(); break;
 	}
@@ -674,11 +667,11 @@ static void loop(void)
 	for (;;) {
 		if (u.rescan)
 			rescan();
-		now = now_ms();
+		now = clock_ms();
 		start_due(now);
 		if (u.has_title)
 			title_dot(now);
-		n = epoll_wait(u.ep, evs, 64, timeout_ms(now_ms()));
+		n = epoll_wait(u.ep, evs, 64, timeout_ms(clock_ms()));
 		if (n < 0 && errno != EINTR)
 			err_fatal_sys(EXIT_TEMP, "unable to wait for events");
 		for (i = 0; i < n; i++)
