@@ -55,7 +55,12 @@ svdirs() { local u s; echo "$w"; for u in $users; do for s in $svcs; do echo "$T
 settled() {
 	local d p
 	[ -n "$(binder_pid)" ] || return 1
-	for u in $users; do userd_pid $u >/dev/null || return 1; done
+	for u in $users; do
+		userd_pid $u >/dev/null || return 1
+		# a userd started while the killed master's one is still exiting
+		# fails on the directory lock and goes: wait for that too
+		[ "$(pgrep -x -u $u userd | wc -l)" = 1 ] || return 1
+	done
 	for d in $(svdirs); do
 		[ "$(runsvs_of "$d" | wc -l)" = 1 ] || return 1
 		p=$(cat "$d/supervise/pid" 2>/dev/null)
