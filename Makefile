@@ -74,6 +74,17 @@ $(BUILD)/libcommon.a: $(COMMON_OBJ)
 $(BUILD)/%: $(BUILD)/obj/userd/%.o $(BUILD)/libcommon.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libcommon.a $(PKG_LIBS)
 
+# runsv runs once per service, so its private memory is multiplied by the
+# number of services: link it static-pie (still position independent, still
+# RELRO and BIND_NOW). That drops ld.so and the relocated libc data pages that
+# every dynamically linked process dirties: see docs/performance.md. It needs
+# only libc (no libcap-ng, no libseccomp). ASan cannot link statically, so a
+# SANITIZE=1 build keeps the dynamic link of the rule above.
+ifneq ($(SANITIZE),1)
+$(BUILD)/runsv: $(BUILD)/obj/userd/runsv.o $(BUILD)/libcommon.a
+	$(CC) $(subst -pie,-static-pie,$(LDFLAGS_ALL)) -o $@ $< $(BUILD)/libcommon.a
+endif
+
 $(BUILD)/privd: $(PRIVD_OBJ) $(BUILD)/libcommon.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $(PRIVD_OBJ) $(BUILD)/libcommon.a $(PKG_LIBS)
 
