@@ -27,6 +27,7 @@
 #include "err.h"
 #include "fs.h"
 #include "notify.h"
+#include "proc.h"
 #include "restart.h"
 #include "sockets.h"
 #include "status.h"
@@ -41,6 +42,8 @@ enum want { W_UP, W_DOWN, W_EXIT };
 #define STAT_ANCESTRY   32      /* how far up /proc a sender's parents are followed */
 #define NOTIFY_PER_WAKE 16      /* datagrams read per wake-up, so nothing starves */
 #define RIGHTS_MAX      16      /* fds accepted (and closed) per datagram */
+#define ORPHAN_GRACE_MS 5000    /* TERM to KILL for a process a dead runsv left */
+#define ORPHAN_SLACK_NS 1000000000LL  /* its start vs supervise/status' time */
 
 struct svc {
 	int islog;
@@ -885,6 +888,36 @@ static void svc_lock(struct svc *s)
 	err_fatal_sys(EXIT_TEMP, "unable to lock %slock", s->sup);
 }
 
+static int64_t ns_between(struct timespec a, struct timespec b)
+{
+	int64_t d = (int64_t)(a.tv_sec - b.tv_sec) * 1000000000 + (a.tv_nsec - b.tv_nsec);
+
+	return d < 0 ? -d : d;
+}
+
+/* A runsv killed with -9 leaves ./run (or the logger) running with nobody
+ * to supervise it, and supervise/status still names it. Stop it before
+ * starting another, so that a service never runs twice. The pid must still
+ * be that process: started when supervise/status says it was (a reused pid
+ * started at another time is left alone). runit leaves such a process. */
+static void svc_orphan(struct svc *s)
+{
+	unsigned char buf[SVSTATUS_SIZE];
+	ssize_t n = fs_read_file(s->supfd, "status", buf, sizeof buf);
+	struct svstatus st;
+	struct timespec at;
+
+	if (n != SVSTATUS_SIZE || svstatus_decode(buf, (size_t)n, &st) < 0 ||
+	    st.state != SV_RUN || st.pid <= 1 || st.pid == getpid())
+		return;
+	if (proc_started(st.pid, &at) < 0 || ns_between(at, st.since) > ORPHAN_SLACK_NS)
+		return;
+	err_warn("%sstatus: pid %d was left running by a runsv that died: stopping it",
+		 s->sup, (int)st.pid);
+	if (proc_stop(st.pid, ORPHAN_GRACE_MS) < 0)
+		err_warn_sys("unable to stop pid %d", (int)st.pid);
+}
+
 static int fifo_open(struct svc *s, const char *name, int flags)
 {
 	struct stat st;
@@ -917,6 +950,7 @@ static void svc_init(struct svc *s, int islog)
 	restart_init(&s->rs, 0);
 	s->supfd = supervise_open(s);
 	svc_lock(s);
+	svc_orphan(s);
 }
 
 static void svc_open(struct svc *s)

@@ -25,7 +25,6 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +34,7 @@
 #include "err.h"
 #include "fs.h"
 #include "lockinfo.h"
+#include "proc.h"
 #include "ptitle.h"
 #include "restart.h"
 #include "scan.h"
@@ -154,16 +154,6 @@ static void title_dot(int64_t now)
 
 /* ---- runsv processes ---- */
 
-static int pidfd_open_(pid_t pid)
-{
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-}
-
-static int pidfd_kill(int pidfd, int sig)
-{
-	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
-}
-
 static void svc_watch(struct svc *s, pid_t pid, int pidfd, int child)
 {
 	s->pid = pid;
@@ -213,7 +203,7 @@ static void svc_spawn(struct svc *s, int64_t now)
 	}
 	if (pid == 0)
 		runsv_exec(s->name);
-	pidfd = pidfd_open_(pid);
+	pidfd = proc_pidfd_open(pid);
 	if (pidfd < 0) {
 		/* out of descriptors: a runsv we could not watch must not run */
 		err_warn_sys("unable to watch runsv %s", s->name);
@@ -261,7 +251,7 @@ static int svc_adopt(struct svc *s, pid_t pid, const char *lock)
 
 	if (pid <= 0)
 		return -1;
-	pidfd = pidfd_open_(pid);
+	pidfd = proc_pidfd_open(pid);
 	if (pidfd < 0)
 		return -1;
 	if (!runs_in(pid, s) || lockinfo_probe(u.dirfd, lock, NULL, NULL) != 1) {
@@ -323,7 +313,7 @@ static void svc_stop(struct svc *s)
 		svc_free(s);
 		return;
 	}
-	if (!s->term_sent && pidfd_kill(s->pidfd, SIGTERM) < 0 && errno != ESRCH)
+	if (!s->term_sent && proc_pidfd_kill(s->pidfd, SIGTERM) < 0 && errno != ESRCH)
 		err_warn_sys("unable to send TERM to runsv %s", s->name);
 	s->term_sent = 1;
 }
@@ -598,7 +588,7 @@ static void hangup(void)
 
 	for (i = 0; i < MAXSERVICES; i++)
 		if (u.svc[i].used && u.svc[i].pid)
-			pidfd_kill(u.svc[i].pidfd, SIGTERM);
+			proc_pidfd_kill(u.svc[i].pidfd, SIGTERM);
 	exit(EXIT_TEMP);
 }
 
