@@ -9,8 +9,8 @@
 # once it settled: every service has exactly one runsv and runs; one
 # privd, one binder, one userd per user; no zombie; no service holds an fd
 # but 0, 1, 2 and its declared socket.  Kill counts and client counts are
-# reported, and so are service processes left running unsupervised by a
-# runsv killed -9 (reported, not failed: runsv does not stop them).
+# reported. No service process may be left running unsupervised by a runsv
+# killed -9: the next runsv stops it before starting ./run again.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-privd.sh"
 need_root
@@ -137,5 +137,5 @@ for d in $(svdirs); do
 	n=$(svc_procs "$d" | wc -l)
 	orphans=$((orphans + n - 1))
 done
-echo "# service processes left running unsupervised (their runsv killed -9, a new one started another): $orphans"
+expect_eq "no service process left running unsupervised by a runsv killed -9" 0 "$orphans"
 done_testing
