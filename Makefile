@@ -74,14 +74,16 @@ $(BUILD)/libcommon.a: $(COMMON_OBJ)
 $(BUILD)/%: $(BUILD)/obj/userd/%.o $(BUILD)/libcommon.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libcommon.a $(PKG_LIBS)
 
-# runsv runs once per service, so its private memory is multiplied by the
-# number of services: link it static-pie (still position independent, still
-# RELRO and BIND_NOW). That drops ld.so and the relocated libc data pages that
-# every dynamically linked process dirties: see docs/performance.md. It needs
-# only libc (no libcap-ng, no libseccomp). ASan cannot link statically, so a
-# SANITIZE=1 build keeps the dynamic link of the rule above.
+# runsv runs once per service and userd once per user, so their private
+# memory is multiplied: link them static-pie (still position independent,
+# still RELRO and BIND_NOW). That drops ld.so and the relocated libc data
+# pages every dynamically linked process dirties: see docs/performance.md.
+# They need only libc (no libcap-ng, no libseccomp, no NSS look-ups, which a
+# static glibc cannot do well). ASan cannot link statically, so a SANITIZE=1
+# build keeps the dynamic link of the rule above.
+STATIC_PROGS := $(BUILD)/runsv $(BUILD)/userd
 ifneq ($(SANITIZE),1)
-$(BUILD)/runsv: $(BUILD)/obj/userd/runsv.o $(BUILD)/libcommon.a
+$(STATIC_PROGS): $(BUILD)/%: $(BUILD)/obj/userd/%.o $(BUILD)/libcommon.a
 	$(CC) $(subst -pie,-static-pie,$(LDFLAGS_ALL)) -o $@ $< $(BUILD)/libcommon.a
 endif
 

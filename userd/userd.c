@@ -77,6 +77,7 @@ static struct {
 	int rescan;
 	char runsv[PATH_MAX];
 	struct svc svc[MAXSERVICES];
+	int nsvc;              /* svc[] is used below this: loops touch only those pages */
 	struct scan_ent found[MAXSERVICES];
 	int full_warned;
 	struct link chain[CHAIN_MAX];
@@ -345,7 +346,7 @@ static struct svc *svc_by_ino(dev_t dev, ino_t ino)
 {
 	int i;
 
-	for (i = 0; i < MAXSERVICES; i++)
+	for (i = 0; i < u.nsvc; i++)
 		if (u.svc[i].used && u.svc[i].dev == dev && u.svc[i].ino == ino)
 			return &u.svc[i];
 	return NULL;
@@ -356,11 +357,13 @@ static struct svc *svc_new(const struct scan_ent *e)
 	struct svc *s;
 	int i;
 
-	for (i = 0; i < MAXSERVICES; i++)
+	for (i = 0; i < u.nsvc; i++)
 		if (!u.svc[i].used)
 			break;
 	if (i == MAXSERVICES)
 		return NULL;
+	if (i == u.nsvc)
+		u.nsvc++;
 	s = &u.svc[i];
 	memset(s, 0, sizeof *s);
 	s->used = 1;
@@ -399,11 +402,11 @@ static void rescan(void)
 		err_warn("more than %d services in %s: the rest are not started", MAXSERVICES, u.path);
 		u.full_warned = 1;
 	}
-	for (i = 0; i < MAXSERVICES; i++)
+	for (i = 0; i < u.nsvc; i++)
 		u.svc[i].want = 0;
 	for (i = 0; i < n; i++)
 		svc_seen(&u.found[i]);
-	for (i = 0; i < MAXSERVICES; i++)
+	for (i = 0; i < u.nsvc; i++)
 		if (u.svc[i].used && !u.svc[i].want)
 			svc_stop(&u.svc[i]);
 }
@@ -586,7 +589,7 @@ static void hangup(void)
 {
 	int i;
 
-	for (i = 0; i < MAXSERVICES; i++)
+	for (i = 0; i < u.nsvc; i++)
 		if (u.svc[i].used && u.svc[i].pid)
 			proc_pidfd_kill(u.svc[i].pidfd, SIGTERM);
 	exit(EXIT_TEMP);
@@ -611,7 +614,7 @@ static void start_due(int64_t now)
 	int i;
 	struct svc *s;
 
-	for (i = 0; i < MAXSERVICES; i++) {
+	for (i = 0; i < u.nsvc; i++) {
 		s = &u.svc[i];
 		if (s->used && s->want && !s->pid && s->rs.due <= now)
 			svc_start(s, now);
@@ -623,7 +626,7 @@ static int timeout_ms(int64_t now)
 	int64_t due = u.dot_due, d;
 	int i;
 
-	for (i = 0; i < MAXSERVICES; i++)
+	for (i = 0; i < u.nsvc; i++)
 		if (u.svc[i].used && u.svc[i].want && !u.svc[i].pid && u.svc[i].rs.due < due)
 			due = u.svc[i].rs.due;
 	if (due == INT64_MAX)
@@ -641,7 +644,7 @@ static void dispatch(const struct epoll_event *ev)
 	case EV_SIGNAL: signal_read(); break;
 	case EV_LOG: title_read(); break;
 	case EV_SVC:
-		if (idx < MAXSERVICES && u.svc[idx].used && u.svc[idx].pid)
+		if (idx < (uint32_t)u.nsvc && u.svc[idx].used && u.svc[idx].pid)
 			svc_exited(&u.svc[idx], clock_ms());
 		break;
 	case EV_RELAY: bindrelay_run(); break;
