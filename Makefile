@@ -41,6 +41,9 @@ UNIT_PROGS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_SRC  := $(sort $(wildcard tests/helpers/*.c))
 HELPER_PROGS:= $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
 PROGS       := $(USERD_PROGS) $(PRIVD_PROGS)
+# Linked static-pie (see below), with dynamically linked twins for valgrind.
+STATIC_PROGS:= $(BUILD)/runsv $(BUILD)/userd
+DYN_PROGS   := $(STATIC_PROGS:$(BUILD)/%=$(BUILD)/dyn/%)
 # Fuzz targets: tests/fuzz/fuzz_*.c, built with clang+libFuzzer by `make fuzz`,
 # and with the normal compiler as build/tests/replay_fuzz_* for `make check`.
 FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -57,7 +60,7 @@ MAN := $(sort $(wildcard docs/man/*.[1-8]))
 .SECONDARY:
 .PHONY: all tests check deps install uninstall clean bench demo demo-clean fuzz FORCE
 all: $(PROGS) $(LINK_PROGS)
-tests: all $(UNIT_PROGS) $(HELPER_PROGS) $(REPLAY_PROGS)
+tests: all $(UNIT_PROGS) $(HELPER_PROGS) $(REPLAY_PROGS) $(DYN_PROGS)
 
 # Rebuild everything when the flags change (e.g. SANITIZE=1 after a plain build).
 $(BUILD)/.flags: FORCE
@@ -81,11 +84,15 @@ $(BUILD)/%: $(BUILD)/obj/userd/%.o $(BUILD)/libcommon.a
 # They need only libc (no libcap-ng, no libseccomp, no NSS look-ups, which a
 # static glibc cannot do well). ASan cannot link statically, so a SANITIZE=1
 # build keeps the dynamic link of the rule above.
-STATIC_PROGS := $(BUILD)/runsv $(BUILD)/userd
 ifneq ($(SANITIZE),1)
 $(STATIC_PROGS): $(BUILD)/%: $(BUILD)/obj/userd/%.o $(BUILD)/libcommon.a
 	$(CC) $(subst -pie,-static-pie,$(LDFLAGS_ALL)) -o $@ $< $(BUILD)/libcommon.a
 endif
+# Dynamically linked twins of those, for valgrind (tests/valgrind.sh), which
+# cannot follow malloc inside a static glibc.
+$(BUILD)/dyn/%: $(BUILD)/obj/userd/%.o $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libcommon.a
 
 $(BUILD)/privd: $(PRIVD_OBJ) $(BUILD)/libcommon.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $(PRIVD_OBJ) $(BUILD)/libcommon.a $(PKG_LIBS)
