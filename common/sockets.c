@@ -22,17 +22,6 @@
 
 static uint32_t next_id = 1;
 
-static int timeouts(int fd)
-{
-	struct timeval tv = { .tv_sec = BINDCLIENT_TIMEOUT_MS / 1000,
-			      .tv_usec = BINDCLIENT_TIMEOUT_MS % 1000 * 1000 };
-
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0)
-		return -1;
-	return 0;
-}
-
 /* A path too long for sun_path is reached through its directory's fd. */
 static int connect_path(int fd, const char *path)
 {
@@ -84,7 +73,7 @@ int bindclient_open(const char *path)
 
 	if (fd < 0)
 		return -1;
-	if (timeouts(fd) < 0 || connect_path(fd, path) < 0)
+	if (wire_timeout(fd, BINDCLIENT_TIMEOUT_MS) < 0 || connect_path(fd, path) < 0)
 		goto fail;
 	if (!peer_is_us(fd)) {
 		errno = EPERM;
@@ -102,13 +91,9 @@ int bindclient_bind(int fd, const struct listen_entry *e)
 {
 	struct wire_bind_req r = { .id = next_id++, .proto = e->proto, .family = e->family,
 				   .port = e->port };
-	int s;
 
 	memcpy(r.addr, e->addr, sizeof r.addr);
-	s = wire_bind_request(fd, &r);
-	if (s < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		errno = ETIMEDOUT;
-	return s;
+	return wire_bind_request(fd, &r);
 }
 
 /* "tcp 80", "tcp 127.0.0.1:80-89", "udp [::1]:53" */

@@ -118,15 +118,21 @@ int wire_send(int sock, const unsigned char *m, int fd);
  * kernel and the record counts as malformed (WIRE_SIZE + 1). */
 ssize_t wire_recv(int sock, unsigned char *m, int *fd);
 
-/* userd side: sends r on chan and waits for the answer.  Returns the
- * socket, or -1 with errno the binder's status (EACCES: not granted,
- * EADDRINUSE ...) or EPROTO for a malformed answer. */
+/* Sets sock's send and receive timeouts (SO_SNDTIMEO, SO_RCVTIMEO) to ms:
+ * the two requests below then wait that long at most.  0 or -1. */
+int wire_timeout(int sock, int ms);
+/* userd side: sends r on chan and waits for the answer, as long as chan's
+ * timeouts allow (wire_timeout; none set: for ever).  Returns the socket,
+ * or -1 with errno the binder's status (EACCES: not granted, EADDRINUSE
+ * ...), ETIMEDOUT, or EPROTO for a malformed answer.  An answer to another
+ * id (late, to a request that timed out) is skipped, its socket closed. */
 int wire_bind_request(int chan, const struct wire_bind_req *r);
 /* binder side: answers request id on chan; fd is sent when status is 0.
  * Never blocks: a full channel fails with EAGAIN. */
 int wire_bind_answer(int chan, uint32_t id, int status, int fd);
 
-/* userd side: asks for grant number index; 0 with *a filled, or -1. */
+/* userd side: asks for grant number index; 0 with *a filled, or -1 (the
+ * same timeouts and late answers as wire_bind_request). */
 int wire_grants_request(int chan, uint32_t id, uint16_t index, struct wire_grants_ans *a);
 /* binder side: a filled-in answer (id, index, total, grant); never blocks. */
 int wire_grants_answer(int chan, const struct wire_grants_ans *a);

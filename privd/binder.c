@@ -5,7 +5,9 @@
  * master tells it, over the internal channel, which channel (slot) belongs to
  * which uid and what that uid may bind; it then serves every user channel
  * from one poll loop, one request per channel per round, and answers each
- * with a status and, when granted, the bound socket. */
+ * with a status and, when granted, the bound socket.  A user who does not
+ * read its answers is not read from: it cannot hold more than its share of
+ * our fds. */
 #include "binder.h"
 
 #include <arpa/inet.h>
@@ -19,8 +21,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -30,6 +35,8 @@
 
 #define SLOT_GRANTS 256    /* grants one user may hold */
 #define REUSE_MAX 128      /* SO_REUSEPORT sockets remembered */
+#define UNREAD_MAX 16      /* answers one channel may leave unread, at most */
+#define FD_RESERVE 32      /* fds besides the channels and what is in flight */
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
@@ -42,6 +49,8 @@
 struct slot {
 	int fd;                       /* the binder's end of the user's channel; -1: none */
 	int dead;                     /* closed by the user or by us: not polled */
+	int full;                     /* its user leaves answers unread: not read from */
+	int warned;                   /* full logged once for this channel */
 	uid_t uid;
 	struct policy_grant *grants, *pending;
 	size_t ngrants, npending;
@@ -60,6 +69,8 @@ static struct {
 	struct reuse reuse[REUSE_MAX];
 	size_t reuse_next;
 	int log_syslog;
+	int sndbuf;                   /* SO_SNDBUF of every user channel */
+	unsigned unread_max;          /* which bounds its unread answers to this */
 } B;
 
 #ifdef SANITIZED
@@ -165,6 +176,101 @@ static void sandbox(void)
 	seccomp_release(f);
 }
 
+/* ---- fds: no user holds more than a fixed share of ours ----
+ *
+ * A socket we send is in flight until the user reads it, and the kernel
+ * counts fds in flight against our RLIMIT_NOFILE (past it, every send with
+ * an fd fails ETOOMANYREFS, to every user).  So each channel's send buffer
+ * is kept small: once a quarter of it is taken by answers its user has not
+ * read, the kernel reports the channel not writable, and we read no more
+ * requests from it until the user reads its answers.  A channel then holds
+ * at most B.unread_max answers of ours, whatever its user does. */
+
+/* The soft limit up to the hard one; the sandbox forbids setrlimit later. */
+static rlim_t fd_limit_raise(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		die("get the fd limit");
+	if (rl.rlim_cur != rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			die("raise the fd limit");
+	}
+	return rl.rlim_cur;
+}
+
+/* The SO_SNDBUF that stops a channel at `want` unread answers, from what
+ * one answer costs in a send buffer (the kernel's own count, which
+ * SIOCOUTQ reports), measured on a pair of our own; then the bound the
+ * kernel actually gives, since it has a minimum buffer. */
+static void channel_bound(unsigned want)
+{
+	unsigned char m[WIRE_SIZE] = { 0 };
+	socklen_t len = sizeof(int);
+	int sv[2], one = 0, sb;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		die("create a socket pair");
+	if (wire_send(sv[0], m, 2) < 0 || ioctl(sv[0], SIOCOUTQ, &one) < 0 || one <= 0)
+		die("measure an answer");
+	/* writable while 4 * (queued + 1) <= the buffer, which is twice what we set */
+	B.sndbuf = 2 * (int)(want - 1) * one + 2;
+	if (setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &B.sndbuf, sizeof B.sndbuf) < 0 ||
+	    getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sb, &len) < 0)
+		die("size a channel");
+	B.unread_max = (unsigned)((sb - 4) / (4 * one) + 1);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* Every channel's share: its own fd and its unread answers, within the
+ * limit for a full table of slots when the limit allows. */
+static void fd_share(void)
+{
+	rlim_t lim = fd_limit_raise(), need;
+	rlim_t per = lim > FD_RESERVE ? (lim - FD_RESERVE) / WIRE_MAX_SLOTS : 0;
+
+	channel_bound(per > UNREAD_MAX ? UNREAD_MAX : per > 2 ? (unsigned)per - 1 : 1);
+	need = (rlim_t)WIRE_MAX_SLOTS * (B.unread_max + 1) + FD_RESERVE;
+	blog(LOG_INFO, "fd limit %llu; at most %u answers unread per channel",
+	     (unsigned long long)lim, B.unread_max);
+	if (lim < need)
+		blog(LOG_WARNING, "fd limit %llu is fair to %llu users, not %d: raise it to %llu",
+		     (unsigned long long)lim,
+		     (unsigned long long)(lim > FD_RESERVE ? (lim - FD_RESERVE) / (B.unread_max + 1) : 0),
+		     WIRE_MAX_SLOTS, (unsigned long long)need);
+}
+
+static int writable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLOUT);
+}
+
+static void channel_setup(unsigned idx, struct slot *s)
+{
+	if (setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &B.sndbuf, sizeof B.sndbuf) < 0)
+		blog(LOG_WARNING, "channel %u: unable to size: %s", idx, strerror(errno));
+	s->full = !writable(s->fd);
+	s->warned = 0;
+}
+
+/* After an answer: a user who leaves too many unread is not read from
+ * until it takes some (the loop then polls its channel for POLLOUT). */
+static void channel_check(unsigned idx, struct slot *s)
+{
+	if (s->fd < 0 || writable(s->fd))
+		return;
+	s->full = 1;
+	if (!s->warned)
+		blog(LOG_WARNING, "uid %u (channel %u) leaves %u answers unread: not served until it reads them",
+		     (unsigned)s->uid, idx, B.unread_max);
+	s->warned = 1;
+}
+
 /* ---- the master's messages ---- */
 
 static void slot_close(struct slot *s)
@@ -218,6 +324,7 @@ static void ctl_commit(struct slot *s, const struct wire_ctl *c, int fd)
 		slot_close(s);
 		s->fd = fd;
 		s->dead = 0;
+		channel_setup(c->slot, s);
 	}
 	blog(LOG_INFO, "channel %u: uid %u, %zu grants%s", c->slot, (unsigned)c->uid, s->ngrants,
 	     fd >= 0 ? ", new channel" : "");
@@ -420,8 +527,21 @@ static void serve_one(unsigned idx, struct slot *s)
 		serve_bind(s, &r);
 	else if (wire_decode_grants_req(m, (size_t)n, &g) == 0)
 		serve_grants(s, &g);
-	else
+	else {
 		channel_reject(idx, s, "malformed request");
+		return;
+	}
+	channel_check(idx, s);
+}
+
+/* A full channel is read again once its user has taken answers (the
+ * kernel reports it writable); one that hung up is read to its end. */
+static void serve_slot(unsigned idx, struct slot *s, short revents)
+{
+	if (s->full && (revents & POLLOUT))
+		s->full = 0;
+	else
+		serve_one(idx, s);
 }
 
 /* ---- the loop ---- */
@@ -441,7 +561,7 @@ static void serve(int ctl)
 			if (B.slot[i].fd >= 0 && !B.slot[i].dead) {
 				idx[n] = i;
 				pfd[n].fd = B.slot[i].fd;
-				pfd[n++].events = POLLIN;
+				pfd[n++].events = B.slot[i].full ? POLLOUT : POLLIN;
 			}
 		if (poll(pfd, n, -1) < 0) {
 			if (errno == EINTR)
@@ -453,7 +573,7 @@ static void serve(int ctl)
 			_exit(0);
 		for (i = 1; i < n; i++)
 			if (pfd[i].revents && B.slot[idx[i]].fd == pfd[i].fd)
-				serve_one(idx[i], &B.slot[idx[i]]);
+				serve_slot(idx[i], &B.slot[idx[i]], pfd[i].revents);
 	}
 }
 
@@ -468,6 +588,7 @@ void binder_main(int log_syslog)
 	}
 	if (fcntl(BINDER_CTL_FD, F_SETFL, O_NONBLOCK) < 0)
 		die("set up the internal channel");
+	fd_share();
 	drop_caps();
 	sandbox();
 	blog(LOG_INFO, "started, pid %d", (int)getpid());

@@ -10,6 +10,8 @@
  *   close N                           ->  closes the N-th socket it got
  *   flood N                           ->  sends up to N requests without
  *                                         reading any answer: "flooded K"
+ *   drain N                           ->  reads N answers (sockets closed),
+ *                                         as they come: "drained K"
  *
  * Granted sockets are kept open, so tests can see who holds them. */
 #include <arpa/inet.h>
@@ -24,6 +26,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bindrelay.h"
 #include "err.h"
 #include "wire.h"
 
@@ -89,6 +92,19 @@ done:
 	answer(out, req, "flooded %u", k);
 }
 
+/* The answers a flood left unread, each waited for as long as any. */
+static void drain(int chan, FILE *out, const char *req, unsigned n)
+{
+	unsigned char m[WIRE_SIZE];
+	unsigned k;
+	int fd;
+
+	for (k = 0; k < n && wire_recv(chan, m, &fd) > 0; k++)
+		if (fd >= 0)
+			close(fd);
+	answer(out, req, "drained %u", k);
+}
+
 static void request(int chan, FILE *out, char *line)
 {
 	struct wire_bind_req r;
@@ -105,6 +121,10 @@ static void request(int chan, FILE *out, char *line)
 	}
 	if (sscanf(line, "flood %u", &port) == 1) {
 		flood(chan, out, req, port);
+		return;
+	}
+	if (sscanf(line, "drain %u", &port) == 1) {
+		drain(chan, out, req, port);
 		return;
 	}
 	if (sscanf(line, "close %u", &port) == 1) {
@@ -142,6 +162,9 @@ int main(int argc, char **argv)
 	if (argc != 4 || strcmp(argv[1], "-b"))
 		err_fatal(EXIT_USAGE, "usage: bindreq -b FD DIR");
 	chan = atoi(argv[2]);
+	/* like userd's relay: an answer is waited for RELAY_TIMEOUT_MS at most */
+	if (wire_timeout(chan, RELAY_TIMEOUT_MS) < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to set the channel's timeouts");
 	snprintf(path, sizeof path, "%s/out", argv[3]);
 	out = fopen(path, "a");
 	if (!out)

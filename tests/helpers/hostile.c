@@ -17,10 +17,15 @@
  *                  N requests as fast as the channel takes them, reading the
  *                  answers (and closing the sockets) or never reading them;
  *                  writes "flood started" first, then "sent S answers A eof E
- *                  in MS ms"
+ *                  in MS ms", and " stalled" when, not reading, it stopped
+ *                  because the binder took no request for a second
  *   latency N PROTO ADDRESS PORT
  *                  N requests one after the other (each socket closed):
- *                  "n N ok K median US p90 US max US"
+ *                  "n N ok K median US p90 US max US", or at the first
+ *                  failure "n N ok K failed ERRNAME"
+ *
+ * Like userd's relay, it waits RELAY_TIMEOUT_MS at most for an answer
+ * (then ETIMEDOUT).
  *   grants         asks the binder what we may bind: "total N" and each
  *                  grant's "proto lo-hi"
  *   halfopen rd|wr shuts our end for reading (then sends 100 requests) or
@@ -39,6 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bindrelay.h"
 #include "err.h"
 #include "wire.h"
 
@@ -272,10 +278,14 @@ static void cmd_latency(const char *cmd, int n, char **w, int nw)
 		t0 = now_us();
 		fd = wire_bind_request(chan, &r);
 		t[i] = now_us() - t0;
-		if (fd >= 0 && is_socket_for(fd, &r))
+		if (fd < 0) {
+			say(cmd, "n %d ok %d failed %s", n, ok, errname(errno));
+			free(t);
+			return;
+		}
+		if (is_socket_for(fd, &r))
 			ok++;
-		if (fd >= 0)
-			close(fd);
+		close(fd);
 	}
 	qsort(t, (size_t)n, sizeof *t, cmp_i64);
 	say(cmd, "n %d ok %d median %lld p90 %lld max %lld", n, ok, (long long)t[n / 2],
@@ -305,7 +315,7 @@ static void drain(long *answers, int *eof)
 
 static void cmd_flood(const char *cmd, long n, const char *mode, char **w, int nw)
 {
-	int reading = !strcmp(mode, "read"), eof = 0;
+	int reading = !strcmp(mode, "read"), eof = 0, stalled = 0;
 	struct wire_bind_req r;
 	unsigned char m[WIRE_SIZE];
 	long sent = 0, answers = 0;
@@ -330,7 +340,10 @@ static void cmd_flood(const char *cmd, long n, const char *mode, char **w, int n
 		}
 		if (errno != EAGAIN)
 			break;
-		poll(&p, 1, 1000);
+		if (poll(&p, 1, 1000) == 0 && !reading) {
+			stalled = 1;
+			break;
+		}
 		if (reading)
 			drain(&answers, &eof);
 	}
@@ -343,8 +356,8 @@ static void cmd_flood(const char *cmd, long n, const char *mode, char **w, int n
 		drain(&answers, &eof);
 	}
 	fcntl(chan, F_SETFL, 0);
-	say(cmd, "sent %ld answers %ld eof %d in %lld ms", sent, answers, eof,
-	    (long long)((now_us() - t0) / 1000));
+	say(cmd, "sent %ld answers %ld eof %d in %lld ms%s", sent, answers, eof,
+	    (long long)((now_us() - t0) / 1000), stalled ? " stalled" : "");
 }
 
 static void cmd_grants(const char *cmd)
@@ -422,6 +435,8 @@ int main(int argc, char **argv)
 	if (argc != 4 || strcmp(argv[1], "-b"))
 		err_fatal(EXIT_USAGE, "usage: hostile -b FD DIR");
 	chan = atoi(argv[2]);
+	if (wire_timeout(chan, RELAY_TIMEOUT_MS) < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to set the channel's timeouts");
 	snprintf(path, sizeof path, "%s/out", argv[3]);
 	out = fopen(path, "a");
 	if (!out)

@@ -50,13 +50,18 @@ check "grants logged" logged "binder: grant uid $(id -u ${ua}) tcp $LO:650$"
 check "denials logged" logged "binder: deny uid $(id -u ${ua}) tcp 0.0.0.0:650: Permission denied$"
 
 # a user who floods their channel and never reads the answers: the binder
-# neither waits for them nor starves the others
+# neither waits for them nor starves the others; it stops reading that
+# channel until the user reads, and then answers every request
 bp=$(binder_pid)
-expect_match "${ua} floods without reading" "flood 5000: flooded [0-9]+" "$(req ${ua} "flood 5000")"
+fl=$(req ${ua} "flood 5000")
+expect_match "${ua} floods without reading" "flood 5000: flooded [0-9]+" "$fl"
 expect_eq "${ub} served while its requests are still queued (one per channel per round)" "tcp $LO 23507: ok listening 23507" "$(req ${ub} "tcp $LO 23507")"
-check "undeliverable answers logged, not waited for" wait_until 10 logged "uid $(id -u ${ua}): answer not delivered"
+check "the user who does not read is logged, not waited for" \
+	wait_until 10 logged "uid $(id -u ${ua}) \(channel [0-9]+\) leaves [0-9]+ answers unread"
 expect_eq "binder still the same process after the flood" "$bp" "$(binder_pid)"
 expect_eq "${ub} served after the flood" "tcp $LO 23508: ok listening 23508" "$(req ${ub} "tcp $LO 23508")"
+n=${fl##* }
+expect_eq "${ua} reads again: every flood request answered" "drain $n: drained $n" "$(req ${ua} "drain $n")"
 
 # a malformed record: that channel is closed, the binder and others go on
 bp=$(binder_pid)

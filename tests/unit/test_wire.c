@@ -6,6 +6,7 @@
 #include <string.h>
 #include <errno.h>
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -198,6 +199,37 @@ static void request_and_answer(void **state)
 	assert_int_equal(waitpid(pid, NULL, 0), pid);
 }
 
+/* With a receive timeout, no answer is ETIMEDOUT; the late answer is then
+ * skipped by the next request, and the socket it carried closed. */
+static void timeout_and_late_answer(void **state)
+{
+	struct wire_bind_req r = good_req(), got;
+	unsigned char m[WIRE_SIZE];
+	int sv[2], p[2];
+	char c;
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	assert_int_equal(pipe2(p, O_NONBLOCK), 0);
+	assert_int_equal(wire_timeout(sv[0], 50), 0);
+	r.id = 1;
+	assert_int_equal(wire_bind_request(sv[0], &r), -1);
+	assert_int_equal(errno, ETIMEDOUT);
+	assert_int_equal(wire_recv(sv[1], m, NULL), WIRE_SIZE);
+	assert_int_equal(wire_decode_bind_req(m, WIRE_SIZE, &got), 0);
+	assert_int_equal(wire_bind_answer(sv[1], got.id, 0, p[1]), 0);
+	assert_int_equal(wire_bind_answer(sv[1], 2, EACCES, -1), 0);
+	close(p[1]);
+	r.id = 2;
+	assert_int_equal(wire_bind_request(sv[0], &r), -1);
+	assert_int_equal(errno, EACCES);
+	/* every write end is closed, the late one too: end of file */
+	assert_int_equal(read(p[0], &c, 1), 0);
+	close(p[0]);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +238,7 @@ int main(void)
 		cmocka_unit_test(bind_ans),
 		cmocka_unit_test(ctl_messages),
 		cmocka_unit_test(request_and_answer),
+		cmocka_unit_test(timeout_and_late_answer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
