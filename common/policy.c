@@ -69,7 +69,12 @@ static void report_at(struct policy *p, const char *where, const char *fmt, ...)
 
 struct policy *policy_new(void)
 {
-	return calloc(1, sizeof(struct policy));
+	/* calloc maps it: pages of users[] never named are never touched */
+	struct policy *p = calloc(1, sizeof(struct policy));
+
+	if (p)
+		p->max_users = POLICY_MAX_USERS;
+	return p;
 }
 
 void policy_free(struct policy *p)
@@ -94,8 +99,9 @@ static struct policy_user *user_get(struct ctx *c, uid_t uid, const char *name)
 
 	if (u)
 		return u;
-	if (c->p->nusers == POLICY_MAX_USERS) {
-		error(c, "too many users (at most %d)", POLICY_MAX_USERS);
+	if (c->p->nusers >= c->p->max_users || c->p->nusers >= POLICY_MAX_USERS) {
+		error(c, "too many users: no room for \"%.64s\" (a policy names at most %zu users)", name,
+		      c->p->max_users < POLICY_MAX_USERS ? c->p->max_users : POLICY_MAX_USERS);
 		return NULL;
 	}
 	u = &c->p->users[c->p->nusers++];
@@ -113,6 +119,7 @@ struct subject {
 	uid_t uid[POLICY_MAX_USERS];
 	char name[POLICY_MAX_USERS][64];
 	size_t n;
+	int overflow;            /* a member more than POLICY_MAX_USERS was left out */
 };
 
 static void subject_add(struct subject *s, uid_t uid, const char *name)
@@ -122,8 +129,10 @@ static void subject_add(struct subject *s, uid_t uid, const char *name)
 	for (i = 0; i < s->n; i++)
 		if (s->uid[i] == uid)
 			return;
-	if (s->n == POLICY_MAX_USERS)
+	if (s->n == POLICY_MAX_USERS) {
+		s->overflow = 1;
 		return;
+	}
 	s->uid[s->n] = uid;
 	snprintf(s->name[s->n], sizeof s->name[0], "%s", name);
 	s->n++;
@@ -145,7 +154,7 @@ static void group_members(gid_t gid, struct subject *s)
 	if (!gr)
 		return;
 	/* copy the names first: getpwnam may reuse getgrgid's buffers */
-	for (m = gr->gr_mem; *m && s->n < POLICY_MAX_USERS; m++) {
+	for (m = gr->gr_mem; *m && !s->overflow; m++) {
 		char name[64];
 
 		snprintf(name, sizeof name, "%s", *m);
@@ -160,6 +169,7 @@ static int subject_resolve(struct ctx *c, const char *spec, struct subject *s)
 	char err[300];
 
 	s->n = 0;
+	s->overflow = 0;
 	if (spec[0] == ':') {
 		gid_t gid;
 
@@ -167,6 +177,9 @@ static int subject_resolve(struct ctx *c, const char *spec, struct subject *s)
 			return error(c, "unknown group \"%.64s\" (expected :GROUP, a group name or gid)",
 				     spec + 1);
 		group_members(gid, s);
+		if (s->overflow)
+			return error(c, "group \"%.64s\" has more than %d members (at most %d users)",
+				     spec + 1, POLICY_MAX_USERS, POLICY_MAX_USERS);
 		if (s->n == 0)
 			report_at(c->p, c->where, "group \"%.64s\" has no members", spec + 1);
 		return 0;

@@ -19,7 +19,7 @@
  *   policy_user_find(p, uid), policy_grant_match(...)
  *   policy_free(p)
  *
- * Bounded: at most POLICY_MAX_USERS users, POLICY_MAX_GRANTS grants,
+ * Bounded: at most POLICY_MAX_USERS users (p->max_users), POLICY_MAX_GRANTS grants,
  * POLICY_MAX_MSGS messages kept (the counts go on), lines of
  * POLICY_LINE_MAX bytes.  Never exits; allocates only in policy_new. */
 #ifndef WARD_POLICY_H
@@ -30,7 +30,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-#define POLICY_MAX_USERS  512
+#define POLICY_MAX_USERS  4096
 #define POLICY_MAX_GRANTS 1024
 #define POLICY_MAX_LIMITS 10
 #define POLICY_MAX_MSGS   100
@@ -74,6 +74,7 @@ struct policy_grant {
 struct policy {
 	struct policy_user users[POLICY_MAX_USERS];
 	size_t nusers;
+	size_t max_users;        /* POLICY_MAX_USERS; tests may lower it */
 	struct policy_grant grants[POLICY_MAX_GRANTS];
 	size_t ngrants;
 	char msg[POLICY_MAX_MSGS][POLICY_MSG_LEN];

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -40,7 +41,11 @@
 
 #define STOP_GRACE_MS 10000   /* after TERM, userds get this long before KILL */
 #define CTL_SEND_TIMEOUT 5    /* seconds; a binder that stops reading is killed */
-#define USERD_PATH "PATH=/usr/local/bin:/usr/bin:/bin"
+#define USERD_PATH "/usr/local/bin:/usr/bin:/bin"
+/* fds privd needs besides one a user: stdio, signalfd, the binder's
+ * channel, syslog, a new channel's pair; the binder, which holds fewer than
+ * the master, a socket it binds.  Kept free so neither side runs short. */
+#define FD_RESERVE 16
 
 struct userd {
 	int used;
@@ -57,8 +62,12 @@ static struct {
 	int log_syslog;
 	struct policy *pol;
 	struct userd u[WIRE_MAX_SLOTS];
+	unsigned nslots;           /* u[nslots..] never used: loops stop there */
 	char self[PATH_MAX];       /* our own program, for the binder */
 	char userd[PATH_MAX];      /* userd beside it */
+	char path[PATH_MAX + 40];  /* PATH=userd's directory:USERD_PATH */
+	struct rlimit nofile;      /* as we got it: what userds get */
+	rlim_t fd_max;             /* our own soft limit, raised to the hard one */
 	pid_t binder;
 	int ctl;                   /* the master's end of the internal channel */
 	struct restart brs;
@@ -223,7 +232,7 @@ static void binder_start(void)
 	restart_started(&M.brs, clock_ms());
 	mlog(LOG_INFO, "spawn binder pid %d", (int)pid);
 	/* every userd's channel, as it was: nobody needs to restart */
-	for (i = 0; i < WIRE_MAX_SLOTS; i++)
+	for (i = 0; i < M.nslots; i++)
 		if (M.u[i].used && M.u[i].bend >= 0)
 			binder_send_slot(i, 1);
 }
@@ -261,7 +270,7 @@ static void userd_child(const struct userd *u, const struct creds *c, int uend, 
 {
 	char dir[PATH_MAX + POLICY_DIR_MAX], home[PATH_MAX + 8], user[80], logname[80], shell[300];
 	char *argv[] = { "userd", "-b", "3", dir, NULL };
-	char *envp[] = { home, user, logname, shell, USERD_PATH, NULL };
+	char *envp[] = { home, user, logname, shell, M.path, NULL };
 	int i, null;
 
 	child_reset();
@@ -270,6 +279,9 @@ static void userd_child(const struct userd *u, const struct creds *c, int uend, 
 	if (null < 0 || dup2(null, 0) < 0 || dup2(uend, 3) < 0)
 		child_fail(u, "set up its fds");
 	close_range(4, ~0U, 0);
+	/* the limit of open files privd was given, not the one it raised */
+	if (setrlimit(RLIMIT_NOFILE, &M.nofile) < 0)
+		child_fail(u, "restore the limit of open files");
 	for (i = 0; i < u->pu.nlimits; i++)
 		if (limit_set(u->pu.limits[i].resource, u->pu.limits[i].value) < 0)
 			child_fail(u, "set limit %s", limit_name(u->pu.limits[i].resource));
@@ -304,6 +316,30 @@ static void userd_child(const struct userd *u, const struct creds *c, int uend, 
 	child_fail(u, "run %s", M.userd);
 }
 
+/* Channels held: one fd a user, in the master and in the binder alike. */
+static unsigned channels_open(void)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < M.nslots; i++)
+		n += M.u[i].used && M.u[i].bend >= 0;
+	return n;
+}
+
+static void fd_shortage(const struct userd *u)
+{
+	mlog(LOG_ERR, "userd %s: not started: privd is out of file descriptors (%u users' "
+	     "channels open, limit %llu open files, one a user and %d kept free): raise privd's "
+	     "hard limit of open files (LimitNOFILE=, ulimit -Hn)", u->pu.name, channels_open(),
+	     (unsigned long long)M.fd_max, FD_RESERVE);
+}
+
+/* How many users the limit of open files leaves room for. */
+static unsigned long long fd_users(void)
+{
+	return M.fd_max > FD_RESERVE ? (unsigned long long)M.fd_max - FD_RESERVE : 0;
+}
+
 static void userd_start(unsigned i)
 {
 	struct userd *u = &M.u[i];
@@ -318,8 +354,17 @@ static void userd_start(unsigned i)
 		restart_exited(&u->rs, clock_ms(), 0);
 		return;
 	}
+	if (u->bend < 0 && channels_open() >= fd_users()) {
+		fd_shortage(u);
+		restart_exited(&u->rs, clock_ms(), 0);
+		return;
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		mlog(LOG_ERR, "userd %s: unable to create its channel: %s", u->pu.name, strerror(errno));
+		if (errno == EMFILE || errno == ENFILE)
+			fd_shortage(u);
+		else
+			mlog(LOG_ERR, "userd %s: unable to create its channel: %s", u->pu.name,
+			     strerror(errno));
 		restart_exited(&u->rs, clock_ms(), 0);
 		return;
 	}
@@ -368,17 +413,21 @@ static int slot_new(const struct policy_user *pu)
 {
 	unsigned i;
 
-	for (i = 0; i < WIRE_MAX_SLOTS; i++)
-		if (!M.u[i].used) {
-			M.u[i].used = 1;
-			M.u[i].pu = *pu;
-			M.u[i].bend = -1;
-			restart_init(&M.u[i].rs, 0);
-			M.u[i].rs.due = clock_ms();
-			return (int)i;
-		}
-	mlog(LOG_ERR, "userd %s: no free slot (at most %d users)", pu->name, WIRE_MAX_SLOTS);
-	return -1;
+	for (i = 0; i < M.nslots && M.u[i].used; i++)
+		;
+	if (i == WIRE_MAX_SLOTS) {
+		mlog(LOG_ERR, "userd %s: not started: no free slot (at most %d users)", pu->name,
+		     WIRE_MAX_SLOTS);
+		return -1;
+	}
+	if (i == M.nslots)
+		M.nslots++;
+	M.u[i].used = 1;
+	M.u[i].pu = *pu;
+	M.u[i].bend = -1;
+	restart_init(&M.u[i].rs, 0);
+	M.u[i].rs.due = clock_ms();
+	return (int)i;
 }
 
 static void describe_exit(int status, char *out, size_t size)
@@ -434,7 +483,7 @@ static void reap(void)
 			on_exit_binder(status);
 			continue;
 		}
-		for (i = 0; i < WIRE_MAX_SLOTS; i++)
+		for (i = 0; i < M.nslots; i++)
 			if (M.u[i].used && M.u[i].pid == pid) {
 				on_exit_userd(i, status);
 				break;
@@ -451,13 +500,28 @@ static int same_settings(const struct policy_user *a, const struct policy_user *
 	       !memcmp(a->limits, b->limits, sizeof a->limits[0] * (size_t)a->nlimits);
 }
 
+/* Says at once, not user by user, when the policy asks for more users
+ * than the limit of open files leaves room for. */
+static void fd_check_policy(void)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < M.pol->nusers; k++)
+		n += M.pol->users[k].supervised != 0;
+	if (n > fd_users())
+		mlog(LOG_ERR, "the policy supervises %zu users, but privd's limit of %llu open "
+		     "files leaves room for %llu: the rest will not be started; raise privd's hard "
+		     "limit of open files (LimitNOFILE=, ulimit -Hn)", n, (unsigned long long)M.fd_max,
+		     fd_users());
+}
+
 /* Brings the userds in line with the (new) policy. */
 static void apply_policy(void)
 {
 	unsigned i;
 	size_t k;
 
-	for (i = 0; i < WIRE_MAX_SLOTS; i++) {
+	for (i = 0; i < M.nslots; i++) {
 		struct userd *u = &M.u[i];
 		struct policy_user *pu;
 
@@ -487,12 +551,13 @@ static void apply_policy(void)
 
 		if (!pu->supervised)
 			continue;
-		for (i = 0; i < WIRE_MAX_SLOTS; i++)
+		for (i = 0; i < M.nslots; i++)
 			if (M.u[i].used && !M.u[i].removed && M.u[i].pu.uid == pu->uid)
 				found = 1;
 		if (!found && slot_new(pu) >= 0)
 			mlog(LOG_INFO, "userd %s: added by the policy", pu->name);
 	}
+	fd_check_policy();
 }
 
 static void reload(void)
@@ -522,7 +587,7 @@ static void stop_all(void)
 		mlog(LOG_INFO, "stopping every userd");
 	M.stopping = 1;
 	M.stop_deadline = clock_ms() + STOP_GRACE_MS;
-	for (i = 0; i < WIRE_MAX_SLOTS; i++) {
+	for (i = 0; i < M.nslots; i++) {
 		if (M.u[i].used && M.u[i].pid > 0)
 			userd_stop(&M.u[i], SIGTERM);
 		else if (M.u[i].used)
@@ -534,7 +599,7 @@ static int userds_running(void)
 {
 	unsigned i;
 
-	for (i = 0; i < WIRE_MAX_SLOTS; i++)
+	for (i = 0; i < M.nslots; i++)
 		if (M.u[i].used && M.u[i].pid > 0)
 			return 1;
 	return 0;
@@ -568,7 +633,7 @@ static int start_due(void)
 		else
 			next = M.brs.due;
 	}
-	for (i = 0; i < WIRE_MAX_SLOTS; i++) {
+	for (i = 0; i < M.nslots; i++) {
 		struct userd *u = &M.u[i];
 
 		if (!u->used || u->removed || u->pid > 0)
@@ -589,7 +654,7 @@ static void finish(void)
 {
 	unsigned i;
 
-	for (i = 0; i < WIRE_MAX_SLOTS; i++)
+	for (i = 0; i < M.nslots; i++)
 		if (M.u[i].used && M.u[i].pid > 0) {
 			mlog(LOG_WARNING, "userd %s did not stop, killing it", M.u[i].pu.name);
 			kill(M.u[i].pid, SIGKILL);
@@ -621,15 +686,49 @@ static void run(void)
 	}
 }
 
+/* One channel a user, held by the master and by the binder: as many fds
+ * as the hard limit allows (the binder inherits it); the userds get the
+ * limit we were given. */
+static void fd_limit_raise(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &M.nofile) < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to read the limit of open files");
+	r = M.nofile;
+	r.rlim_cur = r.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &r) < 0)
+		r = M.nofile;
+	M.fd_max = r.rlim_cur;
+}
+
+/* userd's PATH: the directory ward is installed in first, so that a run
+ * script's sv, chpst or svlogd is ward's and not another runit's. */
+static void userd_path(void)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	snprintf(dir, sizeof dir, "%s", M.userd);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir && !strchr(dir, ':')) {
+		*slash = '\0';
+		snprintf(M.path, sizeof M.path, "PATH=%s:%s", dir, USERD_PATH);
+	} else {
+		snprintf(M.path, sizeof M.path, "PATH=%s", USERD_PATH);
+	}
+}
+
 static void setup(void)
 {
 	sigset_t set;
-	unsigned i;
 
 	if (readlink("/proc/self/exe", M.self, sizeof M.self - 1) < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to find my own program");
 	if (fs_sibling_exe("userd", M.userd, sizeof M.userd) < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to find userd beside privd");
+	userd_path();
+	fd_limit_raise();
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGHUP);
@@ -642,8 +741,6 @@ static void setup(void)
 	M.ctl = -1;
 	restart_init(&M.brs, 0);
 	M.brs.due = clock_ms();
-	for (i = 0; i < WIRE_MAX_SLOTS; i++)
-		M.u[i].bend = -1;
 	if (M.log_syslog)
 		openlog("privd", LOG_PID, LOG_DAEMON);
 }
@@ -683,7 +780,8 @@ int main(int argc, char **argv)
 	policy_report(M.pol, LOG_ERR);
 	if (M.pol->nerrors)
 		err_fatal(1, "%u errors in the policy", M.pol->nerrors);
-	mlog(LOG_INFO, "started: %zu users, %zu grants", M.pol->nusers, M.pol->ngrants);
+	mlog(LOG_INFO, "started: %zu users, %zu grants; at most %llu open files", M.pol->nusers,
+	     M.pol->ngrants, (unsigned long long)M.fd_max);
 	apply_policy();
 	run();
 }

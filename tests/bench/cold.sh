@@ -32,50 +32,19 @@ have=$(( $(cat /proc/sys/kernel/pid_max) - $(ls /proc | grep -c '^[0-9]') - 2000
 	exit 1
 }
 
-NAMES=$BT/names UIDS=$BT/uids UP=$BT/up
+. "$TOP/tests/lib-users.sh"
+NAMES=$BT/names UIDS=$BT/names.uids UP=$BT/up
 # the users: names wb0000..., made in one batch by newusers(8), locked
-users_make() {
-	local i n
-	mkdir -p "$BT/home"
+users_bench() {
+	local i
 	for i in $(seq 0 $((USERS - 1))); do printf 'wb%04d\n' "$i"; done >"$NAMES"
-	# leftovers of an interrupted run
-	getent passwd | awk -F: '$1 ~ /^wb[0-9][0-9][0-9][0-9]$/ && $5 == "ward bench" { print $1 }' |
-		while read -r n; do userdel "$n" 2>/dev/null; done
-	# newusers sets a password: a random one nobody knows, then locked
-	pw=$(head -c 18 /dev/urandom | base64 | tr -d '+/=')
-	while read -r n; do echo "$n:$pw:::ward bench:$BT/home/$n:/bin/sh"; done <"$NAMES" >"$BT/newusers"
-	newusers "$BT/newusers" || { echo "cold.sh: newusers failed"; return 1; }
-	sed 's/$/:!/' "$NAMES" | chpasswd -e
-	getent passwd | awk -F: -v f="$NAMES" 'BEGIN { while ((getline n <f) > 0) mine[n] = 1 }
-		mine[$1] { print $3 }' >"$UIDS"
+	users_make "$NAMES" "$BT/home" "ward bench"
 }
-users_remove() {
-	local n
-	[ -f "$NAMES" ] || return 0
-	while read -r n; do
-		getent passwd "$n" >/dev/null && userdel "$n" 2>/dev/null
-	done <"$NAMES"
-	return 0
-}
-# uid_pids: every process run by a bench user
-uid_pids() { ps -e -o pid=,uid= | awk -v f="$UIDS" 'BEGIN { while ((getline u <f) > 0) own[u] = 1 } own[$2] { print $1 }'; }
-# kill_users: KILL everything the bench users run, until nothing is left
-kill_users() {
-	local i p
-	[ -s "$UIDS" ] || return 0
-	for i in $(seq 1 50); do
-		p=$(uid_pids)
-		[ -z "$p" ] && return 0
-		echo "$p" | xargs kill -KILL 2>/dev/null
-		sleep 0.1
-	done
-	echo "cold.sh: processes of bench users survive: $(uid_pids | wc -l)"
-}
+kill_users() { users_kill "$NAMES"; }
 PRIVD=""
 cleanup() {
 	[ -n "$PRIVD" ] && kill -KILL -- "-$PRIVD" 2>/dev/null
-	kill_users
-	users_remove
+	users_remove "$NAMES"
 	_bcleanup
 }
 trap cleanup EXIT
@@ -132,7 +101,7 @@ if [ -n "$max" ] && [ "$USERS" -gt "$max" ]; then
 fi
 
 t=$(now_ns)
-users_make || exit 1
+users_bench || exit 1
 trees_make
 echo "# $USERS users (newusers) and $((USERS * S)) service directories made in" \
 	"$(( ($(now_ns) - t) / 1000000000 )) s"

@@ -380,6 +380,27 @@ static void bounds(void **state)
 	assert_true(has_msg(want));
 }
 
+/* The bound on users, lowered to 2: every statement naming a third user
+ * fails and says which; the two named keep their settings. */
+static void user_bound(void **state)
+{
+	(void)state;
+	p->max_users = 2;
+	assert_int_equal(parse("supervise daemon\n"
+			       "supervise sys\n"
+			       "limit sync nofile 5\n"
+			       "supervise daemon\n"
+			       "supervise bin\n"
+			       "limit daemon nofile 7\n"), 2);
+	assert_int_equal(p->nusers, 2);
+	assert_true(has_msg("pol:3: too many users: no room for \"sync\" (a policy names at most 2 users)"));
+	assert_true(has_msg("pol:5: too many users: no room for \"bin\" (a policy names at most 2 users)"));
+	assert_null(policy_user_find(p, 2));
+	assert_null(policy_user_find(p, 4));
+	assert_true(policy_user_find(p, 3)->supervised);
+	assert_int_equal(policy_user_find(p, 1)->limits[0].value, 7);
+}
+
 static void group_subjects(void **state)
 {
 	(void)state;
@@ -410,7 +431,7 @@ int main(void)
 		T(supervise), T(supervise_errors), T(empty_group_warns), T(bind_grants), T(bind_errors),
 		T(overlaps), T(group_grant_is_shared), T(limits), T(limit_errors),
 		T(no_new_privs), T(unsupervised_warns), T(syntax_errors), T(all_errors_reported),
-		T(files_and_includes), T(bounds), T(group_subjects), T(message_cap),
+		T(files_and_includes), T(bounds), T(user_bound), T(group_subjects), T(message_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
