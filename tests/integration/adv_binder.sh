@@ -10,13 +10,9 @@
 # a flood is reported (no threshold: the machine is noisy).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-privd.sh"
+. "$(dirname "$0")/../lib-hostile.sh"
 need_root
-
-mkdir -p "$T/bin"
-cp "$B/privd" "$T/bin/privd"
-cp "$B/tests/hostile" "$T/bin/userd"
-chmod 755 "$T/bin" "$T/bin/privd" "$T/bin/userd"
-PRIVD_EXE=$T/bin/privd
+hostile_bin
 
 tag=wx$WPTAG
 va=${tag}a vb=${tag}b vc=${tag}c vf=${tag}f vg=${tag}g vh=${tag}h
@@ -50,9 +46,6 @@ expect_eq "the binder raised its soft fd limit to the hard one" "256 256" \
 	"$(awk '/^Max open files/ { print $4, $5 }' "/proc/$bp/limits")"
 check "the binder logged each channel's bound" \
 	logged "binder: fd limit 256; at most [0-9]+ answers unread per channel"
-
-# h USER COMMAND: the stand-in's answer without the echoed command
-h() { local a; a=$(req "$1" "$2"); echo "${a#"$2": }"; }
 
 # ---- grants: other users' ports, addresses not granted, port edges ----
 expect_eq "granted: bottom of a range" "ok 800" "$(h $va "bind tcp $LO 800")"
@@ -99,18 +92,6 @@ expect_eq "half-open (our read side shut): requests sent" "sent 100" "$(h ${tag}
 
 # ---- floods, and another user's answers meanwhile ----
 latency() { h $va "latency 300 tcp $LO 801"; }
-median() { echo "$1" | awk '{ for (i = 1; i < NF; i++) if ($i == "median") print $(i + 1) }'; }
-# flood USER ARGS...: starts the flood, returns once it is under way
-flood() {
-	local o="$T/home-$1/service/out"
-	timeout 10 sh -c 'echo "$1" >"$2"' _ "flood $2" "$T/home-$1/service/in"
-	wait_until 10 grep -q "^flood started" "$o"
-}
-flood_result() {
-	local o="$T/home-$1/service/out"
-	wait_until 300 grep -q "^flood $2: " "$o"
-	grep "^flood $2: " "$o" | sed "s/^flood $2: //"
-}
 
 base=$(latency)
 expect_match "another user's baseline: 300 of 300 sockets" "^n 300 ok 300 " "$base"
@@ -144,7 +125,7 @@ check "the binder logged the user who does not read" \
 	logged "binder: uid $(id -u $vf) \(channel [0-9]+\) leaves [0-9]+ answers unread"
 expect_eq "another user served after them" "ok 803" "$(h $va "bind tcp $LO 803")"
 
-b=$(median "$base") d=$(median "$during") d2=$(median "$during2")
+b=$(latency_median "$base") d=$(latency_median "$during") d2=$(latency_median "$during2")
 x() { awk -v a="$1" -v b="$2" 'BEGIN { printf "x%.1f", a / (b ? b : 1) }'; }
 echo "# binder fairness: another user's bind request, median of 300: ${b} us alone;" \
 	"${d} us ($(x "$d" "$b")) during a flood of 100000 denied requests" \

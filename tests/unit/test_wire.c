@@ -141,7 +141,12 @@ static void ctl_messages(void **state)
 	assert_int_equal(wire_decode_ctl(m, WIRE_SIZE, &back), -1);
 	assert_int_equal(wire_encode_ctl(m, &d), 0);
 	assert_int_equal(wire_decode_ctl(m, WIRE_SIZE, &back), 0);
-	m[5] = 2;                           /* slot 512+ */
+	m[4] = (WIRE_MAX_SLOTS - 1) & 0xff; /* the last slot, little-endian */
+	m[5] = (WIRE_MAX_SLOTS - 1) >> 8;
+	assert_int_equal(wire_decode_ctl(m, WIRE_SIZE, &back), 0);
+	assert_int_equal(back.slot, WIRE_MAX_SLOTS - 1);
+	m[4] = WIRE_MAX_SLOTS & 0xff;       /* one past it */
+	m[5] = WIRE_MAX_SLOTS >> 8;
 	assert_int_equal(wire_decode_ctl(m, WIRE_SIZE, &back), -1);
 	d.slot = WIRE_MAX_SLOTS;
 	assert_int_equal(wire_encode_ctl(m, &d), -1);
