@@ -620,10 +620,25 @@ static void on_signal(void)
 }
 
 /* Starts what is due; returns the poll timeout until the next due start. */
+/* A user removed and re-added (two reloads) has two slots for a while: the
+ * new one waits until the old userd has exited, since one userd per user is
+ * all their directory lock allows. */
+static int old_userd_stops(uid_t uid, int any_uid)
+{
+	unsigned i;
+
+	for (i = 0; i < M.nslots; i++)
+		if (M.u[i].used && M.u[i].removed && M.u[i].pid > 0 &&
+		    (any_uid || M.u[i].pu.uid == uid))
+			return 1;
+	return 0;
+}
+
 static int start_due(void)
 {
 	int64_t now = clock_ms(), next = INT64_MAX;
 	unsigned i;
+	int olds = old_userd_stops(0, 1);   /* rare: spares a search per slot */
 
 	if (M.stopping)
 		return 100;
@@ -636,8 +651,8 @@ static int start_due(void)
 	for (i = 0; i < M.nslots; i++) {
 		struct userd *u = &M.u[i];
 
-		if (!u->used || u->removed || u->pid > 0)
-			continue;
+		if (!u->used || u->removed || u->pid > 0 || (olds && old_userd_stops(u->pu.uid, 0)))
+			continue;   /* the old userd's exit (SIGCHLD) brings us back */
 		if (u->rs.due <= now)
 			userd_start(i);
 		if (u->pid == 0 && u->rs.due < next)

@@ -2,6 +2,8 @@
 # A user removed from the policy by a reload loses their whole tree: the
 # userd, every runsv and every service stop (userd gets HUP, which as in
 # runsvdir TERMs every runsv).  A user kept in the policy is untouched.
+# A user re-added while their old userd still stops gets a new userd only
+# once the old one has exited (one userd per user at any time).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-privd.sh"
 need_root
@@ -14,6 +16,7 @@ done
 # svc_pid USER: the pid runsv wrote for USER's service s1
 svc_pid() { local p; p=$(cat "$T/home-$1/service/s1/supervise/pid" 2>/dev/null); [ -n "$p" ] && echo "$p"; }
 gone() { ! kill -0 "$1" 2>/dev/null; }
+not_logged() { ! logged "$1"; }
 
 printf 'supervise %s\nsupervise %s\n' ${ua} ${ub} >"$T/policy"
 start_privd "$T/policy"
@@ -30,4 +33,22 @@ check "removed user's service stops" wait_until 15 gone "$sa"
 check "removal logged" logged "userd ${ua}: removed from the policy"
 check "the other user's service keeps running" kill -0 "$sb"
 expect_eq "the other user's service was not restarted" "$sb" "$(svc_pid ${ub})"
+
+# re-added while the old userd still stops: here it is stopped (SIGSTOP)
+# so that it cannot act on the HUP until the re-add has been read
+db=$(userd_pid ${ub})
+kill -STOP "$db"
+: >"$T/policy"
+kill -HUP "$PRIVD"
+check "removal of ${ub} logged" wait_until 15 logged "userd ${ub}: removed from the policy"
+printf 'supervise %s\n' ${ub} >"$T/policy"
+kill -HUP "$PRIVD"
+check "re-add of ${ub} logged" wait_until 15 logged "userd ${ub}: added by the policy"
+sleep 0.5   # privd would start the new userd now (it is due at once)
+expect_eq "no second userd while the old one still stops" "$db" "$(userd_pid ${ub})"
+kill -CONT "$db"
+check "the old userd exits" wait_until 15 gone "$db"
+check "then a new userd runs" wait_until 15 eval '[ -n "$(userd_pid ${ub})" ] && [ "$(userd_pid ${ub})" != "$db" ]'
+check "its service runs again" wait_until 15 svc_pid ${ub} >/dev/null
+check "no userd of ${ub} failed on the directory lock" not_logged "exit userd ${ub} \\(status 111\\), restart"
 done_testing
