@@ -29,6 +29,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "netbind.h"
 #include "policy.h"
 #include "wire.h"
@@ -37,6 +38,11 @@
 #define REUSE_MAX 128      /* SO_REUSEPORT sockets remembered */
 #define UNREAD_MAX 16      /* answers one channel may leave unread, at most */
 #define FD_RESERVE 32      /* fds besides the channels and what is in flight */
+#define LOG_BURST 20       /* lines about requests a user gets per window ... */
+#define LOG_WINDOW_MS 10000 /* ... the rest are counted and summed up */
+
+/* The lines about a user's requests, counted when past LOG_BURST. */
+enum line { LINE_DENY, LINE_GRANT, LINE_LOST, LINES };
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
@@ -51,6 +57,10 @@ struct slot {
 	int dead;                     /* closed by the user or by us: not polled */
 	int full;                     /* its user leaves answers unread: not read from */
 	int warned;                   /* full logged once for this channel */
+	int64_t log_until;            /* end of the window of the lines below */
+	unsigned logged;              /* lines about its requests in the window */
+	unsigned quiet[LINES];        /* past LOG_BURST: counted only */
+	unsigned nquiet;
 	uid_t uid;
 	struct policy_grant *grants, *pending;
 	size_t ngrants, npending;
@@ -128,7 +138,7 @@ static const int allowed[] = {
 	SCMP_SYS(bind), SCMP_SYS(listen), SCMP_SYS(setsockopt), SCMP_SYS(shutdown),
 	SCMP_SYS(close), SCMP_SYS(exit_group), SCMP_SYS(exit), SCMP_SYS(rt_sigreturn),
 	SCMP_SYS(restart_syscall), SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap),
-	SCMP_SYS(mremap), SCMP_SYS(getpid),
+	SCMP_SYS(mremap), SCMP_SYS(getpid), SCMP_SYS(clock_gettime),
 };
 
 /* What ASan/UBSan's runtime calls on its own (allocator, reports). */
@@ -266,15 +276,69 @@ static void channel_check(unsigned idx, struct slot *s)
 		return;
 	s->full = 1;
 	if (!s->warned)
-		blog(LOG_WARNING, "uid %u (channel %u) leaves %u answers unread: not served until it reads them",
-		     (unsigned)s->uid, idx, B.unread_max);
+		blog(LOG_WARNING, "uid %u (channel %u) leaves %u answers unread: "
+		     "not served until it reads them", (unsigned)s->uid, idx, B.unread_max);
 	s->warned = 1;
+}
+
+/* ---- log lines: one per request, but not a flood of them ---- */
+
+/* The window's lines not logged, summed up in one. */
+static void log_flush(struct slot *s)
+{
+	if (s->nquiet)
+		blog(LOG_WARNING, "uid %u: %u more denials, %u more grants, %u more answers not "
+		     "delivered, not logged (at most %d lines a user per %d s)", (unsigned)s->uid,
+		     s->quiet[LINE_DENY], s->quiet[LINE_GRANT], s->quiet[LINE_LOST], LOG_BURST,
+		     LOG_WINDOW_MS / 1000);
+	memset(s->quiet, 0, sizeof s->quiet);
+	s->nquiet = 0;
+}
+
+/* 1 if this line is to be logged, else it is counted. */
+static int log_budget(struct slot *s, enum line kind)
+{
+	int64_t now = clock_ms();
+
+	if (now >= s->log_until) {
+		log_flush(s);
+		s->log_until = now + LOG_WINDOW_MS;
+		s->logged = 0;
+	}
+	if (s->logged < LOG_BURST) {
+		s->logged++;
+		return 1;
+	}
+	s->quiet[kind]++;
+	s->nquiet++;
+	return 0;
+}
+
+/* Sums up the windows that have ended; returns the poll timeout (ms, -1:
+ * none) until the next one ends. */
+static int log_due(void)
+{
+	int64_t now = clock_ms(), next = -1;
+	unsigned i;
+
+	for (i = 0; i < WIRE_MAX_SLOTS; i++) {
+		struct slot *s = &B.slot[i];
+
+		if (!s->nquiet)
+			continue;
+		if (now >= s->log_until)
+			log_flush(s);
+		else if (next < 0 || s->log_until - now < next)
+			next = s->log_until - now;
+	}
+	return (int)next;
 }
 
 /* ---- the master's messages ---- */
 
 static void slot_close(struct slot *s)
 {
+	log_flush(s);
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
@@ -469,19 +533,29 @@ static void channel_reject(unsigned idx, struct slot *s, const char *why)
 	slot_close(s);
 }
 
+static void answer_lost(struct slot *s)
+{
+	int e = errno;
+
+	if (log_budget(s, LINE_LOST))
+		blog(LOG_WARNING, "uid %u: answer not delivered: %s", (unsigned)s->uid, strerror(e));
+}
+
 static void serve_bind(struct slot *s, const struct wire_bind_req *r)
 {
 	char d[80];
 	int fd, err = 0;
 
 	fd = bind_for(s, r, &err);
-	if (fd >= 0)
-		blog(LOG_INFO, "grant uid %u %s", (unsigned)s->uid, describe(r, d, sizeof d));
-	else
-		blog(LOG_WARNING, "deny uid %u %s: %s", (unsigned)s->uid, describe(r, d, sizeof d),
-		     strerror(err));
+	if (log_budget(s, fd >= 0 ? LINE_GRANT : LINE_DENY)) {
+		if (fd >= 0)
+			blog(LOG_INFO, "grant uid %u %s", (unsigned)s->uid, describe(r, d, sizeof d));
+		else
+			blog(LOG_WARNING, "deny uid %u %s: %s", (unsigned)s->uid,
+			     describe(r, d, sizeof d), strerror(err));
+	}
 	if (wire_bind_answer(s->fd, r->id, fd >= 0 ? 0 : err, fd) < 0)
-		blog(LOG_WARNING, "uid %u: answer not delivered: %s", (unsigned)s->uid, strerror(errno));
+		answer_lost(s);
 	if (fd >= 0)
 		close(fd);
 }
@@ -503,7 +577,7 @@ static void serve_grants(struct slot *s, const struct wire_grants_req *r)
 		a.hi = g->hi;
 	}
 	if (wire_grants_answer(s->fd, &a) < 0)
-		blog(LOG_WARNING, "uid %u: answer not delivered: %s", (unsigned)s->uid, strerror(errno));
+		answer_lost(s);
 }
 
 static void serve_one(unsigned idx, struct slot *s)
@@ -563,7 +637,7 @@ static void serve(int ctl)
 				pfd[n].fd = B.slot[i].fd;
 				pfd[n++].events = B.slot[i].full ? POLLOUT : POLLIN;
 			}
-		if (poll(pfd, n, -1) < 0) {
+		if (poll(pfd, n, log_due()) < 0) {
 			if (errno == EINTR)
 				continue;
 			die("poll");
