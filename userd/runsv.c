@@ -45,6 +45,16 @@ enum want { W_UP, W_DOWN, W_EXIT };
 #define ORPHAN_GRACE_MS 5000    /* TERM to KILL for a process a dead runsv left */
 #define ORPHAN_SLACK_NS 1000000000LL  /* its start vs supervise/status' time */
 
+/* the supervise/ files runsv writes, each remembered as last written: a
+ * file whose content did not change is not written again */
+enum { SF_PID, SF_STAT, SF_STATUS, SF_WARD, SF_COUNT };
+
+struct written {
+	unsigned char buf[SVEXTRA_SIZE];  /* the largest of them */
+	size_t len;
+	int valid;                 /* 0 before the first write, after a failed one */
+};
+
 struct svc {
 	int islog;
 	const char *sup;           /* "supervise/" or "log/supervise/", for messages */
@@ -60,7 +70,7 @@ struct svc {
 	int asked;                 /* runsv sent TERM or KILL: the exit is no crash */
 	int once;                  /* o while down: one start is owed despite want down */
 	int wstat;                 /* ./run's last wait status, for ./finish */
-	pid_t pid_written;         /* what supervise/pid holds, -1 before the first write */
+	struct written files[SF_COUNT]; /* what supervise/ holds, as last written */
 	struct timespec since;     /* last change of state, for supervise/status */
 	struct restart rs;
 	int64_t kill_at;           /* timeout-kill deadline, 0 if none */
@@ -79,6 +89,7 @@ static struct {
 	struct sockset socks;      /* the listen file's sockets, held across starts */
 	int exiting;               /* the log pipe is closed: runsv is on its way out */
 	int selfpipe[2];           /* the signal handlers write a byte here */
+	sigset_t nondefault;       /* signals a child must set back to SIG_DFL */
 } rv;
 
 static volatile sig_atomic_t got_term;
@@ -95,6 +106,8 @@ static struct timespec now_real(void)
 
 /* ---- children ---- */
 
+static void svc_status(struct svc *s);
+
 /* In a child that could not exec: runit's message, exit 111, no atexit. */
 static void __attribute__((noreturn)) child_fail(const char *what)
 {
@@ -110,14 +123,18 @@ static void child_fd(int fd, int to, const char *what)
 }
 
 /* A clean slate: no blocked signals, and none ignored because whoever
- * started runsv ignored it (a shell ignores INT and QUIT for `&`, nohup HUP) */
+ * started runsv ignored it (a shell ignores INT and QUIT for `&`, nohup HUP).
+ * Only the signals that are not at their default are reset (those runsv
+ * found ignored at startup, and its own handlers, which exec would reset
+ * anyway but which could run before it): a start costs a few system calls,
+ * not one for every signal. */
 static void child_reset(void)
 {
 	sigset_t none;
 	int sig;
 
 	for (sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
+		if (sigismember(&rv.nondefault, sig) == 1)
 			signal(sig, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -176,6 +193,7 @@ static int custom(struct svc *s, char c)
 	}
 	if (!(st.st_mode & S_IXUSR))
 		return 0;
+	svc_status(s);  /* the files show the state the script runs in */
 	pid = fork();
 	if (pid < 0) {
 		err_warn_sys("unable to fork for %s", path);
@@ -199,10 +217,22 @@ static void svc_kill(struct svc *s, int sig)
 
 /* ---- supervise/ files ---- */
 
-static void write_file(struct svc *s, const char *name, const void *buf, size_t len)
+/* Each write is a create, write and rename, and the rename costs most of a
+ * start on ext4 (it flushes the new file's data): so a file that would get
+ * what it already holds is left alone. */
+static void write_file(struct svc *s, int which, const char *name, const void *buf, size_t len)
 {
-	if (fs_write_atomic(s->supfd, name, buf, len) < 0)
+	struct written *w = &s->files[which];
+
+	if (w->valid && w->len == len && memcmp(w->buf, buf, len) == 0)
+		return;
+	w->valid = fs_write_atomic(s->supfd, name, buf, len) == 0;
+	if (!w->valid) {
 		err_warn_sys("unable to write %s%s", s->sup, name);
+		return;
+	}
+	memcpy(w->buf, buf, len);
+	w->len = len;
 }
 
 static void status_pid(struct svc *s)
@@ -210,12 +240,9 @@ static void status_pid(struct svc *s)
 	char buf[16];
 	int n = 0;
 
-	if (s->pid == s->pid_written)
-		return;
 	if (s->pid)
 		n = snprintf(buf, sizeof buf, "%d\n", (int)s->pid);
-	write_file(s, "pid", buf, (size_t)n);
-	s->pid_written = s->pid;
+	write_file(s, SF_PID, "pid", buf, (size_t)n);
 }
 
 static void status_stat(struct svc *s)
@@ -229,7 +256,7 @@ static void status_stat(struct svc *s)
 		want = s->want == W_DOWN ? ", want down" : ", want exit";
 	n = snprintf(buf, sizeof buf, "%s%s%s%s\n", word[s->state],
 		     s->paused ? ", paused" : "", s->got_term ? ", got TERM" : "", want);
-	write_file(s, "stat", buf, (size_t)n);
+	write_file(s, SF_STAT, "stat", buf, (size_t)n);
 }
 
 static void status_bin(struct svc *s)
@@ -240,7 +267,7 @@ static void status_bin(struct svc *s)
 	unsigned char buf[SVSTATUS_SIZE];
 
 	svstatus_encode(buf, &st);
-	write_file(s, "status", buf, sizeof buf);
+	write_file(s, SF_STATUS, "status", buf, sizeof buf);
 }
 
 static int owes_start(const struct svc *s)
@@ -273,7 +300,7 @@ static void status_ward(struct svc *s)
 	}
 	memcpy(x.text, s->text, sizeof x.text);
 	svextra_encode(buf, &x);
-	write_file(s, "ward", buf, sizeof buf);
+	write_file(s, SF_WARD, "ward", buf, sizeof buf);
 }
 
 static void svc_status(struct svc *s)
@@ -594,6 +621,12 @@ static void svc_exited(struct svc *s, int wstat, int64_t now)
 	}
 	s->state = SV_DOWN;
 	s->since = now_real();
+	if (owes_start(s) && s->rs.due <= now) {
+		/* straight to the next start: the files go from the old run to
+		 * the new one once it is forked, as nothing waits in between */
+		svc_start(s, now);
+		return;
+	}
 	svc_status(s);
 }
 
@@ -832,6 +865,20 @@ static void on_sig(int sig)
 	errno = e;
 }
 
+/* the signals whoever started runsv left ignored (or handled, which exec
+ * turns into the default): its children get the default instead */
+static void signals_inherited(void)
+{
+	struct sigaction old;
+	int sig;
+
+	sigemptyset(&rv.nondefault);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &old) == 0 &&
+		    old.sa_handler != SIG_DFL)
+			sigaddset(&rv.nondefault, sig);
+}
+
 /* a handler also replaces an inherited SIG_IGN for SIGCHLD (which would reap
  * for us) */
 static void signals_setup(void)
@@ -841,6 +888,9 @@ static void signals_setup(void)
 
 	if (pipe2(rv.selfpipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to create selfpipe");
+	signals_inherited();
+	sigaddset(&rv.nondefault, SIGCHLD);
+	sigaddset(&rv.nondefault, SIGTERM);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGCHLD, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -945,7 +995,6 @@ static void svc_init(struct svc *s, int islog)
 	s->state = SV_DOWN;
 	s->want = faccessat(s->dirfd, "down", F_OK, 0) == 0 ? W_DOWN : W_UP;
 	s->since = now_real();
-	s->pid_written = -1;
 	s->notefd = s->notesock = -1;
 	restart_init(&s->rs, 0);
 	s->supfd = supervise_open(s);
