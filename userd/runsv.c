@@ -303,12 +303,15 @@ static void status_ward(struct svc *s)
 	write_file(s, SF_WARD, "ward", buf, sizeof buf);
 }
 
+/* supervise/ward before supervise/status: sv reads status first, so a
+ * status that shows the new run always comes with that run's ward (a
+ * readiness still to wait for), never the one before it. */
 static void svc_status(struct svc *s)
 {
 	status_pid(s);
 	status_stat(s);
-	status_bin(s);
 	status_ward(s);
+	status_bin(s);
 }
 
 /* ---- readiness ---- */

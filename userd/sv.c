@@ -18,7 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fs.h"
 #include "status.h"
 #include "svcmd.h"
 
@@ -32,6 +31,7 @@ static const char *cur;          /* the service being worked on */
 static int islog;                /* ... or rather its log */
 static unsigned rc;              /* services that failed */
 static int curdir = -1;
+static int away;                 /* the cwd is not curdir */
 static struct timespec tstart, tnow;
 static char lasterr[256];        /* the last message, for -j */
 
@@ -43,6 +43,7 @@ static void finish(int code)
 
 static void fatal(const char *msg)
 {
+	fflush(stdout);
 	fprintf(stderr, "fatal: %s: %s\n", msg, svcmd_errstr(errno));
 	finish(cmd.lsb ? SVCMD_EXIT_LSB_FATAL : SVCMD_EXIT_FATAL);
 }
@@ -57,7 +58,6 @@ static void out(const char *prefix, const char *msg, int errnum)
 	if (cmd.json)
 		return;
 	printf("%s%s%s: %s\n", prefix, cur, islog ? "/log" : "", lasterr);
-	fflush(stdout);
 }
 
 static void fail(const char *msg, int errnum)
@@ -80,35 +80,85 @@ static void warn_file(const char *what, const char *file, int errnum)
 		svcmd_errstr(errnum));
 }
 
+/* Into a service's directory: a name is looked up in $SVDIR, in one chdir.
+ * sv goes back to where it started only before a relative path, so a list
+ * of absolute ones costs one chdir each (runit's sv: two). */
 static int enter(const char *name)
 {
-	if (svcmd_is_name(name) && chdir(svdir) < 0)
-		return -1;
-	return chdir(name);
-}
+	char path[sizeof svdir + 4096];
+	const char *to = name;
 
-static void leave(void)
-{
-	if (fchdir(curdir) < 0)
+	if (svcmd_is_name(name)) {
+		if (snprintf(path, sizeof path, "%s/%s", svdir, name) >= (int)sizeof path) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		to = path;
+	}
+	if (to[0] != '/' && away && fchdir(curdir) < 0)
 		fatal("unable to change to original directory");
+	away = 1;
+	return chdir(to);
 }
 
-static ssize_t read_fd(int fd, unsigned char *buf, size_t size)
+/* The files sv reads for a status are closed in batches (close_range), not
+ * one by one: three close(2) a service were a fifth of its system calls.
+ * Only fds above curdir are held, at most FD_BATCH of them. */
+#define FD_BATCH 32
+static int fd_high;              /* the highest fd held, curdir if none */
+
+static void fds_release(void)
 {
-	size_t got = 0;
+	int fd;
+
+	if (fd_high <= curdir)
+		return;
+	if (close_range((unsigned)curdir + 1, (unsigned)fd_high, 0) < 0)
+		for (fd = curdir + 1; fd <= fd_high; fd++)
+			close(fd);
+	fd_high = curdir;
+}
+
+static void fd_done(int fd)
+{
+	if (fd <= curdir) {
+		close(fd);  /* below: a standard fd was closed when sv started */
+		return;
+	}
+	if (fd > fd_high)
+		fd_high = fd;
+	if (fd_high - curdir >= FD_BATCH)
+		fds_release();
+}
+
+static int open_file(const char *path, int flags)
+{
+	int fd = open(path, flags | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0 && errno == EMFILE && fd_high > curdir) {
+		fds_release();
+		fd = open(path, flags | O_NONBLOCK | O_CLOEXEC);
+	}
+	return fd;
+}
+
+/* One read: the files read here are small and replaced whole by rename,
+ * so a short count is their end (no second read to see the end of file). */
+static ssize_t read_once(int fd, unsigned char *buf, size_t size)
+{
 	ssize_t r;
 
-	while (got < size) {
-		r = read(fd, buf + got, size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
+	do
+		r = read(fd, buf, size);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* whether anything sv shows depends on supervise/ward: a status line only
+ * shows readiness, the STATUS= text and a backoff (JSON shows the starts) */
+static int extra_shown(const struct svextra *x)
+{
+	return cmd.json || x->ready != SVREADY_NONE || x->text[0] || x->backoff_ms;
 }
 
 /* supervise/ward counts only if it decodes and its runsv is alive: a file
@@ -117,8 +167,13 @@ static void read_extra(struct svview *v)
 {
 	unsigned char buf[SVEXTRA_SIZE + 1];
 	ssize_t n;
+	int fd;
 
-	n = fs_read_file(AT_FDCWD, "supervise/ward", buf, sizeof buf);
+	fd = open_file("supervise/ward", O_RDONLY);
+	if (fd < 0)
+		return;
+	n = read_once(fd, buf, sizeof buf);
+	fd_done(fd);
 	if (n < 0)
 		return;
 	if (svextra_decode(buf, (size_t)n, &v->x) < 0) {
@@ -127,6 +182,8 @@ static void read_extra(struct svview *v)
 			islog ? "/log" : "");
 		return;
 	}
+	if (!extra_shown(&v->x))
+		return;  /* the same output either way: spare the check */
 	if (v->x.runsv_pid > 0 && (kill(v->x.runsv_pid, 0) == 0 || errno == EPERM))
 		v->have_extra = 1;
 }
@@ -137,14 +194,14 @@ static int read_status(struct svview *v)
 	ssize_t n;
 	int fd, e;
 
-	fd = open("supervise/status", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	fd = open_file("supervise/status", O_RDONLY);
 	if (fd < 0) {
 		warn("unable to open supervise/status", errno);
 		return -1;
 	}
-	n = read_fd(fd, buf, sizeof buf);
+	n = read_once(fd, buf, sizeof buf);
 	e = errno;
-	close(fd);
+	fd_done(fd);
 	if (n < 0) {
 		warn("unable to read supervise/status", e);
 		return -1;
@@ -163,7 +220,7 @@ static int read_view(struct svview *v)
 	int fd;
 
 	memset(v, 0, sizeof *v);
-	fd = open("supervise/ok", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	fd = open_file("supervise/ok", O_WRONLY);
 	if (fd < 0 && errno == ENXIO) {
 		if (cmd.acts[0] == 'x')
 			out("ok: ", "runsv not running", 0);
@@ -175,7 +232,7 @@ static int read_view(struct svview *v)
 		warn("unable to open supervise/ok", errno);
 		return -1;
 	}
-	close(fd);
+	fd_done(fd);
 	if (read_status(v) < 0)
 		return -1;
 	v->normally_up = stat("down", &s) < 0;
@@ -195,7 +252,6 @@ static void print_status(const char *prefix, const char *name, const struct svvi
 	svbuf_add(&b, end);
 	if (!b.failed)
 		fputs(b.p, stdout);
-	fflush(stdout);
 	svbuf_free(&b);
 }
 
@@ -216,7 +272,6 @@ static void status_log(void)
 		if (read_view(&v) > 0)
 			print_status("", "log", &v, "\n");
 	}
-	fflush(stdout);
 	islog = 0;
 }
 
@@ -292,7 +347,6 @@ static void status_json(int entered)
 	svbuf_add(&b, "}\n");
 	if (!b.failed)
 		fputs(b.p, stdout);
-	fflush(stdout);
 	svbuf_free(&b);
 	if (cmd.lsb && entered)
 		finish(r < 0 ? 4 : r == 0 ? 1 : v.st.pid ? 0 : 3);
@@ -467,7 +521,6 @@ static int wait_round(char *alive)
 		} else {
 			left++;
 		}
-		leave();
 	}
 	return left;
 }
@@ -477,6 +530,7 @@ static void wait_all(char *alive)
 	struct timespec pause = { 0, POLL_NS };
 
 	while (wait_round(alive) > 0) {
+		fflush(stdout);  /* what a round found, before sleeping */
 		nanosleep(&pause, NULL);
 		clock_gettime(CLOCK_REALTIME, &tnow);
 	}
@@ -511,7 +565,6 @@ static int act_on(const char *name)
 		status();
 	else if (entered)
 		wanted = !cmd.send || control(cmd.acts) != -1;
-	leave();
 	return wanted;
 }
 
@@ -534,6 +587,7 @@ int main(int argc, char **argv)
 	curdir = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (curdir < 0)
 		fatal("unable to open current directory");
+	fd_high = curdir;
 	alive = calloc((size_t)cmd.nservices, 1);
 	if (!alive)
 		fatal("unable to allocate memory");

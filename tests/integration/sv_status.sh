@@ -56,6 +56,11 @@ status_suite() {
 	svrun "$tag: trailing-slash path not in cwd" 1 '^fail: web/: unable to change to service directory: file does not exist$' status web/
 	out=$(SVDIR=$d/web "$SV" status log)
 	expect_match "$tag: SVDIR from the environment" '^run: log: ' "$out"
+	# names and paths mixed in one call: each relative one from where sv
+	# started, whatever directory the one before left sv in
+	out=$("$SV" status "$tag/web/" web "$d/dn" "./$tag/dn" dn "$tag/web/" 2>&1 | sed 's/[0-9]//g')
+	expect_eq "$tag: names and paths mixed" "$(for a in "$tag/web/" web "$d/dn" "./$tag/dn" dn "$tag/web/"; do
+		"$SV" status "$a" 2>&1; done | sed 's/[0-9]//g')" "$out"
 
 	# several services: one line each, exit code counts the failures
 	out=$("$SV" status web nosuch dn nosuch2 2>&1)
