@@ -12,12 +12,14 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -90,6 +92,7 @@ static struct {
 	int exiting;               /* the log pipe is closed: runsv is on its way out */
 	int selfpipe[2];           /* the signal handlers write a byte here */
 	sigset_t nondefault;       /* signals a child must set back to SIG_DFL */
+	unsigned glibc_ign;        /* the same for glibc's own signals: bit n is signal 32+n */
 } rv;
 
 static volatile sig_atomic_t got_term;
@@ -128,6 +131,34 @@ static void child_fd(int fd, int to, const char *what)
  * found ignored at startup, and its own handlers, which exec would reset
  * anyway but which could run before it): a start costs a few system calls,
  * not one for every signal. */
+/* glibc keeps signals 32 and 33 for itself: sigaction() and sigaddset()
+ * refuse them. Yet an ignore of them can be inherited (GNU make 4.3 leaves
+ * both ignored in every command it runs), and a service must not get it: so
+ * for these two, the kernel's own call, with the kernel's sigaction. */
+#define GLIBC_SIG_FIRST 32
+#define GLIBC_SIG_N     2
+struct ksigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+
+static int ksig_ignored(int sig)
+{
+	struct ksigaction old;
+
+	return syscall(SYS_rt_sigaction, sig, NULL, &old, sizeof old.mask) == 0 &&
+	       old.handler == SIG_IGN;
+}
+
+static void ksig_default(int sig)
+{
+	struct ksigaction dfl = { .handler = SIG_DFL };
+
+	syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
+}
+
 static void child_reset(void)
 {
 	sigset_t none;
@@ -136,6 +167,9 @@ static void child_reset(void)
 	for (sig = 1; sig < NSIG; sig++)
 		if (sigismember(&rv.nondefault, sig) == 1)
 			signal(sig, SIG_DFL);
+	for (sig = 0; sig < GLIBC_SIG_N; sig++)
+		if (rv.glibc_ign & (1u << sig))
+			ksig_default(GLIBC_SIG_FIRST + sig);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
@@ -880,6 +914,9 @@ static void signals_inherited(void)
 		if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &old) == 0 &&
 		    old.sa_handler != SIG_DFL)
 			sigaddset(&rv.nondefault, sig);
+	for (sig = 0; sig < GLIBC_SIG_N; sig++)
+		if (ksig_ignored(GLIBC_SIG_FIRST + sig))
+			rv.glibc_ign |= 1u << sig;
 }
 
 /* a handler also replaces an inherited SIG_IGN for SIGCHLD (which would reap
