@@ -64,7 +64,10 @@ expect_eq "and every service" "" "$(for p in /proc/[0-9]*; do
 # DIR itself removed, then made again
 mksvc one
 wait_until 10 has_runsv "$SV/one"
-rm -rf "$SV"
+# up, so that runsv no longer creates files in supervise/ while rm -rf runs
+# (rm then fails "Directory not empty" and DIR stays)
+wait_until 10 grep -qx run "$SV/one/supervise/stat"
+rm -rf "$SV" || rm -rf "$SV"
 check "DIR removed: its services stop" wait_until 10 no_runsvs
 check "DIR removed: userd keeps running" kill -0 "$USERD"
 mksvc again
