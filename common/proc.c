@@ -6,7 +6,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -17,22 +16,16 @@
 
 int proc_stat_starttime(const char *text, size_t len, unsigned long long *ticks)
 {
-	const char *p = NULL, *end = text + len;
-	size_t i;
-	int field = 2;   /* the name, "(comm)", is field 2 and may hold anything */
+	/* the name, "(comm)", is field 2 and may hold anything: start after it */
+	const char *p = memrchr(text, ')', len), *end = text + len;
+	int field;
 
-	for (i = len; i > 0; i--)
-		if (text[i - 1] == ')') {
-			p = text + i;
-			break;
-		}
 	if (!p)
 		return -1;
-	while (field < STAT_STARTTIME_FIELD) {
+	for (p++, field = 3; field <= STAT_STARTTIME_FIELD; field++) {
 		if (p >= end || *p != ' ')
 			return -1;
 		p++;
-		field++;
 		if (field == STAT_STARTTIME_FIELD)
 			break;
 		while (p < end && *p != ' ')
