@@ -61,8 +61,13 @@ int svstatus_decode(const unsigned char *in, size_t len, struct svstatus *st)
  *   0 version, 1 ready, 2..3 zero, 4..7 backoff_ms (BE),
  *   8..19 ready_at (TAI64N), 20..31 next_start (TAI64N),
  *   32..35 starts (BE), 36..39 runsv_pid (BE), 40..239 text (NUL-padded),
- *   240..255 zero */
-void svextra_encode(unsigned char out[SVEXTRA_SIZE], const struct svextra *x)
+ *   240..255 zero.  The brief form is bytes 0..39 alone. */
+int svextra_quiet(const struct svextra *x)
+{
+	return x->ready == SVREADY_NONE && x->backoff_ms == 0 && x->text[0] == '\0';
+}
+
+size_t svextra_encode(unsigned char out[SVEXTRA_SIZE], const struct svextra *x)
 {
 	memset(out, 0, SVEXTRA_SIZE);
 	out[0] = SVEXTRA_VERSION;
@@ -72,7 +77,10 @@ void svextra_encode(unsigned char out[SVEXTRA_SIZE], const struct svextra *x)
 	tai64n_pack(out + 20, &x->next_start);
 	put_be32(out + 32, x->starts);
 	put_be32(out + 36, (uint32_t)x->runsv_pid);
+	if (svextra_quiet(x))
+		return SVEXTRA_BRIEF;
 	memcpy(out + 40, x->text, strnlen(x->text, SVEXTRA_TEXT - 1));
+	return SVEXTRA_SIZE;
 }
 
 static int all_zero(const unsigned char *p, size_t n)
@@ -83,16 +91,28 @@ static int all_zero(const unsigned char *p, size_t n)
 	return 1;
 }
 
+/* the whole form's text and reserved tail; the brief form has no text */
+static int decode_text(const unsigned char *in, size_t len, struct svextra *x)
+{
+	if (len == SVEXTRA_BRIEF) {
+		x->text[0] = '\0';
+		return svextra_quiet(x) ? 0 : -1;
+	}
+	if (!all_zero(in + 240, SVEXTRA_SIZE - 240) || memchr(in + 40, 0, SVEXTRA_TEXT) == NULL)
+		return -1;
+	memcpy(x->text, in + 40, SVEXTRA_TEXT);
+	return 0;
+}
+
 int svextra_decode(const unsigned char *in, size_t len, struct svextra *x)
 {
 	uint32_t pid;
 
-	if (len != SVEXTRA_SIZE || in[0] != SVEXTRA_VERSION || in[1] > SVREADY_YES)
+	if ((len != SVEXTRA_SIZE && len != SVEXTRA_BRIEF) || in[0] != SVEXTRA_VERSION ||
+	    in[1] > SVREADY_YES)
 		return -1;
 	/* reserved bytes must be zero: a later version says what they mean */
-	if (!all_zero(in + 2, 2) || !all_zero(in + 240, SVEXTRA_SIZE - 240))
-		return -1;
-	if (memchr(in + 40, 0, SVEXTRA_TEXT) == NULL)
+	if (!all_zero(in + 2, 2))
 		return -1;
 	x->ready = in[1];
 	x->backoff_ms = get_be32(in + 4);
@@ -105,6 +125,5 @@ int svextra_decode(const unsigned char *in, size_t len, struct svextra *x)
 	if (pid > 0x7fffffffU)
 		return -1;
 	x->runsv_pid = (pid_t)pid;
-	memcpy(x->text, in + 40, SVEXTRA_TEXT);
-	return 0;
+	return decode_text(in, len, x);
 }

@@ -10,7 +10,11 @@
  *   19     state: 0 down, 1 run, 2 finish
  *
  * supervise/ward is ward's own addition (readiness, backoff, runsv's pid),
- * SVEXTRA_SIZE bytes, versioned; runit's tools never look at it.
+ * versioned; runit's tools never look at it.  It has two sizes: the whole
+ * SVEXTRA_SIZE bytes, or the first SVEXTRA_BRIEF of them when nothing in it
+ * would show on a status line (no readiness declared, no backoff, no text),
+ * so that sv can tell from the size alone (one stat) that it need not read
+ * the file at all.
  * Both are written as NAME.new and renamed (fs_write_atomic), so a reader
  * never sees half a file.  */
 #ifndef WARD_STATUS_H
@@ -42,6 +46,7 @@ enum sv_ready { SVREADY_NONE = 0, SVREADY_WAIT = 1, SVREADY_YES = 2 };
 
 #define SVEXTRA_VERSION 1
 #define SVEXTRA_SIZE 256
+#define SVEXTRA_BRIEF 40       /* the size without the text (see above) */
 #define SVEXTRA_TEXT 200       /* STATUS= text, including its NUL */
 
 struct svextra {
@@ -54,8 +59,13 @@ struct svextra {
 	char text[SVEXTRA_TEXT];   /* last STATUS= (sd_notify), NUL-terminated */
 };
 
-void svextra_encode(unsigned char out[SVEXTRA_SIZE], const struct svextra *x);
-/* returns 0, or -1 on wrong size, unknown version or a malformed field */
+/* 1 if nothing in x shows on a status line: its brief form */
+int svextra_quiet(const struct svextra *x);
+/* returns the length of the encoding: SVEXTRA_BRIEF if x is quiet, else
+ * SVEXTRA_SIZE */
+size_t svextra_encode(unsigned char out[SVEXTRA_SIZE], const struct svextra *x);
+/* returns 0, or -1 on a wrong size, an unknown version, a malformed field,
+ * or a brief form that is not quiet */
 int svextra_decode(const unsigned char *in, size_t len, struct svextra *x);
 
 #endif

@@ -320,6 +320,7 @@ static void status_ward(struct svc *s)
 			     .runsv_pid = getpid() };
 	unsigned char buf[SVEXTRA_SIZE];
 	int64_t now = clock_ms(), wait;
+	size_t len;
 
 	if (waiting(s, now)) {
 		wait = s->rs.due - now;
@@ -333,8 +334,8 @@ static void status_ward(struct svc *s)
 		}
 	}
 	memcpy(x.text, s->text, sizeof x.text);
-	svextra_encode(buf, &x);
-	write_file(s, SF_WARD, "ward", buf, sizeof buf);
+	len = svextra_encode(buf, &x);
+	write_file(s, SF_WARD, "ward", buf, len);
 }
 
 /* supervise/ward before supervise/status: sv reads status first, so a

@@ -158,7 +158,19 @@ static ssize_t read_once(int fd, unsigned char *buf, size_t size)
  * shows readiness, the STATUS= text and a backoff (JSON shows the starts) */
 static int extra_shown(const struct svextra *x)
 {
-	return cmd.json || x->ready != SVREADY_NONE || x->text[0] || x->backoff_ms;
+	return cmd.json || !svextra_quiet(x);
+}
+
+/* runsv writes supervise/ward in its brief form when a status line shows
+ * nothing of it: then its size says so, and one stat spares the open and
+ * the read (most services, most of the time). */
+static int extra_needed(void)
+{
+	struct stat s;
+
+	if (cmd.json)
+		return 1;
+	return stat("supervise/ward", &s) == 0 && s.st_size != SVEXTRA_BRIEF;
 }
 
 /* supervise/ward counts only if it decodes and its runsv is alive: a file
@@ -169,6 +181,8 @@ static void read_extra(struct svview *v)
 	ssize_t n;
 	int fd;
 
+	if (!extra_needed())
+		return;
 	fd = open_file("supervise/ward", O_RDONLY);
 	if (fd < 0)
 		return;

@@ -229,7 +229,7 @@ static pid_t runsv_holder(const struct svc *s, dev_t ldev, ino_t lino)
 
 	snprintf(path, sizeof path, "%s/supervise/ward", s->name);
 	n = fs_read_file(u.dirfd, path, buf, sizeof buf);
-	if (n == SVEXTRA_SIZE && svextra_decode(buf, (size_t)n, &x) == 0 && x.runsv_pid > 0)
+	if (n >= 0 && svextra_decode(buf, (size_t)n, &x) == 0 && x.runsv_pid > 0)
 		return x.runsv_pid;
 	return lockinfo_holder(ldev, lino);
 }

@@ -105,6 +105,7 @@ int main(int argc, char **argv)
 	struct svstatus st = { .want = 'u' };
 	struct timespec now;
 	int i, dir;
+	size_t len;
 
 	err_init(argv[0]);
 	if (argc < 2)
@@ -116,11 +117,11 @@ int main(int argc, char **argv)
 	st.since = now;
 	for (i = 2; i < argc; i++)
 		set_field(&x, &st, argv[i], &now);
-	svextra_encode(buf, &x);
+	len = svextra_encode(buf, &x);
 	dir = open(argv[1], O_RDONLY | O_DIRECTORY);
 	if (dir < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to open %s", argv[1]);
-	if (fs_write_atomic(dir, "supervise/ward", buf, sizeof buf) < 0)
+	if (fs_write_atomic(dir, "supervise/ward", buf, len) < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to write %s/supervise/ward", argv[1]);
 	svstatus_encode(sbuf, &st);
 	if (with_status && fs_write_atomic(dir, "supervise/status", sbuf, sizeof sbuf) < 0)

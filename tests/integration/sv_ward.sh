@@ -113,10 +113,20 @@ our_runsv_suite() {
 	echo 3 >"$o/never/notification-fd"
 	touch "$o/never/down"
 	mksvc "$o/crash" 'exit 1'
-	for s in rdy never crash; do start_runsv "$B/runsv" "$o/$s" || return; done
+	mksvc "$o/plain" 'exec sleep 100000'
+	for s in rdy never crash plain; do start_runsv "$B/runsv" "$o/$s" || return; done
+	# nothing for a status line: the brief form, which sv need not read
+	wait_until 10 test -s "$o/plain/supervise/pid"
+	expect_eq "our runsv: a plain service's ward is brief (40 bytes)" 40 \
+		"$(stat -c %s "$o/plain/supervise/ward")"
+	svrun "our runsv: brief ward, plain status line" 0 '^run: plain: \(pid [0-9]+\) [0-9]+s$' status plain
+	expect_eq "our runsv: -j reads the brief ward's starts" '1' \
+		"$("$SV" -j status plain | jq -r .starts)"
 	svrun "our runsv: -w up waits for the notification fd" 0 \
 		'^ok: run: rdy: \(pid [0-9]+\) [0-9]+s, normally down, ready [0-9]+s$' -w 5 up rdy
 	svrun "our runsv: status shows ready" 0 '^run: rdy: \(pid [0-9]+\) [0-9]+s, normally down, ready [0-9]+s$' status rdy
+	expect_eq "our runsv: readiness to show: the whole ward (256 bytes)" 256 \
+		"$(stat -c %s "$o/rdy/supervise/ward")"
 	svrun "our runsv: -w restart waits for the new run's readiness" 0 \
 		'^ok: run: rdy: \(pid [0-9]+\) [0-9]+s, normally down, ready [0-9]+s$' -w 5 restart rdy
 	svrun "our runsv: never ready: timeout" 1 \
@@ -126,7 +136,7 @@ our_runsv_suite() {
 		'^down: crash: [0-9]+s, normally up, want up, backoff [0-9.]+s, next start in [0-9]+s$' status crash
 	out=$("$SV" -j status rdy crash)
 	expect_eq "our runsv: -j ready and starts" 'true 2' "$(sed -n 1p <<<"$out" | jq -r '[.ready, .starts] | map(tostring) | join(" ")')"
-	"$SV" -w 5 down rdy never >/dev/null
+	"$SV" -w 5 down rdy never plain >/dev/null
 }
 if [ -x "$B/runsv" ]; then
 	our_runsv_suite

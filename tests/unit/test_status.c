@@ -87,7 +87,7 @@ static void extra_roundtrip_and_rejects(void **state)
 
 	(void)state;
 	strcpy(x.text, "serving 3 clients");
-	svextra_encode(b, &x);
+	assert_int_equal(svextra_encode(b, &x), SVEXTRA_SIZE);
 	assert_int_equal(svextra_decode(b, sizeof b, &back), 0);
 	assert_int_equal(back.ready, SVREADY_YES);
 	assert_int_equal(back.backoff_ms, 4000);
@@ -102,12 +102,44 @@ static void extra_roundtrip_and_rejects(void **state)
 	assert_int_equal(svextra_decode(b, sizeof b, &back), -1);
 }
 
+/* nothing for a status line: the brief form, 40 bytes, which sv need not
+ * read; any of readiness, backoff or text makes it whole */
+static void extra_brief_form(void **state)
+{
+	struct svextra x = { .starts = 3, .runsv_pid = 42 }, back;
+	unsigned char b[SVEXTRA_SIZE];
+
+	(void)state;
+	assert_int_equal(svextra_encode(b, &x), SVEXTRA_BRIEF);
+	memset(&back, 0x55, sizeof back);
+	assert_int_equal(svextra_decode(b, SVEXTRA_BRIEF, &back), 0);
+	assert_int_equal(back.starts, 3);
+	assert_int_equal(back.runsv_pid, 42);
+	assert_string_equal(back.text, "");
+	assert_int_equal(svextra_quiet(&back), 1);
+	/* the whole form of the same is still read (an older runsv wrote it) */
+	assert_int_equal(svextra_decode(b, SVEXTRA_SIZE, &back), 0);
+	assert_int_equal(svextra_decode(b, SVEXTRA_BRIEF + 1, &back), -1);
+	assert_int_equal(svextra_decode(b, SVEXTRA_BRIEF - 1, &back), -1);
+	x.ready = SVREADY_WAIT;
+	assert_int_equal(svextra_encode(b, &x), SVEXTRA_SIZE);
+	/* a brief form that is not quiet would hide what sv must show */
+	assert_int_equal(svextra_decode(b, SVEXTRA_BRIEF, &back), -1);
+	x.ready = SVREADY_NONE;
+	x.backoff_ms = 1000;
+	assert_int_equal(svextra_encode(b, &x), SVEXTRA_SIZE);
+	x.backoff_ms = 0;
+	strcpy(x.text, "t");
+	assert_int_equal(svextra_encode(b, &x), SVEXTRA_SIZE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tai64n_known_label),
 		cmocka_unit_test(tai64n_scan_rejects),
 		cmocka_unit_test(status_runit_layout),
+		cmocka_unit_test(extra_brief_form),
 		cmocka_unit_test(status_roundtrip_and_rejects),
 		cmocka_unit_test(extra_roundtrip_and_rejects),
 	};
