@@ -66,7 +66,7 @@ else
 	track $rp
 	running() { "$B/sv" status "$T/sv/b" 2>/dev/null | grep -q '^run: .*; run: log'; }
 	wait_until 60 running
-	vexit "valgrind sv status" 0 $VG "$B/sv" status "$T/sv/b"
+	vexit "valgrind sv status" 0 $VG "$B/dyn/sv" status "$T/sv/b"
 	"$B/sv" exit "$T/sv/b" >/dev/null 2>&1
 	wait $rp
 	rc=$?

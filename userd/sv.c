@@ -9,10 +9,12 @@
  * in common/svcmd.c.  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -34,6 +36,9 @@ static int curdir = -1;
 static int away;                 /* the cwd is not curdir */
 static struct timespec tstart, tnow;
 static char lasterr[256];        /* the last message, for -j */
+static int helper;               /* a forked helper doing a share (see split) */
+
+#define HELPER_REDO 111          /* a helper's exit: "do my share yourself" */
 
 static void finish(int code)
 {
@@ -41,9 +46,19 @@ static void finish(int code)
 	exit(code);
 }
 
-static void fatal(const char *msg)
+/* before anything goes to stderr: what went to stdout comes first.  A
+ * helper's stdout is printed only after sv's own, so it cannot keep the
+ * order: it gives up, and sv does its share (see split). */
+static void stderr_ahead(void)
 {
 	fflush(stdout);
+	if (helper)
+		_exit(HELPER_REDO);
+}
+
+static void fatal(const char *msg)
+{
+	stderr_ahead();
 	fprintf(stderr, "fatal: %s: %s\n", msg, svcmd_errstr(errno));
 	finish(cmd.lsb ? SVCMD_EXIT_LSB_FATAL : SVCMD_EXIT_FATAL);
 }
@@ -75,7 +90,7 @@ static void warn(const char *msg, int errnum)
 /* runit's warnings about ./check and ./down go to stderr, unprefixed */
 static void warn_file(const char *what, const char *file, int errnum)
 {
-	fflush(stdout);
+	stderr_ahead();
 	fprintf(stderr, "warning: %s%s%s/%s: %s\n", what, cur, islog ? "/log" : "", file,
 		svcmd_errstr(errnum));
 }
@@ -103,31 +118,32 @@ static int enter(const char *name)
 
 /* The files sv reads for a status are closed in batches (close_range), not
  * one by one: three close(2) a service were a fifth of its system calls.
- * Only fds above curdir are held, at most FD_BATCH of them. */
+ * Only fds above fd_keep are held, at most FD_BATCH of them. */
 #define FD_BATCH 32
-static int fd_high;              /* the highest fd held, curdir if none */
+static int fd_keep;              /* the highest fd sv keeps: curdir, or a memfd */
+static int fd_high;              /* the highest fd held, fd_keep if none */
 
 static void fds_release(void)
 {
 	int fd;
 
-	if (fd_high <= curdir)
+	if (fd_high <= fd_keep)
 		return;
-	if (close_range((unsigned)curdir + 1, (unsigned)fd_high, 0) < 0)
-		for (fd = curdir + 1; fd <= fd_high; fd++)
+	if (close_range((unsigned)fd_keep + 1, (unsigned)fd_high, 0) < 0)
+		for (fd = fd_keep + 1; fd <= fd_high; fd++)
 			close(fd);
-	fd_high = curdir;
+	fd_high = fd_keep;
 }
 
 static void fd_done(int fd)
 {
-	if (fd <= curdir) {
+	if (fd <= fd_keep) {
 		close(fd);  /* below: a standard fd was closed when sv started */
 		return;
 	}
 	if (fd > fd_high)
 		fd_high = fd;
-	if (fd_high - curdir >= FD_BATCH)
+	if (fd_high - fd_keep >= FD_BATCH)
 		fds_release();
 }
 
@@ -135,7 +151,7 @@ static int open_file(const char *path, int flags)
 {
 	int fd = open(path, flags | O_NONBLOCK | O_CLOEXEC);
 
-	if (fd < 0 && errno == EMFILE && fd_high > curdir) {
+	if (fd < 0 && errno == EMFILE && fd_high > fd_keep) {
 		fds_release();
 		fd = open(path, flags | O_NONBLOCK | O_CLOEXEC);
 	}
@@ -191,7 +207,7 @@ static void read_extra(struct svview *v)
 	if (n < 0)
 		return;
 	if (svextra_decode(buf, (size_t)n, &v->x) < 0) {
-		fflush(stdout);
+		stderr_ahead();
 		fprintf(stderr, "warning: %s%s: ignoring supervise/ward: bad format\n", cur,
 			islog ? "/log" : "");
 		return;
@@ -582,11 +598,128 @@ static int act_on(const char *name)
 	return wanted;
 }
 
+static void act_range(int lo, int hi)
+{
+	int i;
+
+	for (i = lo; i < hi; i++)
+		act_on(cmd.services[i]);
+}
+
+/* A status of many services is split among the CPUs sv may run on: each
+ * share past the first goes to a forked helper, which writes its lines to
+ * a memfd; sv does the first share itself, then prints each helper's lines
+ * in turn, so the output is the same, byte for byte, as one process's.  A
+ * status only reads, so a share whose helper failed (or gave up: see
+ * stderr_ahead) is simply done again by sv. */
+#define SPLIT_MIN 64   /* services a share, below which a fork costs more */
+#define SPLIT_MAX 8
+
+struct share {
+	int lo, hi;        /* cmd.services[lo..hi) */
+	int fd;            /* the helper's stdout, -1 if none */
+	pid_t pid;         /* the helper, -1 if none */
+};
+
+static int shares_wanted(void)
+{
+	cpu_set_t cpus;
+	int n = 1, k;
+
+	if (!(cmd.status || cmd.json) || cmd.lsb || cmd.check)
+		return 1;
+	if (sched_getaffinity(0, sizeof cpus, &cpus) == 0)
+		n = CPU_COUNT(&cpus);
+	k = cmd.nservices / SPLIT_MIN;
+	if (k > n)
+		k = n;
+	return k < 1 ? 1 : k > SPLIT_MAX ? SPLIT_MAX : k;
+}
+
+/* A helper on the CPU sv itself runs on would only take turns with it, and
+ * the scheduler often puts a new process there: each helper leaves it. */
+static void leave_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0 || sched_getaffinity(0, sizeof set, &set) < 0)
+		return;
+	CPU_CLR(cpu, &set);
+	if (CPU_COUNT(&set) > 0)
+		sched_setaffinity(0, sizeof set, &set);
+}
+
+static void share_start(struct share *s, int cpu)
+{
+	s->pid = -1;
+	if (s->fd < 0)
+		return;
+	s->pid = fork();
+	if (s->pid != 0)
+		return;
+	helper = 1;
+	leave_cpu(cpu);
+	if (dup2(s->fd, 1) < 0)
+		_exit(HELPER_REDO);
+	act_range(s->lo, s->hi);
+	if (fflush(stdout) != 0)
+		_exit(HELPER_REDO);
+	_exit(rc > 99 ? 99 : (int)rc);
+}
+
+/* 0 if the helper did its share and its lines are printed */
+static int share_print(const struct share *s)
+{
+	struct stat st;
+	void *p = NULL;
+	int w;
+
+	while (waitpid(s->pid, &w, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (!WIFEXITED(w) || WEXITSTATUS(w) > 99 || fstat(s->fd, &st) < 0)
+		return -1;
+	if (st.st_size > 0) {
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
+		if (p == MAP_FAILED)
+			return -1;
+		fwrite(p, 1, (size_t)st.st_size, stdout);
+		munmap(p, (size_t)st.st_size);
+	}
+	rc += (unsigned)WEXITSTATUS(w);
+	return 0;
+}
+
+static void split(int k)
+{
+	struct share sh[SPLIT_MAX] = { { 0, 0, -1, -1 } };
+	int i, cpu;
+
+	fflush(stdout);  /* nothing buffered is copied into the helpers */
+	for (i = 0; i < k; i++) {
+		sh[i].lo = (int)((long)cmd.nservices * i / k);
+		sh[i].hi = (int)((long)cmd.nservices * (i + 1) / k);
+		sh[i].fd = i > 0 ? memfd_create("sv-share", MFD_CLOEXEC) : -1;
+		if (sh[i].fd > fd_keep)
+			fd_keep = fd_high = sh[i].fd;  /* not closed with the files read */
+	}
+	cpu = sched_getcpu();
+	for (i = 1; i < k; i++)
+		share_start(&sh[i], cpu);
+	act_range(sh[0].lo, sh[0].hi);
+	for (i = 1; i < k; i++) {
+		if (sh[i].pid <= 0 || share_print(&sh[i]) < 0)
+			act_range(sh[i].lo, sh[i].hi);
+		if (sh[i].fd >= 0)
+			close(sh[i].fd);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *env;
 	char *alive;
-	int i, code;
+	int i, code, k;
 
 	code = svcmd_parse(&cmd, argc, argv, getenv("SVWAIT"));
 	if (code)
@@ -601,7 +734,12 @@ int main(int argc, char **argv)
 	curdir = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (curdir < 0)
 		fatal("unable to open current directory");
-	fd_high = curdir;
+	fd_keep = fd_high = curdir;
+	k = shares_wanted();
+	if (k > 1) {
+		split(k);
+		finish(rc > 99 ? 99 : (int)rc);
+	}
 	alive = calloc((size_t)cmd.nservices, 1);
 	if (!alive)
 		fatal("unable to allocate memory");
