@@ -32,6 +32,16 @@ void svstatus_encode(unsigned char out[SVSTATUS_SIZE], const struct svstatus *st
 	out[19] = (unsigned char)st->state;
 }
 
+void svstatus_mark(struct svstatus *st, int whole)
+{
+	st->since.tv_nsec = (st->since.tv_nsec & ~1L) | (whole ? 1 : 0);
+}
+
+int svstatus_marked(const struct svstatus *st)
+{
+	return (st->since.tv_nsec & 1) != 0;
+}
+
 int svstatus_decode(const unsigned char *in, size_t len, struct svstatus *st)
 {
 	uint32_t pid;

@@ -12,9 +12,13 @@
  * supervise/ward is ward's own addition (readiness, backoff, runsv's pid),
  * versioned; runit's tools never look at it.  It has two sizes: the whole
  * SVEXTRA_SIZE bytes, or the first SVEXTRA_BRIEF of them when nothing in it
- * would show on a status line (no readiness declared, no backoff, no text),
- * so that sv can tell from the size alone (one stat) that it need not read
- * the file at all.
+ * would show on a status line (no readiness declared, no backoff, no text).
+ *
+ * Whether it is whole is also marked in supervise/status, so that sv need
+ * not even look for it: ward's runsv makes the nanoseconds of the TAI64N
+ * odd when supervise/ward is whole, even when not (the time moves by 1 ns
+ * at most).  runit's runsv writes microseconds (1000 * usec + 500), always
+ * even, so its status never carries the mark.
  * Both are written as NAME.new and renamed (fs_write_atomic), so a reader
  * never sees half a file.  */
 #ifndef WARD_STATUS_H
@@ -39,6 +43,9 @@ struct svstatus {
 };
 
 void svstatus_encode(unsigned char out[SVSTATUS_SIZE], const struct svstatus *st);
+/* the mark above: set or clear it in st->since, or test it */
+void svstatus_mark(struct svstatus *st, int whole);
+int svstatus_marked(const struct svstatus *st);
 /* returns 0, or -1 if len is not 20 or a field is out of range */
 int svstatus_decode(const unsigned char *in, size_t len, struct svstatus *st);
 

@@ -293,13 +293,14 @@ static void status_stat(struct svc *s)
 	write_file(s, SF_STAT, "stat", buf, (size_t)n);
 }
 
-static void status_bin(struct svc *s)
+static void status_bin(struct svc *s, int ward_whole)
 {
 	struct svstatus st = { .since = s->since, .pid = s->pid, .paused = s->paused,
 			       .want = s->want == W_UP ? 'u' : 'd', .got_term = s->got_term,
 			       .state = s->state };
 	unsigned char buf[SVSTATUS_SIZE];
 
+	svstatus_mark(&st, ward_whole);
 	svstatus_encode(buf, &st);
 	write_file(s, SF_STATUS, "status", buf, sizeof buf);
 }
@@ -314,7 +315,8 @@ static int waiting(const struct svc *s, int64_t now)
 	return owes_start(s) && s->rs.due > now;
 }
 
-static void status_ward(struct svc *s)
+/* returns 1 if supervise/ward is whole: it has something to show */
+static int status_ward(struct svc *s)
 {
 	struct svextra x = { .ready = s->ready, .ready_at = s->ready_at, .starts = s->starts,
 			     .runsv_pid = getpid() };
@@ -336,17 +338,22 @@ static void status_ward(struct svc *s)
 	memcpy(x.text, s->text, sizeof x.text);
 	len = svextra_encode(buf, &x);
 	write_file(s, SF_WARD, "ward", buf, len);
+	return len == SVEXTRA_SIZE;
 }
 
 /* supervise/ward before supervise/status: sv reads status first, so a
  * status that shows the new run always comes with that run's ward (a
- * readiness still to wait for), never the one before it. */
+ * readiness still to wait for), never the one before it.  The status
+ * carries the mark of a whole ward (see status.h), so it is written again
+ * whenever the ward turns whole or brief. */
 static void svc_status(struct svc *s)
 {
+	int whole;
+
 	status_pid(s);
 	status_stat(s);
-	status_ward(s);
-	status_bin(s);
+	whole = status_ward(s);
+	status_bin(s, whole);
 }
 
 /* ---- readiness ---- */

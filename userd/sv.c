@@ -177,18 +177,6 @@ static int extra_shown(const struct svextra *x)
 	return cmd.json || !svextra_quiet(x);
 }
 
-/* runsv writes supervise/ward in its brief form when a status line shows
- * nothing of it: then its size says so, and one stat spares the open and
- * the read (most services, most of the time). */
-static int extra_needed(void)
-{
-	struct stat s;
-
-	if (cmd.json)
-		return 1;
-	return stat("supervise/ward", &s) == 0 && s.st_size != SVEXTRA_BRIEF;
-}
-
 /* supervise/ward counts only if it decodes and its runsv is alive: a file
  * left behind by another supervisor must not dress up runit's status. */
 static void read_extra(struct svview *v)
@@ -197,7 +185,8 @@ static void read_extra(struct svview *v)
 	ssize_t n;
 	int fd;
 
-	if (!extra_needed())
+	/* a status line needs it only when runsv marked it whole (status.h) */
+	if (!cmd.json && !svstatus_marked(&v->st))
 		return;
 	fd = open_file("supervise/ward", O_RDONLY);
 	if (fd < 0)

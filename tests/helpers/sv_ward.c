@@ -5,8 +5,10 @@
  *         backoff_ms=N next_in=SEC starts=N
  * With any of state=down|run|finish pid=N want=u|d since_ago=SEC it also
  * writes supervise/status (svstatus_encode), for states a real runsv only
- * passes through.  Times are relative to now.  Exit 100 on a bad argument,
- * 111 on failure. */
+ * passes through; without, it marks the status that is there as ward's
+ * runsv does (a whole ward: odd nanoseconds, see status.h), until its
+ * runsv writes it again.  Times are relative to now.  Exit 100 on a bad
+ * argument, 111 on failure. */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,8 +125,12 @@ int main(int argc, char **argv)
 		err_fatal_sys(EXIT_TEMP, "unable to open %s", argv[1]);
 	if (fs_write_atomic(dir, "supervise/ward", buf, len) < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to write %s/supervise/ward", argv[1]);
+	if (!with_status && (fs_read_file(dir, "supervise/status", sbuf, sizeof sbuf) != SVSTATUS_SIZE ||
+			     svstatus_decode(sbuf, sizeof sbuf, &st) < 0))
+		return 0;  /* no status to mark */
+	svstatus_mark(&st, len == SVEXTRA_SIZE);
 	svstatus_encode(sbuf, &st);
-	if (with_status && fs_write_atomic(dir, "supervise/status", sbuf, sizeof sbuf) < 0)
+	if (fs_write_atomic(dir, "supervise/status", sbuf, sizeof sbuf) < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to write %s/supervise/status", argv[1]);
 	return 0;
 }

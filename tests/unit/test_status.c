@@ -133,6 +133,31 @@ static void extra_brief_form(void **state)
 	assert_int_equal(svextra_encode(b, &x), SVEXTRA_SIZE);
 }
 
+/* ward's runsv marks a whole ward in the status' nanoseconds (odd);
+ * runit's runsv writes 1000 * usec + 500, never odd */
+static void status_mark(void **state)
+{
+	struct svstatus st = { .since = { 1700000000, 123456500 }, .want = 'u' }, back;
+	unsigned char b[SVSTATUS_SIZE];
+
+	(void)state;
+	assert_int_equal(svstatus_marked(&st), 0);
+	svstatus_mark(&st, 1);
+	assert_int_equal(st.since.tv_nsec, 123456501);
+	svstatus_encode(b, &st);
+	assert_int_equal(svstatus_decode(b, sizeof b, &back), 0);
+	assert_int_equal(svstatus_marked(&back), 1);
+	assert_int_equal(back.since.tv_sec, 1700000000);
+	svstatus_mark(&back, 0);
+	assert_int_equal(back.since.tv_nsec, 123456500);
+	assert_int_equal(svstatus_marked(&back), 0);
+	st.since.tv_nsec = 999999999;  /* still a valid TAI64N either way */
+	svstatus_mark(&st, 0);
+	assert_int_equal(st.since.tv_nsec, 999999998);
+	svstatus_mark(&st, 1);
+	assert_int_equal(st.since.tv_nsec, 999999999);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +165,7 @@ int main(void)
 		cmocka_unit_test(tai64n_scan_rejects),
 		cmocka_unit_test(status_runit_layout),
 		cmocka_unit_test(extra_brief_form),
+		cmocka_unit_test(status_mark),
 		cmocka_unit_test(status_roundtrip_and_rejects),
 		cmocka_unit_test(extra_roundtrip_and_rejects),
 	};
