@@ -601,7 +601,7 @@ static void act_range(int lo, int hi)
  * in turn, so the output is the same, byte for byte, as one process's.  A
  * status only reads, so a share whose helper failed (or gave up: see
  * stderr_ahead) is simply done again by sv. */
-#define SPLIT_MIN 64   /* services a share, below which a fork costs more */
+#define SPLIT_MIN 128  /* services a share, below which a fork costs more */
 #define SPLIT_MAX 8
 
 struct share {

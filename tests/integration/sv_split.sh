@@ -8,7 +8,7 @@ W=$B/tests/sv_ward
 [ -x "$W" ] || { notok "build/tests/sv_ward built"; done_testing; }
 
 d=$T/many
-N=160   # two shares of 80: a share is at least 64 services
+N=260   # two shares of 130: a share is at least 128 services
 mkdir -p "$d"
 list=()
 # every 10th: missing (fail); every 10th + 5: no supervise/ (warning); the
@@ -20,7 +20,7 @@ for i in $(seq -w 1 $N); do
 	case $i in
 	*0) continue ;;
 	*5) mkdir "$s"; continue ;;
-	007|147) mksvc "$s"; mksvc "$s/log" 'exec cat >/dev/null'; continue ;;
+	007|247) mksvc "$s"; mksvc "$s/log" 'exec cat >/dev/null'; continue ;;
 	esac
 	mkdir -p "$s/supervise"
 	mkfifo "$s/supervise/ok"
@@ -30,7 +30,7 @@ for i in $(seq -w 1 $N); do
 	case $i in *3) touch "$s/down" ;; esac
 done
 start_runsv "$B/runsv" "$d/s007" || done_testing
-start_runsv "$B/runsv" "$d/s147" || done_testing
+start_runsv "$B/runsv" "$d/s247" || done_testing
 
 # seconds may tick between two runs: compare them without
 nosec() { sed -E 's/[0-9]+s\b/Ns/g; s/"(uptime|ready_for)":[0-9]+/"\1":N/g'; }
@@ -62,21 +62,21 @@ same() {
 		"$(nosec <"$T/all.both")"
 }
 
-expect_eq "status: 160 lines" $N "$("$SV" status "${list[@]}" 2>/dev/null | wc -l)"
-expect_eq "status: failures of both shares added up" 32 "$("$SV" status "${list[@]}" >/dev/null 2>&1; echo $?)"
+expect_eq "status: 260 lines" $N "$("$SV" status "${list[@]}" 2>/dev/null | wc -l)"
+expect_eq "status: failures of both shares added up" 52 "$("$SV" status "${list[@]}" >/dev/null 2>&1; echo $?)"
 same "status" status
 same "-j status" -j status
 # a warning on stderr in the helper's share: the helper gives up, sv does it
-head -c 256 /dev/zero | tr '\0' '\2' >"$d/s121/supervise/ward"
-expect_match "a malformed ward in the second share warns" 'warning: .*/s121: ignoring supervise/ward' \
+head -c 256 /dev/zero | tr '\0' '\2' >"$d/s201/supervise/ward"
+expect_match "a malformed ward in the second share warns" 'warning: .*/s201: ignoring supervise/ward' \
 	"$("$SV" status "${list[@]}" 2>&1 >/dev/null)"
 same "status, a warning in the second share" status
 same "-j status, a warning in the second share" -j status
 
-expect_eq "160 services missing: exit code 99" 99 "$("$SV" status "$T"/nothing/{1..160} >/dev/null; echo $?)"
-expect_eq "160 services missing: every line, in order" \
-	"$(for i in {1..160}; do echo "fail: $T/nothing/$i: unable to change to service directory: file does not exist"; done)" \
-	"$("$SV" status "$T"/nothing/{1..160})"
+expect_eq "300 services missing: exit code 99" 99 "$("$SV" status "$T"/nothing/{1..300} >/dev/null; echo $?)"
+expect_eq "300 services missing: every line, in order" \
+	"$(for i in {1..300}; do echo "fail: $T/nothing/$i: unable to change to service directory: file does not exist"; done)" \
+	"$("$SV" status "$T"/nothing/{1..300})"
 
 # The split does happen: in a pid namespace of its own, sv on one CPU uses
 # one pid, on two it uses one more (its helper).
@@ -89,8 +89,8 @@ else
 	one=$(pids_used taskset -c 0 "$SV" status "${list[@]}")
 	two=$(pids_used "$SV" status "${list[@]}")
 	expect_eq "on two CPUs sv forks a helper, on one it does not" "$((one + 1))" "$two"
-	few=$(pids_used "$SV" status "${list[@]:0:100}")
-	expect_eq "100 services: no helper (a share is at least 64)" "$one" "$few"
+	few=$(pids_used "$SV" status "${list[@]:0:200}")
+	expect_eq "200 services: no helper (a share is at least 128)" "$one" "$few"
 fi
-"$SV" exit "$d/s007" "$d/s147" >/dev/null
+"$SV" exit "$d/s007" "$d/s247" >/dev/null
 done_testing
