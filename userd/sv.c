@@ -595,19 +595,34 @@ static void act_range(int lo, int hi)
 		act_on(cmd.services[i]);
 }
 
-/* A status of many services is split among the CPUs sv may run on: each
- * share past the first goes to a forked helper, which writes its lines to
- * a memfd; sv does the first share itself, then prints each helper's lines
- * in turn, so the output is the same, byte for byte, as one process's.  A
- * status only reads, so a share whose helper failed (or gave up: see
- * stderr_ahead) is simply done again by sv. */
-#define SPLIT_MIN 128  /* services a share, below which a fork costs more */
+/* A status of many services is shared among the CPUs sv may run on: one
+ * forked helper a CPU takes CHUNK services at a time, until none are left
+ * (so a helper on a busy CPU simply does fewer), and writes their lines to
+ * a memfd of its own.  Then sv prints the chunks in order, so the output is
+ * the same, byte for byte, as one process's.  A status only reads, so a
+ * chunk no helper finished (a helper failed, or gave up: see stderr_ahead)
+ * is simply done by sv, in its place. */
+#define SPLIT_MIN 128  /* services a helper, below which a fork costs more */
 #define SPLIT_MAX 8
+#define CHUNK 32
+
+struct chunk {                 /* in memory shared with the helpers */
+	int done;              /* set last, when the rest is written */
+	int owner;             /* the helper that did it */
+	unsigned failed;       /* what it added to rc */
+	off_t off, len;        /* its lines in the owner's memfd */
+};
+
+struct board {
+	int next;              /* the next chunk to take */
+	struct chunk c[];
+};
 
 struct share {
-	int lo, hi;        /* cmd.services[lo..hi) */
-	int fd;            /* the helper's stdout, -1 if none */
-	pid_t pid;         /* the helper, -1 if none */
+	int fd;                /* the helper's stdout, -1 if none */
+	pid_t pid;             /* the helper, -1 if none */
+	unsigned char *out;    /* its memfd, mapped once it exited */
+	size_t size;
 };
 
 static int shares_wanted(void)
@@ -625,83 +640,113 @@ static int shares_wanted(void)
 	return k < 1 ? 1 : k > SPLIT_MAX ? SPLIT_MAX : k;
 }
 
-/* A helper on the CPU sv itself runs on would only take turns with it, and
- * the scheduler often puts a new process there: each helper leaves it. */
-static void leave_cpu(int cpu)
+static int nchunks(void)
 {
-	cpu_set_t set;
-
-	if (cpu < 0 || sched_getaffinity(0, sizeof set, &set) < 0)
-		return;
-	CPU_CLR(cpu, &set);
-	if (CPU_COUNT(&set) > 0)
-		sched_setaffinity(0, sizeof set, &set);
+	return (cmd.nservices + CHUNK - 1) / CHUNK;
 }
 
-static void share_start(struct share *s, int cpu)
+static void chunk_act(int c)
 {
-	s->pid = -1;
-	if (s->fd < 0)
-		return;
-	s->pid = fork();
-	if (s->pid != 0)
-		return;
+	int hi = (c + 1) * CHUNK;
+
+	act_range(c * CHUNK, hi < cmd.nservices ? hi : cmd.nservices);
+}
+
+static void helper_run(struct board *bd, int me, int fd)
+{
+	struct chunk *ch;
+	unsigned before;
+	off_t off = 0, end;
+	int c;
+
 	helper = 1;
-	leave_cpu(cpu);
-	if (dup2(s->fd, 1) < 0)
+	if (dup2(fd, 1) < 0)
 		_exit(HELPER_REDO);
-	act_range(s->lo, s->hi);
-	if (fflush(stdout) != 0)
-		_exit(HELPER_REDO);
-	_exit(rc > 99 ? 99 : (int)rc);
+	while ((c = __atomic_fetch_add(&bd->next, 1, __ATOMIC_RELAXED)) < nchunks()) {
+		ch = &bd->c[c];
+		before = rc;
+		chunk_act(c);
+		if (fflush(stdout) != 0 || (end = lseek(1, 0, SEEK_CUR)) < 0)
+			_exit(HELPER_REDO);
+		ch->owner = me;
+		ch->failed = rc - before;
+		ch->off = off;
+		ch->len = end - off;
+		__atomic_store_n(&ch->done, 1, __ATOMIC_RELEASE);
+		off = end;
+	}
+	_exit(0);
 }
 
-/* 0 if the helper did its share and its lines are printed */
-static int share_print(const struct share *s)
+static void share_collect(struct share *s)
 {
 	struct stat st;
-	void *p = NULL;
-	int w;
+	void *p;
 
-	while (waitpid(s->pid, &w, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	if (!WIFEXITED(w) || WEXITSTATUS(w) > 99 || fstat(s->fd, &st) < 0)
-		return -1;
-	if (st.st_size > 0) {
-		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
-		if (p == MAP_FAILED)
-			return -1;
-		fwrite(p, 1, (size_t)st.st_size, stdout);
-		munmap(p, (size_t)st.st_size);
+	while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (fstat(s->fd, &st) < 0 || st.st_size <= 0)
+		return;
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
+	if (p == MAP_FAILED)
+		return;
+	s->out = p;
+	s->size = (size_t)st.st_size;
+}
+
+/* each chunk in order: a helper's lines, or done here and now */
+static void chunks_print(const struct board *bd, const struct share *sh, int k)
+{
+	const struct chunk *ch;
+	const struct share *s;
+	int c;
+
+	for (c = 0; c < nchunks(); c++) {
+		ch = &bd->c[c];
+		s = __atomic_load_n(&ch->done, __ATOMIC_ACQUIRE) && ch->owner >= 0 &&
+		    ch->owner < k ? &sh[ch->owner] : NULL;
+		if (s && s->out && ch->off >= 0 && ch->len >= 0 &&
+		    (size_t)(ch->off + ch->len) <= s->size) {
+			fwrite(s->out + ch->off, 1, (size_t)ch->len, stdout);
+			rc += ch->failed;
+		} else {
+			chunk_act(c);
+		}
 	}
-	rc += (unsigned)WEXITSTATUS(w);
-	return 0;
 }
 
 static void split(int k)
 {
-	struct share sh[SPLIT_MAX] = { { 0, 0, -1, -1 } };
-	int i, cpu;
+	struct share sh[SPLIT_MAX];
+	size_t size = sizeof(struct board) + (size_t)nchunks() * sizeof(struct chunk);
+	struct board *bd;
+	int i;
 
+	bd = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (bd == MAP_FAILED) {
+		act_range(0, cmd.nservices);
+		return;
+	}
 	fflush(stdout);  /* nothing buffered is copied into the helpers */
 	for (i = 0; i < k; i++) {
-		sh[i].lo = (int)((long)cmd.nservices * i / k);
-		sh[i].hi = (int)((long)cmd.nservices * (i + 1) / k);
-		sh[i].fd = i > 0 ? memfd_create("sv-share", MFD_CLOEXEC) : -1;
+		sh[i] = (struct share){ .fd = memfd_create("sv-share", MFD_CLOEXEC), .pid = -1 };
 		if (sh[i].fd > fd_keep)
 			fd_keep = fd_high = sh[i].fd;  /* not closed with the files read */
 	}
-	cpu = sched_getcpu();
-	for (i = 1; i < k; i++)
-		share_start(&sh[i], cpu);
-	act_range(sh[0].lo, sh[0].hi);
-	for (i = 1; i < k; i++) {
-		if (sh[i].pid <= 0 || share_print(&sh[i]) < 0)
-			act_range(sh[i].lo, sh[i].hi);
+	for (i = 0; i < k; i++)
+		if (sh[i].fd >= 0 && (sh[i].pid = fork()) == 0)
+			helper_run(bd, i, sh[i].fd);
+	for (i = 0; i < k; i++)
+		if (sh[i].pid > 0)
+			share_collect(&sh[i]);
+	chunks_print(bd, sh, k);
+	for (i = 0; i < k; i++) {
+		if (sh[i].out)
+			munmap(sh[i].out, sh[i].size);
 		if (sh[i].fd >= 0)
 			close(sh[i].fd);
 	}
+	munmap(bd, size);
 }
 
 int main(int argc, char **argv)

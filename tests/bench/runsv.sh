@@ -50,14 +50,20 @@ stop_all() {
 	rm -f "$1.pids"
 }
 trap 'stop_all "$BT/ward"; stop_all "$BT/runit"; _bcleanup' EXIT
-# sv_status_ms SV DIR: median wall time of one `sv status` over all services
+# sv_status_ms: median wall times of `sv status` over all services, ours
+# on ward's tree and runit's on runit's, taken in turns (a noisy spell
+# then weighs on both alike): "WARD_MS RUNIT_MS"
 sv_status_ms() {
-	local r t0
+	local r t0 t1
 	for r in $(seq 1 15); do
 		t0=$(now_ns)
-		"$1" status "$2"/s* >/dev/null
-		echo $(( ($(now_ns) - t0) / 1000 ))
-	done | median | awk '{ printf "%.2f\n", $1 / 1000 }'
+		"$B/sv" status "$BT/ward"/s* >/dev/null
+		t1=$(now_ns)
+		/usr/bin/sv status "$BT/runit"/s* >/dev/null
+		echo $(( (t1 - t0) / 1000 )) $(( ($(now_ns) - t1) / 1000 ))
+	done >"$BT/svst"
+	echo "$(cut -d' ' -f1 "$BT/svst" | median | awk '{ printf "%.2f", $1 / 1000 }')" \
+		"$(cut -d' ' -f2 "$BT/svst" | median | awk '{ printf "%.2f", $1 / 1000 }')"
 }
 
 # ctxt PIDFILE: context switches (voluntary and not) of those processes so far
@@ -83,8 +89,8 @@ row "runsv PSS per service ($N services)" \
 	"$(awk -v s="$pw" -v n="$N" 'BEGIN { printf "%.1f\n", s / n }')" \
 	"$(awk -v s="$pr" -v n="$N" 'BEGIN { printf "%.1f\n", s / n }')" kB
 row "idle ctx switches/min, all $N runsvs" "$(permin $((cw1 - cw0)))" "$(permin $((cr1 - cr0)))" "per min"
-row "sv status over $N services, median of 15" "$(sv_status_ms "$B/sv" "$BT/ward")" \
-	"$(sv_status_ms /usr/bin/sv "$BT/runit")" ms
+read -r sw sr < <(sv_status_ms)
+row "sv status over $N services, median of 15" "$sw" "$sr" ms
 echo "# ward: build/runsv and build/sv; runit: /usr/bin/runsv and /usr/bin/sv;"
 echo "# PSS from /proc/PID/smaps_rollup of the runsvs alone (not the services);"
 echo "# idle: both trees side by side for ${IDLE}s, nothing happening"
