@@ -36,9 +36,9 @@ static int curdir = -1;
 static int away;                 /* the cwd is not curdir */
 static struct timespec tstart, tnow;
 static char lasterr[256];        /* the last message, for -j */
-static int helper;               /* a forked helper doing a share (see split) */
+static int helper;               /* a forked helper of a long status (see split) */
 
-#define HELPER_REDO 111          /* a helper's exit: "do my share yourself" */
+#define HELPER_STOP 111          /* a helper's exit when it stops early */
 
 static void finish(int code)
 {
@@ -47,13 +47,14 @@ static void finish(int code)
 }
 
 /* before anything goes to stderr: what went to stdout comes first.  A
- * helper's stdout is printed only after sv's own, so it cannot keep the
- * order: it gives up, and sv does its share (see split). */
+ * helper's lines are printed later, in their turn, so it cannot keep that
+ * order: it stops, and sv does the services it left in their turn (see
+ * split). */
 static void stderr_ahead(void)
 {
 	fflush(stdout);
 	if (helper)
-		_exit(HELPER_REDO);
+		_exit(HELPER_STOP);
 }
 
 static void fatal(const char *msg)
@@ -625,7 +626,7 @@ struct share {
 	size_t size;
 };
 
-static int shares_wanted(void)
+static int helpers_wanted(void)
 {
 	cpu_set_t cpus;
 	int n = 1, k;
@@ -661,13 +662,13 @@ static void helper_run(struct board *bd, int me, int fd)
 
 	helper = 1;
 	if (dup2(fd, 1) < 0)
-		_exit(HELPER_REDO);
+		_exit(HELPER_STOP);
 	while ((c = __atomic_fetch_add(&bd->next, 1, __ATOMIC_RELAXED)) < nchunks()) {
 		ch = &bd->c[c];
 		before = rc;
 		chunk_act(c);
 		if (fflush(stdout) != 0 || (end = lseek(1, 0, SEEK_CUR)) < 0)
-			_exit(HELPER_REDO);
+			_exit(HELPER_STOP);
 		ch->owner = me;
 		ch->failed = rc - before;
 		ch->off = off;
@@ -769,7 +770,7 @@ int main(int argc, char **argv)
 	if (curdir < 0)
 		fatal("unable to open current directory");
 	fd_keep = fd_high = curdir;
-	k = shares_wanted();
+	k = helpers_wanted();
 	if (k > 1) {
 		split(k);
 		finish(rc > 99 ? 99 : (int)rc);
