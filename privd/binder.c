@@ -36,7 +36,12 @@
 
 #define SLOT_GRANTS 256    /* grants one user may hold */
 #define REUSE_MAX 128      /* SO_REUSEPORT sockets remembered */
-#define UNREAD_MAX 16      /* answers one channel may leave unread, at most */
+/* Answers one channel may leave unread, at most: a userd's relay has one
+ * request in flight per client and RELAY_CLIENTS (64) clients, so a userd
+ * that reads its channel never needs more; a larger share would only let a
+ * user who does not read hold more of our fds (and a bigger send buffer,
+ * which past net.core.wmem_max the kernel would not give anyway). */
+#define UNREAD_MAX 64
 #define FD_RESERVE 32      /* fds besides the channels and what is in flight */
 #define LOG_BURST 20       /* lines about requests a user gets per window ... */
 #define LOG_WINDOW_MS 10000 /* ... the rest are counted and summed up */
@@ -79,8 +84,16 @@ static struct {
 	struct reuse reuse[REUSE_MAX];
 	size_t reuse_next;
 	int log_syslog;
+	rlim_t fd_limit;              /* our hard limit of open files */
+	struct bound {                /* for a share of want unread answers: */
+		int sndbuf;           /* the SO_SNDBUF to set */
+		unsigned unread;      /* the bound the kernel actually gives */
+	} bound[UNREAD_MAX + 1];      /* [want], measured before the sandbox */
+	unsigned nchan;               /* channels served, which share the limit */
 	int sndbuf;                   /* SO_SNDBUF of every user channel */
 	unsigned unread_max;          /* which bounds its unread answers to this */
+	int64_t warn_after;           /* no "fair to" line before then ... */
+	int warn_due;                 /* ... but one is owed */
 } B;
 
 #ifdef SANITIZED
@@ -194,7 +207,10 @@ static void sandbox(void)
  * is kept small: once a quarter of it is taken by answers its user has not
  * read, the kernel reports the channel not writable, and we read no more
  * requests from it until the user reads its answers.  A channel then holds
- * at most B.unread_max answers of ours, whatever its user does. */
+ * at most B.unread_max answers of ours, whatever its user does.  The limit
+ * is shared among the channels we serve, not among all the users privd
+ * could take: the share is worked out again whenever a channel comes or
+ * goes, and every channel's buffer resized. */
 
 /* The soft limit up to the hard one; the sandbox forbids setrlimit later. */
 static rlim_t fd_limit_raise(void)
@@ -211,46 +227,79 @@ static rlim_t fd_limit_raise(void)
 	return rl.rlim_cur;
 }
 
-/* The SO_SNDBUF that stops a channel at `want` unread answers, from what
- * one answer costs in a send buffer (the kernel's own count, which
- * SIOCOUTQ reports), measured on a pair of our own; then the bound the
- * kernel actually gives, since it has a minimum buffer. */
-static void channel_bound(unsigned want)
+/* For every share of 1 to UNREAD_MAX unread answers, the SO_SNDBUF that
+ * stops a channel there, from what one answer costs in a send buffer (the
+ * kernel's own count, which SIOCOUTQ reports), measured on a pair of our
+ * own; then the bound the kernel actually gives, since it has a minimum
+ * buffer (and a maximum).  Done before the sandbox, which forbids it. */
+static void channel_bounds(void)
 {
 	unsigned char m[WIRE_SIZE] = { 0 };
 	socklen_t len = sizeof(int);
 	int sv[2], one = 0, sb;
+	unsigned want;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		die("create a socket pair");
 	if (wire_send(sv[0], m, 2) < 0 || ioctl(sv[0], SIOCOUTQ, &one) < 0 || one <= 0)
 		die("measure an answer");
-	/* writable while 4 * (queued + 1) <= the buffer, which is twice what we set */
-	B.sndbuf = 2 * (int)(want - 1) * one + 2;
-	if (setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &B.sndbuf, sizeof B.sndbuf) < 0 ||
-	    getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sb, &len) < 0)
-		die("size a channel");
-	B.unread_max = (unsigned)((sb - 4) / (4 * one) + 1);
+	for (want = 1; want <= UNREAD_MAX; want++) {
+		struct bound *b = &B.bound[want];
+
+		/* writable while 4 * (queued + 1) <= the buffer, twice what we set */
+		b->sndbuf = 2 * (int)(want - 1) * one + 2;
+		if (setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &b->sndbuf, sizeof b->sndbuf) < 0 ||
+		    getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sb, &len) < 0)
+			die("size a channel");
+		b->unread = (unsigned)((sb - 4) / (4 * one) + 1);
+	}
 	close(sv[0]);
 	close(sv[1]);
 }
 
-/* Every channel's share: its own fd and its unread answers, within the
- * limit for a full table of slots when the limit allows. */
-static void fd_share(void)
+static void fd_share_init(void)
 {
-	rlim_t lim = fd_limit_raise(), need;
-	rlim_t per = lim > FD_RESERVE ? (lim - FD_RESERVE) / WIRE_MAX_SLOTS : 0;
+	B.fd_limit = fd_limit_raise();
+	channel_bounds();
+}
 
-	channel_bound(per > UNREAD_MAX ? UNREAD_MAX : per > 2 ? (unsigned)per - 1 : 1);
-	need = (rlim_t)WIRE_MAX_SLOTS * (B.unread_max + 1) + FD_RESERVE;
-	blog(LOG_INFO, "fd limit %llu; at most %u answers unread per channel",
-	     (unsigned long long)lim, B.unread_max);
-	if (lim < need)
-		blog(LOG_WARNING, "fd limit %llu is fair to %llu users, not %d: raise it to %llu",
-		     (unsigned long long)lim,
-		     (unsigned long long)(lim > FD_RESERVE ? (lim - FD_RESERVE) / (B.unread_max + 1) : 0),
-		     WIRE_MAX_SLOTS, (unsigned long long)need);
+/* Answers each of n channels may leave unread: the limit less our reserve,
+ * shared out, less the channel's own fd; at least 1, at most UNREAD_MAX. */
+static unsigned share_want(unsigned n)
+{
+	rlim_t per = B.fd_limit > FD_RESERVE ? (B.fd_limit - FD_RESERVE) / (n ? n : 1) : 0;
+
+	if (per > UNREAD_MAX)
+		return UNREAD_MAX;
+	return per > 2 ? (unsigned)per - 1 : 1;
+}
+
+/* The fds n channels may hold, each with its share, and our reserve. */
+static rlim_t share_need(unsigned n)
+{
+	return (rlim_t)n * (B.unread_max + 1) + FD_RESERVE;
+}
+
+/* When even the least share each is more than the limit holds, says so
+ * with the number of users served: at most once a log window, the last
+ * change said when the window ends (log_due). */
+static void share_warn(void)
+{
+	int64_t now = clock_ms();
+
+	B.warn_due = 0;
+	if (B.fd_limit >= share_need(B.nchan))
+		return;
+	if (now < B.warn_after) {
+		B.warn_due = 1;
+		return;
+	}
+	B.warn_after = now + LOG_WINDOW_MS;
+	blog(LOG_WARNING, "fd limit %llu is fair to %llu users, not %u: raise it to %llu",
+	     (unsigned long long)B.fd_limit,
+	     (unsigned long long)(B.fd_limit > FD_RESERVE ?
+				  (B.fd_limit - FD_RESERVE) / (B.unread_max + 1) : 0),
+	     B.nchan, (unsigned long long)share_need(B.nchan));
 }
 
 static int writable(int fd)
@@ -258,14 +307,6 @@ static int writable(int fd)
 	struct pollfd p = { .fd = fd, .events = POLLOUT };
 
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLOUT);
-}
-
-static void channel_setup(unsigned idx, struct slot *s)
-{
-	if (setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &B.sndbuf, sizeof B.sndbuf) < 0)
-		blog(LOG_WARNING, "channel %u: unable to size: %s", idx, strerror(errno));
-	s->full = !writable(s->fd);
-	s->warned = 0;
 }
 
 /* After an answer: a user who leaves too many unread is not read from
@@ -279,6 +320,45 @@ static void channel_check(unsigned idx, struct slot *s)
 		blog(LOG_WARNING, "uid %u (channel %u) leaves %u answers unread: "
 		     "not served until it reads them", (unsigned)s->uid, idx, B.unread_max);
 	s->warned = 1;
+}
+
+/* To the current share.  A channel holding more unread answers than a
+ * smaller share is full until its user reads them, as after an answer. */
+static void channel_size(unsigned idx, struct slot *s)
+{
+	if (setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &B.sndbuf, sizeof B.sndbuf) < 0)
+		blog(LOG_WARNING, "channel %u: unable to size: %s", idx, strerror(errno));
+	s->full = 0;
+	channel_check(idx, s);
+}
+
+static void channel_setup(unsigned idx, struct slot *s)
+{
+	s->warned = 0;
+	channel_size(idx, s);
+}
+
+/* n channels served now: when that changes the share, every channel gets
+ * the new one. */
+static void share_update(unsigned n)
+{
+	const struct bound *b;
+	unsigned i;
+
+	if (n == B.nchan && B.sndbuf)
+		return;
+	B.nchan = n;
+	b = &B.bound[share_want(n)];
+	if (b->sndbuf != B.sndbuf) {
+		B.sndbuf = b->sndbuf;
+		B.unread_max = b->unread;
+		for (i = 0; i < WIRE_MAX_SLOTS; i++)
+			if (B.slot[i].fd >= 0 && !B.slot[i].dead)
+				channel_size(i, &B.slot[i]);
+		blog(LOG_INFO, "fd limit %llu; at most %u answers unread per channel (%u users)",
+		     (unsigned long long)B.fd_limit, B.unread_max, n);
+	}
+	share_warn();
 }
 
 /* ---- log lines: one per request, but not a flood of them ---- */
@@ -320,6 +400,11 @@ static int log_due(void)
 {
 	int64_t now = clock_ms(), next = -1;
 	unsigned i;
+
+	if (B.warn_due && now >= B.warn_after)
+		share_warn();
+	if (B.warn_due)
+		next = B.warn_after - now;
 
 	for (i = 0; i < WIRE_MAX_SLOTS; i++) {
 		struct slot *s = &B.slot[i];
@@ -637,6 +722,7 @@ static void serve(int ctl)
 				pfd[n].fd = B.slot[i].fd;
 				pfd[n++].events = B.slot[i].full ? POLLOUT : POLLIN;
 			}
+		share_update(n - 1);
 		if (poll(pfd, n, log_due()) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -662,7 +748,7 @@ void binder_main(int log_syslog)
 	}
 	if (fcntl(BINDER_CTL_FD, F_SETFL, O_NONBLOCK) < 0)
 		die("set up the internal channel");
-	fd_share();
+	fd_share_init();
 	drop_caps();
 	sandbox();
 	blog(LOG_INFO, "started, pid %d", (int)getpid());

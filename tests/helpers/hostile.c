@@ -30,6 +30,8 @@
  *                  grant's "proto lo-hi"
  *   halfopen rd|wr shuts our end for reading (then sends 100 requests) or
  *                  for writing (then waits for what comes back)
+ *   take           reads the answers queued for us now (not those the binder
+ *                  sends meanwhile): "answers A sockets S"
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -40,7 +42,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -400,6 +404,31 @@ static void cmd_halfopen(const char *cmd, const char *how)
 	what_came_back(cmd);
 }
 
+/* ---- what a user left unread ---- */
+
+/* SIOCINQ on a SOCK_SEQPACKET socket: the bytes of every record queued. */
+static void cmd_take(const char *cmd)
+{
+	unsigned char m[WIRE_SIZE];
+	long answers = 0, sockets = 0;
+	int queued = 0, fd;
+	ssize_t n;
+
+	if (ioctl(chan, SIOCINQ, &queued) < 0) {
+		say(cmd, "%s", errname(errno));
+		return;
+	}
+	while (queued > 0 && (n = wire_recv(chan, m, &fd)) > 0) {
+		queued -= (int)n;
+		answers++;
+		if (fd >= 0) {
+			sockets++;
+			close(fd);
+		}
+	}
+	say(cmd, "answers %ld sockets %ld", answers, sockets);
+}
+
 static void command(char *line)
 {
 	char cmd[512], *w[8];
@@ -420,6 +449,8 @@ static void command(char *line)
 		cmd_grants(cmd);
 	else if (nw == 2 && !strcmp(w[0], "halfopen"))
 		cmd_halfopen(cmd, w[1]);
+	else if (nw == 1 && !strcmp(w[0], "take"))
+		cmd_take(cmd);
 	else if (nw == 1 && !strcmp(w[0], "exit"))
 		exit(0);
 	else
