@@ -89,7 +89,8 @@ static struct {
 		int sndbuf;           /* the SO_SNDBUF to set */
 		unsigned unread;      /* the bound the kernel actually gives */
 	} bound[UNREAD_MAX + 1];      /* [want], measured before the sandbox */
-	unsigned nchan;               /* channels served, which share the limit */
+	unsigned nopen;               /* channels open (slots with an fd) ... */
+	unsigned nchan;               /* ... and as many as the share is for */
 	int sndbuf;                   /* SO_SNDBUF of every user channel */
 	unsigned unread_max;          /* which bounds its unread answers to this */
 	int64_t warn_after;           /* no "fair to" line before then ... */
@@ -338,12 +339,12 @@ static void channel_setup(unsigned idx, struct slot *s)
 	channel_size(idx, s);
 }
 
-/* n channels served now: when that changes the share, every channel gets
- * the new one. */
-static void share_update(unsigned n)
+/* When the number of channels open has changed the share, every channel
+ * gets the new one (before the loop polls them for what they are). */
+static void share_update(void)
 {
 	const struct bound *b;
-	unsigned i;
+	unsigned i, n = B.nopen;
 
 	if (n == B.nchan && B.sndbuf)
 		return;
@@ -424,8 +425,10 @@ static int log_due(void)
 static void slot_close(struct slot *s)
 {
 	log_flush(s);
-	if (s->fd >= 0)
+	if (s->fd >= 0) {
 		close(s->fd);
+		B.nopen--;
+	}
 	s->fd = -1;
 	s->dead = 1;
 }
@@ -473,6 +476,7 @@ static void ctl_commit(struct slot *s, const struct wire_ctl *c, int fd)
 		slot_close(s);
 		s->fd = fd;
 		s->dead = 0;
+		B.nopen++;
 		channel_setup(c->slot, s);
 	}
 	blog(LOG_INFO, "channel %u: uid %u, %zu grants%s", c->slot, (unsigned)c->uid, s->ngrants,
@@ -713,6 +717,7 @@ static void serve(int ctl)
 	unsigned i, n;
 
 	for (;;) {
+		share_update();
 		n = 0;
 		pfd[n].fd = ctl;
 		pfd[n++].events = POLLIN;
@@ -722,7 +727,6 @@ static void serve(int ctl)
 				pfd[n].fd = B.slot[i].fd;
 				pfd[n++].events = B.slot[i].full ? POLLOUT : POLLIN;
 			}
-		share_update(n - 1);
 		if (poll(pfd, n, log_due()) < 0) {
 			if (errno == EINTR)
 				continue;

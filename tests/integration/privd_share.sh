@@ -17,7 +17,7 @@ started() { local u; for u in "$@"; do userd_pid "$u" >/dev/null || return 1; do
 gone() { ! kill -0 "$1" 2>/dev/null; }
 # bound: the bound on unread answers the binder logged last (when it changes)
 bound() {
-	sed -n "s/.*binder: fd limit [0-9]*; at most \([0-9]*\) answers unread per channel ([0-9]* users)$/\1/p" \
+	sed -n "s/.*binder: fd limit [0-9]*; at most \([0-9]*\) answers unread per channel\( ([0-9]* users)\)\{0,1\}$/\1/p" \
 		"$T/privd.log" | tail -1
 }
 policy() { # policy USER...: each supervised, $sa may bind port 7100
