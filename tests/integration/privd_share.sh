@@ -77,4 +77,18 @@ check "the binder warns, naming the 6 users it serves" \
 	wait_until 30 logged "binder: fd limit 48 is fair to [0-9]+ users, not 6: raise it to [0-9]+$"
 check "no warning names 4096 users" eval '! logged "not 4096"'
 expect_eq "users are still served" "ok 7100" "$(h $sa "bind tcp $LO 7100")"
+
+# one line a change, not one a request: 5 users fit, 6 again do not
+warnings() { grep -c "binder: fd limit 48 is fair to [0-9]* users, not 6: " "$T/privd.log"; }
+df=$(userd_pid ${tag}f)
+policy $sa $sb ${tag}c ${tag}d ${tag}e >"$T/policy"
+kill -HUP "$PRIVD"
+check "${tag}f removed" wait_until 20 gone "$df"
+policy $sa $sb $extra >"$T/policy"
+kill -HUP "$PRIVD"
+check "${tag}f added again" wait_until 20 started ${tag}f
+check "warned again for 6 users (within 10 s of the last: when they are over)" \
+	wait_until 30 eval '[ "$(warnings)" -ge 2 ]'
+for p in 7100 7100 7100; do h $sa "bind tcp $LO $p" >/dev/null; done
+expect_eq "requests add no warning" 2 "$(warnings)"
 done_testing
