@@ -73,6 +73,10 @@ ctl "$s" k
 check "k: restarted" wait_until 10 new_pid "$s" "$p"
 expect_eq "k: killed by KILL" "-1 9" "$(tail -1 "$s/finish.args")"
 p=$(pid_of "$s")
+# the new ./run has set its traps once it wrote its pid to ./starts: a
+# signal before that would end it, not be logged
+trapped() { [ "$(tail -1 "$s/starts")" = "$p" ]; }
+check "k: the new ./run is ready for signals" wait_until 10 trapped
 
 # --- control/X overrides
 mkdir "$s/control"
@@ -89,6 +93,8 @@ check "control/a ran and ALRM was still sent" wait_until 10 has_line "$s/sig.log
 check "control/h ran, without arguments" has_line "$s/ctl.log" "h 0"
 check "control/h exit 0: no HUP" lacks_line "$s/sig.log" HUP
 check "a non-executable control/q is ignored: QUIT sent" has_line "$s/sig.log" QUIT
+[ "$_failed" = 0 ] || for f in stat pid; do echo "# supervise/$f: $(cat "$s/supervise/$f")"; done
+[ "$_failed" = 0 ] || sed 's/^/# /' "$s/ctl.log" "$s/sig.log" "$s.err" 2>/dev/null
 check "... and not run" lacks_line "$s/ctl.log" q
 : >"$s/ctl.log"
 ctl "$s" d
