@@ -22,6 +22,13 @@
 
 enum { EV_LISTEN = 1, EV_BINDER, EV_TIMER, EV_CLIENT };
 
+/* a listening socket's DIR/.userd, and its socket file in there */
+struct where {
+	int dfd;
+	dev_t dev;
+	ino_t ino;
+};
+
 struct client {
 	int fd;                /* -1: free slot */
 	int type;              /* the request in flight (WIRE_*_REQ), 0: none */
@@ -32,6 +39,7 @@ struct client {
 
 static struct {
 	int ep, listen, binder, timer;
+	struct where at;       /* where listen is bound */
 	int binder_gone;
 	uint32_t next_id;
 	struct client c[RELAY_CLIENTS];
@@ -288,6 +296,39 @@ static int relay_listen(int dfd)
 	return fd;
 }
 
+/* DIR/.userd and the socket in it: the listening fd, and *w; -1 */
+static int relay_open(int dirfd, struct where *w)
+{
+	struct stat st;
+	int fd;
+
+	w->dfd = relay_dir(dirfd);
+	if (w->dfd < 0)
+		return -1;
+	fd = relay_listen(w->dfd);
+	if (fd < 0 || fstatat(w->dfd, RELAY_SOCK, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (fd >= 0)
+			close(fd);
+		close(w->dfd);
+		return -1;
+	}
+	w->dev = st.st_dev;
+	w->ino = st.st_ino;
+	return fd;
+}
+
+/* removes the socket file if it is still the one we bound (another userd
+ * may have taken that directory since), best effort, and closes w->dfd */
+static void relay_drop(const struct where *w)
+{
+	struct stat st;
+
+	if (fstatat(w->dfd, RELAY_SOCK, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_dev == w->dev && st.st_ino == w->ino)
+		unlinkat(w->dfd, RELAY_SOCK, 0);
+	close(w->dfd);
+}
+
 static int relay_env(const char *dirpath)
 {
 	char abs[PATH_MAX], path[PATH_MAX + 32];
@@ -303,19 +344,13 @@ static int relay_env(const char *dirpath)
 
 int bindrelay_start(int dirfd, const char *dirpath, int binder)
 {
-	int dfd, i;
+	int i;
 
 	for (i = 0; i < RELAY_CLIENTS; i++)
 		R.c[i].fd = -1;
 	R.binder = binder;
 	R.next_id = 1;
-	dfd = relay_dir(dirfd);
-	if (dfd < 0) {
-		err_warn_sys("unable to create %s/%s: no privileged ports", dirpath, RELAY_DIR);
-		return -1;
-	}
-	R.listen = relay_listen(dfd);
-	close(dfd);
+	R.listen = relay_open(dirfd, &R.at);
 	if (R.listen < 0) {
 		err_warn_sys("unable to listen on %s/%s/%s: no privileged ports", dirpath, RELAY_DIR,
 			     RELAY_SOCK);
@@ -330,4 +365,32 @@ int bindrelay_start(int dirfd, const char *dirpath, int binder)
 		return -1;
 	}
 	return R.ep;
+}
+
+/* The listening socket moves to the new DIR; clients already accepted
+ * stay, and so do those waiting in the old socket's backlog. */
+int bindrelay_move(int dirfd, const char *dirpath)
+{
+	struct where w;
+	int fd, e;
+
+	fd = relay_open(dirfd, &w);
+	if (fd >= 0 && (watch(fd, EV_LISTEN, 0) < 0 || relay_env(dirpath) < 0)) {
+		e = errno;
+		close(fd);   /* also leaves the epoll set */
+		relay_drop(&w);
+		errno = e;
+		fd = -1;
+	}
+	if (fd < 0) {
+		err_warn_sys("unable to move the bind relay to %s/%s/%s: it stays at %s", dirpath,
+			     RELAY_DIR, RELAY_SOCK, getenv(BINDSOCK_ENV));
+		return -1;
+	}
+	client_accept();
+	close(R.listen);
+	relay_drop(&R.at);
+	R.listen = fd;
+	R.at = w;
+	return 0;
 }

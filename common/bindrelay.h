@@ -14,6 +14,12 @@
  *       sets the relay up and WARD_BIND_SOCKET (the socket's absolute path)
  *       in the environment, for runsv and the services; returns one fd for
  *       the caller's poll loop, or -1 after a warning (then no relay).
+ *   bindrelay_move(dirfd, dirpath)
+ *       after DIR's name came to mean another directory (a symlink
+ *       switched): listens on the new DIR/.userd/bind.sock instead, removes
+ *       the old socket file (if still there) and sets WARD_BIND_SOCKET anew;
+ *       connections already accepted go on.  0, or -1 after a warning naming
+ *       the path: then the relay stays where it was.
  *   bindrelay_run()  when that fd is readable: does what is ready. */
 #ifndef WARD_BINDRELAY_H
 #define WARD_BINDRELAY_H
@@ -24,6 +30,7 @@
 #define RELAY_TIMEOUT_MS 5000
 
 int bindrelay_start(int dirfd, const char *dirpath, int binder);
+int bindrelay_move(int dirfd, const char *dirpath);
 void bindrelay_run(void);
 
 #endif

@@ -74,6 +74,7 @@ static struct {
 	int dir_wd;            /* inotify watch on DIR */
 	int ep, ino_fd, sig_fd, log_rd;
 	int binder;            /* privd's binder socket (-b), -1 if none */
+	int relay;             /* the bind relay runs (in DIR/.userd) */
 	int rescan;
 	char runsv[PATH_MAX];
 	struct svc svc[MAXSERVICES];
@@ -477,8 +478,13 @@ static void dir_check(void)
 	}
 	if (st.st_dev == u.dev && st.st_ino == u.ino)
 		return;
-	if (dir_open() < 0)
+	if (dir_open() < 0) {
 		err_warn_sys("unable to open %s", u.path);
+		return;
+	}
+	/* before the scan: the new runsvs get the new WARD_BIND_SOCKET */
+	if (u.relay)
+		bindrelay_move(u.dirfd, u.path);
 }
 
 /* splits path into the directory holding its last name, and that name;
@@ -779,7 +785,9 @@ int main(int argc, char **argv)
 	if (dir_open() < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to open %s", u.path);
 	/* privileged ports for our services (WARD_BIND_SOCKET), after the lock */
-	if (u.binder >= 0 && (i = bindrelay_start(u.dirfd, u.path, u.binder)) >= 0)
+	if (u.binder >= 0 && (i = bindrelay_start(u.dirfd, u.path, u.binder)) >= 0) {
 		ep_add(i, EV_RELAY, 0);
+		u.relay = 1;
+	}
 	loop();
 }
