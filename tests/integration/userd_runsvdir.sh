@@ -90,6 +90,9 @@ expect_match "log shorter than seven characters: warned" "warning: log must have
 kill -HUP "$p"; wait "$p"
 
 # -b FD: privd's binder socket, checked and kept away from the runsvs
+# (a runsv the last userd forked holds DIR's flock until it execs: under
+# load, a moment after that userd is gone)
+check "DIR's lock is free" wait_until 10 flock -n "$SV" true
 "$B/tests/seqpair" "$B/userd" -b "{}" "$SV" 2>"$T/b.err" & p=$!
 check "-b with a SOCK_SEQPACKET socket: runs" wait_until 10 has_runsv "$SV/web"
 r=$(runsvs_in "$SV/web")
