@@ -6,7 +6,7 @@
 [ -x "$RUNIT_SV" ] && [ -x "$RUNIT_RUNSV" ] || skip_all "runit's sv/runsv not installed"
 
 # norm: pids and seconds out; the directory name too
-norm() { sed -E "s/\(pid [0-9]+\)/(pid P)/g; s/[0-9]+s/Ns/g; s#$T/(deb|our)#DIR#g"; }
+norm() { sed -E "s#$T/(deb|our)#DIR#g; s/\(pid [0-9]+\)/(pid P)/g; s/[0-9]+s/Ns/g"; }  # DIR first: $T may hold a digit and an s
 
 # stat is written before status (by both): wait until sv sees the state too
 sv_says() { "$RUNIT_SV" status "$1" | grep -q "^$2"; }
