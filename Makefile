@@ -138,7 +138,7 @@ deps:
 
 bench:
 	@sh tests/deps.sh
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(HELPER_PROGS)
 	@bash tests/bench/run.sh
 
 # The README's demo (as root): a user serving port 80 without root; tests/demo.sh

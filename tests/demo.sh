@@ -8,8 +8,11 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 TOP=$(pwd)
-B=$TOP/build
 D=/var/tmp/ward-demo
+# The demo user runs what privd starts from its own directory: a staged copy
+# every user can execute (the checkout may sit in root's 0700 home), as an
+# install would put it; make demo-clean removes it with $D.
+B=$D/bin
 U=warddemo
 H=$D/home
 SVC=$H/service/www
@@ -25,8 +28,10 @@ clean() {
 	local p
 	if [ -s "$D/privd.pid" ]; then
 		p=$(cat "$D/privd.pid")
-		# privd stops the userds; runsvs outlive userd by design, so exit them too
-		[ -d "$SVC/supervise" ] && "$B/sv" exit "$SVC" >/dev/null 2>&1
+		# privd stops the userds; runsvs outlive userd by design, so exit them
+		# too, as the user (root's sv would open what the user's tree points at)
+		[ -d "$SVC/supervise" ] && [ -x "$B/sv" ] &&
+			su -s /bin/sh "$U" -c "$B/sv exit $SVC" >/dev/null 2>&1
 		kill -TERM "$p" 2>/dev/null
 		wait_for 10 eval '! kill -0 '"$p"' 2>/dev/null'
 	fi
@@ -51,11 +56,13 @@ fi
 say "1. build (and install missing Debian packages: tests/deps.sh)"
 sh tests/deps.sh || exit 1
 make --no-print-directory all >/dev/null || fail "build failed"
-echo "built: $(cd build && echo privd userd runsv sv privbind)"
-
-say "2. a demo user and a policy granting it tcp port 80"
 mkdir -p "$D"
 chmod 755 "$D"
+. tests/lib-stage.sh
+stage_build "$B" || fail "cannot copy build/ to $B"
+echo "built, and staged in $B: $(cd "$B" && echo privd userd runsv sv privbind)"
+
+say "2. a demo user and a policy granting it tcp port 80"
 useradd -m -d "$H" -s /bin/sh "$U" || fail "useradd failed"
 printf '# ward policy for the demo\nsupervise %s\nbind %s tcp 80\n' "$U" "$U" >"$D/policy"
 run cat "$D/policy"

@@ -4,7 +4,6 @@
 # processes by pid (never by name), users, directories.
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-B=$TOP/build                   # our programs, always run by path
 RUNIT_SV=/usr/bin/sv           # Debian's runit, for interop tests only
 RUNIT_RUNSV=/usr/bin/runsv
 T=$(mktemp -d /tmp/ward-test.XXXXXX)
@@ -80,6 +79,9 @@ pkill_uid() {
 }
 trap _cleanup EXIT
 trap 'exit 130' INT TERM
+# our programs, always run by path, from a copy every test user can execute
+. "$TOP/tests/lib-stage.sh"
+B=$(stage_dir) || { B=$T/build; stage_build "$B" || { echo "not ok - stage build/ in $B"; exit 1; }; }
 
 # done_testing: exit status reflects failures
 done_testing() { exit $_failed; }

@@ -36,6 +36,15 @@ for t in build/tests/test_*; do
 	echo "unit $n: rc=$rc ($(grep -c '^ok ' "$log") ok)"
 done
 
+# One staged copy of build/ for every integration test (tests/lib-stage.sh):
+# test users cannot execute anything inside a checkout in a 0700 home.
+. tests/lib-stage.sh
+TOP=$(pwd)
+WARD_STAGE=$(mktemp -d /tmp/ward-stage.XXXXXX) && stage_build "$WARD_STAGE" ||
+	{ echo "run.sh: cannot stage build/ in ${WARD_STAGE:-/tmp}"; exit 1; }
+export WARD_STAGE
+trap 'rm -rf "$WARD_STAGE"' EXIT
+
 for t in tests/integration/*.sh; do
 	[ -f "$t" ] || continue
 	n=$(basename "$t" .sh)

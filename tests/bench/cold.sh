@@ -20,7 +20,7 @@ for p in privd userd runsv; do
 done
 [ -x /usr/bin/runsvdir ] && [ -x /usr/bin/chpst ] || { echo "Debian's runit missing: make deps"; exit 1; }
 STAMP=$B/tests/benchstamp
-[ -x "$STAMP" ] || make -C "$TOP" -s "build/tests/benchstamp" >/dev/null || exit 1
+[ -x "$STAMP" ] || { echo "build/tests/benchstamp missing: make bench builds it"; exit 1; }
 
 # Each side runs USERS * (1 + 2*S) processes at once (a scanner, then a
 # runsv and a service per service): they must fit under pid_max.

@@ -1,9 +1,12 @@
 # Helpers for benchmarks: timing, medians, cleanup.  Source it.
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-B=$TOP/build
 BT=$(mktemp -d /tmp/ward-bench.XXXXXX)
 chmod 755 "$BT"
+# test users run a staged copy of build/ (tests/lib-stage.sh), not the checkout
+. "$TOP/tests/lib-stage.sh"
+B=$BT/build
+stage_build "$B" || { echo "bench: cannot stage build/ in $B"; exit 1; }
 _bpids=""
 btrack() { _bpids="$_bpids $1"; }
 . "$TOP/tests/lib-kill.sh"
