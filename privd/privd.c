@@ -59,6 +59,7 @@ struct userd {
 
 static struct {
 	const char *policy_file;   /* -f, or NULL for the default files */
+	const char *pid_file;      /* -p, or NULL */
 	int log_syslog;
 	struct policy *pol;
 	struct userd u[WIRE_MAX_SLOTS];
@@ -679,6 +680,8 @@ static void finish(void)
 	M.ctl = -1;
 	while (waitpid(-1, NULL, 0) > 0)
 		;
+	if (M.pid_file)
+		unlink(M.pid_file);
 	mlog(LOG_INFO, "stopped");
 	exit(0);
 }
@@ -760,9 +763,24 @@ static void setup(void)
 		openlog("privd", LOG_PID, LOG_DAEMON);
 }
 
+/* -p: for an admin who starts privd by hand, a reload that reaches this
+ * privd and no other (kill -HUP "$(cat FILE)"); removed when privd stops. */
+static void pid_file_write(void)
+{
+	char line[32];
+	int fd, n;
+
+	fd = open(M.pid_file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to open pid file %s", M.pid_file);
+	n = snprintf(line, sizeof line, "%d\n", (int)getpid());
+	if (write(fd, line, (size_t)n) != n || close(fd) < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to write pid file %s", M.pid_file);
+}
+
 static void usage(void)
 {
-	err_fatal(EXIT_USAGE, "usage: privd [-t] [-s] [-f FILE]");
+	err_fatal(EXIT_USAGE, "usage: privd [-t] [-s] [-f FILE] [-p PIDFILE]");
 }
 
 int main(int argc, char **argv)
@@ -772,11 +790,12 @@ int main(int argc, char **argv)
 	err_init(argv[0]);
 	if (argc >= 2 && !strcmp(argv[1], BINDER_ROLE))
 		binder_main(argc >= 3 && !strcmp(argv[2], "-s"));
-	while ((opt = getopt(argc, argv, "tsf:")) != -1) {
+	while ((opt = getopt(argc, argv, "tsf:p:")) != -1) {
 		switch (opt) {
 		case 't': check = 1; break;
 		case 's': M.log_syslog = 1; break;
 		case 'f': M.policy_file = optarg; break;
+		case 'p': M.pid_file = optarg; break;
 		default: usage();
 		}
 	}
@@ -795,6 +814,8 @@ int main(int argc, char **argv)
 	policy_report(M.pol, LOG_ERR);
 	if (M.pol->nerrors)
 		err_fatal(1, "%u errors in the policy", M.pol->nerrors);
+	if (M.pid_file)
+		pid_file_write();
 	mlog(LOG_INFO, "started: %zu users, %zu grants; at most %llu open files", M.pol->nusers,
 	     M.pol->ngrants, (unsigned long long)M.fd_max);
 	apply_policy();
