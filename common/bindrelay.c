@@ -39,6 +39,7 @@ struct client {
 
 static struct {
 	int ep, listen, binder, timer;
+	int published;         /* listening on our uid's published name, or -1 */
 	struct where at;       /* where listen is bound */
 	int binder_gone;
 	uint32_t next_id;
@@ -136,16 +137,17 @@ static void client_read(struct client *c)
 	timer_arm();
 }
 
-static void client_accept(void)
+static void client_accept(int lfd)
 {
 	struct ucred cr;
 	socklen_t len = sizeof cr;
 	int fd, i;
 
-	while ((fd = accept4(R.listen, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+	while ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
 		for (i = 0; i < RELAY_CLIENTS && R.c[i].fd >= 0; i++)
 			;
-		/* the directory is 0700, but the socket is what we trust */
+		/* the directory is 0700 (the published name is anyone's to
+		 * reach), but the socket is what we trust */
 		if (i == RELAY_CLIENTS || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0 ||
 		    cr.uid != geteuid() || watch(fd, EV_CLIENT, (uint32_t)i) < 0) {
 			close(fd);
@@ -244,7 +246,7 @@ void bindrelay_run(void)
 		uint32_t kind = (uint32_t)(ev[i].data.u64 >> 32), idx = (uint32_t)ev[i].data.u64;
 
 		if (kind == EV_LISTEN)
-			client_accept();
+			client_accept(idx ? R.published : R.listen);
 		else if (kind == EV_BINDER)
 			binder_read();
 		else if (kind == EV_TIMER)
@@ -342,6 +344,27 @@ static int relay_env(const char *dirpath)
 	return setenv(BINDSOCK_ENV, path, 1);
 }
 
+/* The relay under a name that depends on our uid alone, so that a runsv
+ * this userd did not start and privbind in a login shell find it wherever
+ * the tree is.  The name is in the abstract namespace, which anyone may
+ * take first: then clients refuse the squatter (SO_PEERCRED) and use the
+ * socket file; we go on without it. */
+static void relay_publish(void)
+{
+	struct sockaddr_un sa;
+	socklen_t len = relay_published(geteuid(), &sa);
+
+	R.published = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (R.published >= 0 && bind(R.published, (struct sockaddr *)&sa, len) == 0 &&
+	    listen(R.published, RELAY_CLIENTS) == 0 && watch(R.published, EV_LISTEN, 1) == 0)
+		return;
+	err_warn_sys("unable to publish the bind relay as @%s%u (only %s finds it)",
+		     RELAY_PUBLISHED, (unsigned)geteuid(), getenv(BINDSOCK_ENV));
+	if (R.published >= 0)
+		close(R.published);
+	R.published = -1;
+}
+
 int bindrelay_start(int dirfd, const char *dirpath, int binder)
 {
 	int i;
@@ -364,6 +387,7 @@ int bindrelay_start(int dirfd, const char *dirpath, int binder)
 		err_warn_sys("unable to set up the bind relay: no privileged ports");
 		return -1;
 	}
+	relay_publish();
 	return R.ep;
 }
 
@@ -387,7 +411,7 @@ int bindrelay_move(int dirfd, const char *dirpath)
 			     RELAY_DIR, RELAY_SOCK, getenv(BINDSOCK_ENV));
 		return -1;
 	}
-	client_accept();
+	client_accept(R.listen);
 	close(R.listen);
 	relay_drop(&R.at);
 	R.listen = fd;

@@ -12,8 +12,11 @@
  *
  *   bindrelay_start(dirfd, dirpath, binder)
  *       sets the relay up and WARD_BIND_SOCKET (the socket's absolute path)
- *       in the environment, for runsv and the services; returns one fd for
- *       the caller's poll loop, or -1 after a warning (then no relay).
+ *       in the environment, for runsv and the services; listens as well
+ *       on the abstract name published for our uid (relay_published in
+ *       sockets.h), for the runsvs and privbinds that have no such path;
+ *       returns one fd for the caller's poll loop, or -1 after a warning
+ *       (then no relay).
  *   bindrelay_move(dirfd, dirpath)
  *       after DIR's name came to mean another directory (a symlink
  *       switched): listens on the new DIR/.userd/bind.sock instead, removes
@@ -24,8 +27,8 @@
 #ifndef WARD_BINDRELAY_H
 #define WARD_BINDRELAY_H
 
-#define RELAY_DIR ".userd"
-#define RELAY_SOCK "bind.sock"
+#include "sockets.h"   /* RELAY_DIR, RELAY_SOCK */
+
 #define RELAY_CLIENTS 64
 #define RELAY_TIMEOUT_MS 5000
 

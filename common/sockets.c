@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,13 +68,36 @@ static int peer_is_us(int fd)
 	return cr.uid == geteuid();
 }
 
+socklen_t relay_published(uid_t uid, struct sockaddr_un *sa)
+{
+	int n;
+
+	memset(sa, 0, sizeof *sa);
+	sa->sun_family = AF_UNIX;
+	n = snprintf(sa->sun_path + 1, sizeof sa->sun_path - 1, "%s%u", RELAY_PUBLISHED,
+		     (unsigned)uid);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
+}
+
+/* path, or RELAY_OURS: the relay published for our uid */
+static int connect_relay(int fd, const char *path)
+{
+	struct sockaddr_un sa;
+	socklen_t len;
+
+	if (strcmp(path, RELAY_OURS))
+		return connect_path(fd, path);
+	len = relay_published(geteuid(), &sa);
+	return connect(fd, (struct sockaddr *)&sa, len);
+}
+
 int bindclient_open(const char *path)
 {
 	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), e;
 
 	if (fd < 0)
 		return -1;
-	if (wire_timeout(fd, BINDCLIENT_TIMEOUT_MS) < 0 || connect_path(fd, path) < 0)
+	if (wire_timeout(fd, BINDCLIENT_TIMEOUT_MS) < 0 || connect_relay(fd, path) < 0)
 		goto fail;
 	if (!peer_is_us(fd)) {
 		errno = EPERM;
@@ -147,19 +171,56 @@ void bindclient_grants(int fd, int proto, char *out, size_t size)
 		snprintf(out, size, "no %s port", proto == WIRE_TCP ? "tcp" : "udp");
 }
 
-/* ---- obtaining ---- */
+const char *relay_told(void)
+{
+	const char *v = getenv(BINDSOCK_ENV);
 
-static int obtain_relayed(const struct listen_entry *e, const char *bindsock, const char *what,
-			  char *err, size_t errlen)
+	return v ? v : "";
+}
+
+/* The first of the places that answers as our own userd's relay ("" is
+ * skipped), or -1.  Then *failed is the first place that is there but
+ * would not serve us (not ours, not for us to reach, no answer), if any:
+ * that is said rather than "no relay". */
+static int relay_find(const char *const *relays, const char **failed, int *why)
+{
+	int c = -1;
+
+	*failed = NULL;
+	for (; relays && *relays && c < 0; relays++) {
+		if (!**relays)
+			continue;
+		c = bindclient_open(*relays);
+		if (c < 0 && !*failed && errno != ENOENT && errno != ECONNREFUSED) {
+			*failed = *relays;
+			*why = errno;
+		}
+	}
+	return c;
+}
+
+/* No relay: a port below 1024 is bound directly, which works only with
+ * CAP_NET_BIND_SERVICE or a lowered ip_unprivileged_port_start. */
+static int obtain_direct(const struct listen_entry *e, const char *what, char *err, size_t errlen)
+{
+	int s = netbind(e->proto, e->family, e->addr, e->port, 0, 0);
+
+	if (s >= 0)
+		return s;
+	if (errno == EACCES && e->port < PRIVILEGED_BELOW)
+		snprintf(err, errlen, "%s: no privd relay for this user: privileged ports need "
+			 "privd (a userd started by privd for this user)", what);
+	else
+		snprintf(err, errlen, "%s: unable to bind: %s", what, strerror(errno));
+	return -1;
+}
+
+static int obtain_relayed(const struct listen_entry *e, int c, const char *what, char *err,
+			  size_t errlen)
 {
 	char grants[160];
-	int c = bindclient_open(bindsock), s, why;
+	int s, why;
 
-	if (c < 0) {
-		snprintf(err, errlen, "%s: unable to reach userd at %s: %s", what, bindsock,
-			 strerror(errno));
-		return -1;
-	}
 	s = bindclient_bind(c, e);
 	why = errno;
 	if (s < 0 && why == EACCES) {
@@ -173,18 +234,26 @@ static int obtain_relayed(const struct listen_entry *e, const char *bindsock, co
 	return s;
 }
 
-int sockets_obtain(const struct listen_entry *e, const char *bindsock, char *err, size_t errlen)
+int sockets_obtain(const struct listen_entry *e, const char *const *relays, char *err,
+		   size_t errlen)
 {
 	char what[80];
-	int s;
+	const char *failed = NULL;
+	int c = -1, why = 0;
 
 	listen_describe(e, what, sizeof what);
-	if (e->port < PRIVILEGED_BELOW && bindsock)
-		return obtain_relayed(e, bindsock, what, err, errlen);
-	s = netbind(e->proto, e->family, e->addr, e->port, 0, 0);
-	if (s < 0)
-		snprintf(err, errlen, "%s: unable to bind: %s", what, strerror(errno));
-	return s;
+	if (e->port < PRIVILEGED_BELOW)
+		c = relay_find(relays, &failed, &why);
+	if (c >= 0)
+		return obtain_relayed(e, c, what, err, errlen);
+	if (failed) {
+		snprintf(err, errlen, "%s: unable to reach userd at %s: %s", what,
+			 strcmp(failed, RELAY_OURS) ? failed : "the relay published for this uid",
+			 strerror(why));
+		errno = why;
+		return -1;
+	}
+	return obtain_direct(e, what, err, errlen);
 }
 
 /* ---- the set ---- */
@@ -251,7 +320,8 @@ static int listen_read(int dirfd, struct listen_entry *e, char *err, size_t errl
 	return n;
 }
 
-int sockets_update(struct sockset *set, int dirfd, const char *bindsock, char *err, size_t errlen)
+int sockets_update(struct sockset *set, int dirfd, const char *const *relays, char *err,
+		   size_t errlen)
 {
 	struct listen_entry e[LISTEN_MAX];
 	int fd[LISTEN_MAX], n = listen_read(dirfd, e, err, errlen), rc = 0, i;
@@ -263,7 +333,7 @@ int sockets_update(struct sockset *set, int dirfd, const char *bindsock, char *e
 	for (i = 0; i < n; i++) {
 		set->e[i] = e[i];
 		if (fd[i] < 0)
-			fd[i] = sockets_obtain(&e[i], bindsock, one, sizeof one);
+			fd[i] = sockets_obtain(&e[i], relays, one, sizeof one);
 		if (fd[i] < 0 && rc++ == 0)
 			snprintf(err, errlen, "%s", one);   /* the first reason is kept */
 		set->fd[i] = fd[i];

@@ -5,8 +5,10 @@
  *
  * The words before -- are a listen file written on the command line, one
  * socket from each PROTO word on; they are checked by the same parser.
- * Ports below 1024 are asked of the user's userd (SOCKET, or
- * $WARD_BIND_SOCKET, or ~/service/.userd/bind.sock), others bound directly; then PROG is executed with
+ * Ports below 1024 are asked of the user's userd (SOCKET alone, or the
+ * first that answers of $WARD_BIND_SOCKET, the relay published for our uid
+ * and ~/service/.userd/bind.sock), others bound directly; then PROG is
+ * executed with
  * the sockets on fds 3.. and LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES, as
  * runsv hands them to ./run. */
 #include <stdio.h>
@@ -42,31 +44,35 @@ static void as_listen(char **argv, int from, int to, char *text, size_t size)
 }
 
 /* runsv's services have WARD_BIND_SOCKET; a login shell usually does not,
- * and then the usual service directory is tried */
-static const char *default_socket(void)
+ * and then the relay the user's userd published for their uid (wherever
+ * the tree is), then the usual service directory's */
+static void default_relays(const char *relays[4])
 {
 	static char path[4096];
-	const char *v = getenv(BINDSOCK_ENV), *home = getenv("HOME");
+	const char *home = getenv("HOME");
 
-	if (v && *v)
-		return v;
-	if (!home || snprintf(path, sizeof path, "%s/service/.userd/bind.sock", home) >= (int)sizeof path ||
-	    access(path, F_OK) < 0)
-		return NULL;
-	return path;
+	relays[0] = relay_told();
+	relays[1] = RELAY_OURS;
+	relays[2] = "";
+	relays[3] = NULL;
+	if (home && snprintf(path, sizeof path, "%s/service/%s/%s", home, RELAY_DIR, RELAY_SOCK) <
+		    (int)sizeof path)
+		relays[2] = path;
 }
 
 int main(int argc, char **argv)
 {
 	struct sockset set;
 	char text[LISTEN_FILE_MAX], err[256];
-	const char *bindsock = default_socket();
+	const char *relays[4];
 	int i = 1, dash, n;
 	size_t k;
 
 	err_init(argv[0]);
+	default_relays(relays);
 	if (i + 1 < argc && !strcmp(argv[i], "-s")) {
-		bindsock = argv[i + 1];
+		relays[0] = argv[i + 1];
+		relays[1] = NULL;
 		i += 2;
 	}
 	for (dash = i; dash < argc && strcmp(argv[dash], "--"); dash++)
@@ -80,7 +86,7 @@ int main(int argc, char **argv)
 		err_fatal(EXIT_USAGE, "socket %s", err);
 	set.n = (size_t)n;
 	for (k = 0; k < set.n; k++) {
-		set.fd[k] = sockets_obtain(&set.e[k], bindsock, err, sizeof err);
+		set.fd[k] = sockets_obtain(&set.e[k], relays, err, sizeof err);
 		if (set.fd[k] < 0)
 			err_fatal(EXIT_TEMP, "%s", err);
 	}

@@ -562,8 +562,12 @@ static void svc_not_started(struct svc *s, int64_t now)
 static int svc_sockets(struct svc *s, int64_t now)
 {
 	char err[SVEXTRA_TEXT];
+	/* looked up at each start: the userd that started us may have been
+	 * replaced (or was one without privd) */
+	const char *relays[] = { relay_told(), RELAY_OURS,
+				 "../" RELAY_DIR "/" RELAY_SOCK, NULL };
 
-	if (sockets_update(&rv.socks, s->dirfd, getenv(BINDSOCK_ENV), err, sizeof err) == 0)
+	if (sockets_update(&rv.socks, s->dirfd, relays, err, sizeof err) == 0)
 		return 0;
 	err_warn("%s", err);
 	memcpy(s->text, err, sizeof s->text);
