@@ -23,6 +23,8 @@ fail() { echo "demo: $*" >&2; exit 1; }
 # wait_for SECONDS CMD...
 wait_for() { local end=$((SECONDS + $1)); shift; until "$@"; do [ "$SECONDS" -ge "$end" ] && return 1; sleep 0.1; done; }
 server_pid() { cat "$SVC/supervise/pid" 2>/dev/null; }
+# new_server OLDPID: a server runs, and it is not OLDPID (one read of the file)
+new_server() { local p; p=$(server_pid); [ -n "$p" ] && [ "$p" != "$1" ]; }
 
 clean() {
 	local p
@@ -88,7 +90,7 @@ say "4. start privd (root); it starts $U's userd, which starts runsv www"
 setsid "$B/privd" -f "$D/policy" </dev/null >>"$D/privd.log" 2>&1 &
 echo $! >"$D/privd.pid"
 echo "privd pid $(cat "$D/privd.pid"), log in $D/privd.log"
-wait_for 15 eval '[ -n "$(server_pid)" ]' || { cat "$D/privd.log"; fail "the service did not start"; }
+wait_for 15 new_server "" || { cat "$D/privd.log"; fail "the service did not start"; }
 wait_for 15 eval 'curl -s --max-time 2 -o /dev/null http://127.0.0.1/' || { cat "$D/privd.log"; fail "no answer on port 80"; }
 run "$B/sv" status "$SVC"
 pid=$(server_pid)
@@ -104,7 +106,7 @@ say "6. kill the server; runsv restarts it on the same socket"
 ino=$(readlink "/proc/$pid/fd/3")
 echo "server pid $pid holds $ino as fd 3 (LISTEN_FDS=1)"
 run kill -9 "$pid"
-wait_for 15 eval '[ -n "$(server_pid)" ] && [ "$(server_pid)" != '"$pid"' ]' || fail "not restarted"
+wait_for 15 new_server "$pid" || fail "not restarted"
 pid2=$(server_pid)
 run "$B/sv" status "$SVC"
 echo "new server pid $pid2 holds $(readlink "/proc/$pid2/fd/3") as fd 3: the same socket"
