@@ -181,7 +181,7 @@ int sockets_obtain(const struct listen_entry *e, const char *bindsock, char *err
 	listen_describe(e, what, sizeof what);
 	if (e->port < PRIVILEGED_BELOW && bindsock)
 		return obtain_relayed(e, bindsock, what, err, errlen);
-	s = netbind(e->proto, e->family, e->addr, e->port, 0, 0);
+	s = netbind(e->proto, e->family, e->addr, e->port, 0);
 	if (s < 0)
 		snprintf(err, errlen, "%s: unable to bind: %s", what, strerror(errno));
 	return s;

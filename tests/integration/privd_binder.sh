@@ -1,8 +1,8 @@
 #!/bin/bash
 # The binder end to end, through real channels from privd: a userd stand-in
 # (tests/helpers/bindreq, started by privd as its userd) asks for sockets.
-# Grants by port and address, denials, a port held, SO_REUSEPORT only within
-# one user, a malformed request closing only that user's channel.
+# Grants by port and address, denials, a port held, a group grant shared
+# first come, a malformed request closing only that user's channel.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-privd.sh"
 need_root
@@ -36,15 +36,11 @@ expect_eq "a port already held: EADDRINUSE" "tcp $LO 23505: EADDRINUSE" "$(req $
 expect_eq "IPv6 grant" "tcp ::1 $P6: ok listening $P6" "$(req ${ub} "tcp ::1 $P6")"
 expect_eq "IPv6 grant is not IPv4" "tcp $LO $P6: EACCES" "$(req ${ub} "tcp $LO $P6")"
 
-# a group grant is shared; SO_REUSEPORT never across users
-expect_eq "reuseport: first user" "tcp $LO 23600 reuseport: ok listening 23600" \
-	"$(req ${ua} "tcp $LO 23600 reuseport")"
-expect_eq "reuseport: same user again" "tcp $LO 23600 reuseport: ok listening 23600" \
-	"$(req ${ua} "tcp $LO 23600 reuseport")"
-expect_eq "reuseport: another user refused" "tcp $LO 23600 reuseport: EADDRINUSE" \
-	"$(req ${ub} "tcp $LO 23600 reuseport")"
-expect_eq "no reuseport: another user refused too" "tcp $LO 23600: EADDRINUSE" \
-	"$(req ${ub} "tcp $LO 23600")"
+# a group grant is shared, first come
+expect_eq "group grant: first member" "tcp $LO 23600: ok listening 23600" \
+	"$(req ${ua} "tcp $LO 23600")"
+expect_eq "group grant: another member refused while the first holds it" \
+	"tcp $LO 23600: EADDRINUSE" "$(req ${ub} "tcp $LO 23600")"
 
 check "grants logged" logged "binder: grant uid $(id -u ${ua}) tcp $LO:650$"
 check "denials logged" logged "binder: deny uid $(id -u ${ua}) tcp 0.0.0.0:650: Permission denied$"
