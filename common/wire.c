@@ -379,7 +379,7 @@ static void take_fds(struct msghdr *mh, int *fd)
 	}
 }
 
-ssize_t wire_recv(int sock, unsigned char *m, int *fd)
+static ssize_t recv_record(int sock, unsigned char *m, int *fd, int flags)
 {
 	union {
 		char buf[CMSG_SPACE(4 * sizeof(int))];
@@ -396,7 +396,7 @@ ssize_t wire_recv(int sock, unsigned char *m, int *fd)
 		mh.msg_controllen = sizeof ctl.buf;
 	}
 	do
-		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | flags);
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return -1;
@@ -406,6 +406,16 @@ ssize_t wire_recv(int sock, unsigned char *m, int *fd)
 		return WIRE_SIZE + 1;
 	memcpy(m, buf, (size_t)r);
 	return r;
+}
+
+ssize_t wire_recv(int sock, unsigned char *m, int *fd)
+{
+	return recv_record(sock, m, fd, 0);
+}
+
+ssize_t wire_recv_nowait(int sock, unsigned char *m, int *fd)
+{
+	return recv_record(sock, m, fd, MSG_DONTWAIT);
 }
 
 int wire_timeout(int sock, int ms)

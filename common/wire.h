@@ -119,6 +119,9 @@ int wire_send(int sock, const unsigned char *m, int fd);
  * any other fds are closed.  With fd NULL, fds are discarded by the
  * kernel and the record counts as malformed (WIRE_SIZE + 1). */
 ssize_t wire_recv(int sock, unsigned char *m, int *fd);
+/* The same, but never waits (MSG_DONTWAIT, whatever sock's flags): -1
+ * with EAGAIN when no record is queued. */
+ssize_t wire_recv_nowait(int sock, unsigned char *m, int *fd);
 
 /* Sets sock's send and receive timeouts (SO_SNDTIMEO, SO_RCVTIMEO) to ms:
  * the two requests below then wait that long at most.  0 or -1. */

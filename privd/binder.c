@@ -611,7 +611,9 @@ static void serve_one(unsigned idx, struct slot *s)
 	unsigned char m[WIRE_SIZE];
 	struct wire_bind_req r;
 	struct wire_grants_req g;
-	ssize_t n = wire_recv(s->fd, m, NULL);
+	/* never wait: a readiness polled for the channel this fd number was
+	 * before the master's messages of this round replaced it is stale */
+	ssize_t n = wire_recv_nowait(s->fd, m, NULL);
 
 	if (n < 0 && errno == EAGAIN)
 		return;

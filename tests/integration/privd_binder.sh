@@ -59,6 +59,28 @@ expect_eq "${ub} served after the flood" "tcp $LO 23508: ok listening 23508" "$(
 n=${fl##* }
 expect_eq "${ua} reads again: every flood request answered" "drain $n: drained $n" "$(req ${ua} "drain $n")"
 
+# A stale readiness: the binder polled ${ua}'s channel as ready (its userd
+# died), then, in the same round, the master's messages replaced that
+# channel twice (two restarts of the userd), the second new channel taking
+# the old one's fd number.  Reading it must not wait for a request: the new
+# userd sends none, and every user would wait with it.  The binder is
+# stopped so that all of it happens within one round.
+bp=$(binder_pid)
+p0=$(userd_pid ${ua})
+restarted() { local p; p=$(userd_pid ${ua}) && [ "$p" != "$1" ]; }
+kill -STOP "$bp"
+kill -KILL "$p0"
+check "${ua}'s userd restarted while the binder is stopped" wait_until 20 restarted "$p0"
+p1=$(userd_pid ${ua})
+kill -KILL "$p1"
+check "and restarted again" wait_until 20 restarted "$p1"
+kill -CONT "$bp"
+expect_eq "${ub} served after the binder read both new channels at once" \
+	"tcp $LO 23509: ok listening 23509" "$(req ${ub} "tcp $LO 23509")"
+expect_eq "${ua}'s new userd served on its new channel" "tcp $LO 650: ok listening 650" \
+	"$(req ${ua} "tcp $LO 650")"
+expect_eq "binder still the same process after the race" "$bp" "$(binder_pid)"
+
 # a malformed record: that channel is closed, the binder and others go on
 bp=$(binder_pid)
 req ${ua} garbage >/dev/null

@@ -233,6 +233,29 @@ static void request_and_answer(void **state)
 	assert_int_equal(waitpid(pid, NULL, 0), pid);
 }
 
+/* The binder's read of a user channel never waits, even on a blocking
+ * socket with nothing queued: EAGAIN; then the record once there is one. */
+static void recv_nowait(void **state)
+{
+	struct wire_bind_req r = good_req();
+	unsigned char m[WIRE_SIZE];
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	assert_int_equal(fcntl(sv[1], F_GETFL) & O_NONBLOCK, 0);
+	errno = 0;
+	assert_int_equal(wire_recv_nowait(sv[1], m, NULL), -1);
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(wire_encode_bind_req(m, &r), 0);
+	assert_int_equal(wire_send(sv[0], m, -1), 0);
+	assert_int_equal(wire_recv_nowait(sv[1], m, NULL), WIRE_SIZE);
+	assert_int_equal(wire_type(m, WIRE_SIZE), WIRE_BIND_REQ);
+	close(sv[0]);
+	assert_int_equal(wire_recv_nowait(sv[1], m, NULL), 0);
+	close(sv[1]);
+}
+
 /* With a receive timeout, no answer is ETIMEDOUT; the late answer is then
  * skipped by the next request, and the socket it carried closed. */
 static void timeout_and_late_answer(void **state)
@@ -273,6 +296,7 @@ int main(void)
 		cmocka_unit_test(bind_ans),
 		cmocka_unit_test(ctl_messages),
 		cmocka_unit_test(request_and_answer),
+		cmocka_unit_test(recv_nowait),
 		cmocka_unit_test(timeout_and_late_answer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
