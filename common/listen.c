@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 static int fail(char *err, size_t errlen, unsigned line, const char *msg, const char *what)
@@ -125,6 +126,10 @@ static int parse_line(char *line, unsigned lineno, struct listen_entry *e,
 	if (parse_endpoint(w[1], e) < 0)
 		return fail(err, errlen, lineno, "bad address or port (expected [ADDRESS:]PORT, port 1-65535):", w[1]);
 	if (n == 3) {
+		/* as systemd's ReusePort= would: said plainly, since it is never set */
+		if (strcasecmp(w[2], "reuseport") == 0 || strncasecmp(w[2], "reuseport=", 10) == 0)
+			return fail(err, errlen, lineno, "no reuseport: SO_REUSEPORT is never set "
+				    "(expected name=NAME or nothing):", w[2]);
 		if (strncmp(w[2], "name=", 5) != 0 || parse_name(w[2] + 5, e->name) < 0)
 			return fail(err, errlen, lineno, "bad name (expected name=NAME, 1-63 of A-Z a-z 0-9 . _ -):", w[2]);
 	} else {

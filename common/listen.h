@@ -7,7 +7,9 @@
  * (for LISTEN_FDNAMES) is 1..63 characters of [A-Za-z0-9._-], default
  * PROTO-PORT (e.g. tcp-80).  Blank lines and # comments are ignored.
  * At most LISTEN_MAX sockets; the same PROTO, ADDRESS and PORT twice is an
- * error.  The parser never allocates and reads only the bytes it is given. */
+ * error.  There is no reuseport option (SO_REUSEPORT is never set): one is
+ * refused by name.  The parser never allocates and reads only the bytes it
+ * is given. */
 #ifndef WARD_LISTEN_H
 #define WARD_LISTEN_H
 

@@ -35,7 +35,7 @@ static socklen_t fill_sockaddr(int family, const unsigned char *addr, uint16_t p
 }
 
 int netbind(int proto, int family, const unsigned char *addr, uint16_t port,
-	    unsigned backlog, int reuseport)
+	    unsigned backlog)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = fill_sockaddr(family, addr, port, &ss);
@@ -46,7 +46,6 @@ int netbind(int proto, int family, const unsigned char *addr, uint16_t port,
 		return -1;
 	if ((family == AF_INET6 && set_one(fd, IPPROTO_IPV6, IPV6_V6ONLY) < 0) ||
 	    (tcp && set_one(fd, SOL_SOCKET, SO_REUSEADDR) < 0) ||
-	    (reuseport && set_one(fd, SOL_SOCKET, SO_REUSEPORT) < 0) ||
 	    bind(fd, (struct sockaddr *)&ss, len) < 0 ||
 	    (tcp && listen(fd, backlog ? (int)backlog : BACKLOG_DEFAULT) < 0)) {
 		e = errno;

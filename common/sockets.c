@@ -203,7 +203,7 @@ static int relay_find(const char *const *relays, const char **failed, int *why)
  * CAP_NET_BIND_SERVICE or a lowered ip_unprivileged_port_start. */
 static int obtain_direct(const struct listen_entry *e, const char *what, char *err, size_t errlen)
 {
-	int s = netbind(e->proto, e->family, e->addr, e->port, 0, 0);
+	int s = netbind(e->proto, e->family, e->addr, e->port, 0);
 
 	if (s >= 0)
 		return s;

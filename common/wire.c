@@ -89,12 +89,13 @@ static int proto_ok(int p)
 	return p == WIRE_TCP || p == WIRE_UDP;
 }
 
-/* ---- BIND_REQ: 8 proto, 9 family, 10 flags(2), 12 port(2), 16 backlog(4), 20 addr(16) ---- */
+/* ---- BIND_REQ: 8 proto, 9 family, 12 port(2), 16 backlog(4), 20 addr(16);
+ *      10-11 reserved (version 2's flags: bit 0 asked for SO_REUSEPORT) ---- */
 
 static int bind_req_ok(const struct wire_bind_req *r)
 {
 	if (!proto_ok(r->proto) || (r->family != AF_INET && r->family != AF_INET6) ||
-	    r->port == 0 || (r->flags & ~WIRE_F_REUSEPORT) || !addr_ok(r->family, r->addr))
+	    r->port == 0 || !addr_ok(r->family, r->addr))
 		return 0;
 	if (r->proto == WIRE_TCP ? r->backlog > WIRE_BACKLOG_MAX : r->backlog != 0)
 		return 0;
@@ -108,7 +109,6 @@ int wire_encode_bind_req(unsigned char *m, const struct wire_bind_req *r)
 	header(m, WIRE_BIND_REQ, r->id);
 	m[8] = (unsigned char)r->proto;
 	m[9] = (unsigned char)family_to_wire(r->family);
-	put16(m, 10, (uint16_t)r->flags);
 	put16(m, 12, r->port);
 	put32(m, 16, r->backlog);
 	memcpy(m + 20, r->addr, 16);
@@ -123,12 +123,17 @@ int wire_decode_bind_req(const unsigned char *m, size_t len, struct wire_bind_re
 	r->id = get32(m, OFF_ID);
 	r->proto = m[8];
 	r->family = family_from_wire(m[9]);
-	r->flags = get16(m, 10);
 	r->port = get16(m, 12);
 	r->backlog = get32(m, 16);
 	memcpy(r->addr, m + 20, 16);
 	if (!zero(m, 14, 16) || !zero(m, 36, WIRE_SIZE) || !bind_req_ok(r))
 		return bad();
+	/* SO_REUSEPORT would let anyone share a port with any socket of
+	 * root's, which every socket the binder binds is: refused by name */
+	if (!zero(m, 10, 12)) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
 	return 0;
 }
 
@@ -374,7 +379,7 @@ static void take_fds(struct msghdr *mh, int *fd)
 	}
 }
 
-ssize_t wire_recv(int sock, unsigned char *m, int *fd)
+static ssize_t recv_record(int sock, unsigned char *m, int *fd, int flags)
 {
 	union {
 		char buf[CMSG_SPACE(4 * sizeof(int))];
@@ -391,7 +396,7 @@ ssize_t wire_recv(int sock, unsigned char *m, int *fd)
 		mh.msg_controllen = sizeof ctl.buf;
 	}
 	do
-		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | flags);
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return -1;
@@ -401,6 +406,16 @@ ssize_t wire_recv(int sock, unsigned char *m, int *fd)
 		return WIRE_SIZE + 1;
 	memcpy(m, buf, (size_t)r);
 	return r;
+}
+
+ssize_t wire_recv(int sock, unsigned char *m, int *fd)
+{
+	return recv_record(sock, m, fd, 0);
+}
+
+ssize_t wire_recv_nowait(int sock, unsigned char *m, int *fd)
+{
+	return recv_record(sock, m, fd, MSG_DONTWAIT);
 }
 
 int wire_timeout(int sock, int ms)

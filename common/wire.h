@@ -7,7 +7,7 @@
  * (reserved bytes included) and returns -1 on anything else.
  *
  * User channel (one socketpair per userd):
- *   userd -> binder  WIRE_BIND_REQ   id, proto, family, address, port, flags, backlog
+ *   userd -> binder  WIRE_BIND_REQ   id, proto, family, address, port, backlog
  *   binder -> userd  WIRE_BIND_ANS   id, status (0 or an errno), + the socket
  *                                    as SCM_RIGHTS when status is 0
  *   userd -> binder  WIRE_GRANTS_REQ id, index: what may I bind? (version 2)
@@ -32,7 +32,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define WIRE_VERSION 2
+/* 3: the SO_REUSEPORT flag of a bind request (version 2) is gone. */
+#define WIRE_VERSION 3
 #define WIRE_SIZE    48
 #define WIRE_MAX_SLOTS 4096
 #define WIRE_BACKLOG_DEFAULT 128
@@ -49,7 +50,6 @@ enum wire_type {
 };
 
 enum wire_proto { WIRE_TCP = 1, WIRE_UDP = 2 };   /* = enum policy_proto */
-#define WIRE_F_REUSEPORT 1u                       /* bind request flags */
 
 struct wire_bind_req {
 	uint32_t id;             /* chosen by the client, echoed in the answer */
@@ -57,7 +57,6 @@ struct wire_bind_req {
 	int family;              /* AF_INET or AF_INET6 */
 	unsigned char addr[16];  /* network order; 4 bytes for AF_INET */
 	uint16_t port;           /* 1..65535 */
-	unsigned flags;          /* WIRE_F_* */
 	uint32_t backlog;        /* tcp: 0 (= WIRE_BACKLOG_DEFAULT)..WIRE_BACKLOG_MAX; udp: 0 */
 };
 
@@ -90,7 +89,10 @@ struct wire_ctl {
 };
 
 /* Each encoder fills WIRE_SIZE bytes and returns 0, or -1 (EINVAL) when the
- * struct holds a value the decoder would refuse. */
+ * struct holds a value the decoder would refuse.  Each decoder returns 0,
+ * or -1 with errno EINVAL; wire_decode_bind_req's errno is EOPNOTSUPP for a
+ * request that is well formed but for bytes 10-11, version 2's flags, set
+ * (bit 0 asked for SO_REUSEPORT): so the binder can say what it refused. */
 int wire_encode_bind_req(unsigned char *m, const struct wire_bind_req *r);
 int wire_decode_bind_req(const unsigned char *m, size_t len, struct wire_bind_req *r);
 int wire_encode_bind_ans(unsigned char *m, const struct wire_bind_ans *a);
@@ -117,6 +119,9 @@ int wire_send(int sock, const unsigned char *m, int fd);
  * any other fds are closed.  With fd NULL, fds are discarded by the
  * kernel and the record counts as malformed (WIRE_SIZE + 1). */
 ssize_t wire_recv(int sock, unsigned char *m, int *fd);
+/* The same, but never waits (MSG_DONTWAIT, whatever sock's flags): -1
+ * with EAGAIN when no record is queued. */
+ssize_t wire_recv_nowait(int sock, unsigned char *m, int *fd);
 
 /* Sets sock's send and receive timeouts (SO_SNDTIMEO, SO_RCVTIMEO) to ms:
  * the two requests below then wait that long at most.  0 or -1. */

@@ -35,7 +35,6 @@
 #include "wire.h"
 
 #define SLOT_GRANTS 256    /* grants one user may hold */
-#define REUSE_MAX 128      /* SO_REUSEPORT sockets remembered */
 /* Answers one channel may leave unread, at most: a userd's relay has one
  * request in flight per client and RELAY_CLIENTS (64) clients, so a userd
  * that reads its channel never needs more; a larger share would only let a
@@ -71,18 +70,8 @@ struct slot {
 	size_t ngrants, npending;
 };
 
-/* A socket handed out with SO_REUSEPORT: who got it. */
-struct reuse {
-	int used, proto, family;
-	unsigned char addr[16];
-	uint16_t port;
-	uid_t uid;
-};
-
 static struct {
 	struct slot slot[WIRE_MAX_SLOTS];
-	struct reuse reuse[REUSE_MAX];
-	size_t reuse_next;
 	int log_syslog;
 	rlim_t fd_limit;              /* our hard limit of open files */
 	struct bound {                /* for a share of want unread answers: */
@@ -535,81 +524,19 @@ static int granted(const struct slot *s, const struct wire_bind_req *r)
 	return 0;
 }
 
-/* A socket for r, bound (and listening for tcp); reuseport as asked. */
-static int make_socket(const struct wire_bind_req *r, int reuseport, int *err)
-{
-	int fd = netbind(r->proto, r->family, r->addr, r->port, r->backlog, reuseport);
-
-	if (fd < 0)
-		*err = errno;
-	return fd;
-}
-
-static struct reuse *reuse_find(const struct wire_bind_req *r)
-{
-	size_t i;
-
-	for (i = 0; i < REUSE_MAX; i++) {
-		struct reuse *u = &B.reuse[i];
-
-		if (u->used && u->proto == r->proto && u->family == r->family &&
-		    u->port == r->port && !memcmp(u->addr, r->addr, 16))
-			return u;
-	}
-	return NULL;
-}
-
-/* SO_REUSEPORT shares a port between sockets of one owner, and every
- * socket we bind is ours: so we refuse it across users ourselves.  If
- * another uid got this port with SO_REUSEPORT and still holds it (a plain
- * probe bind fails), the answer is EADDRINUSE. */
-static int reuse_conflict(const struct slot *s, const struct wire_bind_req *r)
-{
-	struct reuse *u = reuse_find(r);
-	int fd, err;
-
-	if (!u || u->uid == s->uid)
-		return 0;
-	fd = make_socket(r, 0, &err);
-	if (fd < 0)
-		return err == EADDRINUSE;
-	close(fd);
-	u->used = 0;
-	return 0;
-}
-
-static void reuse_note(const struct slot *s, const struct wire_bind_req *r)
-{
-	struct reuse *u = reuse_find(r);
-
-	if (!u) {
-		u = &B.reuse[B.reuse_next];
-		B.reuse_next = (B.reuse_next + 1) % REUSE_MAX;
-	}
-	u->used = 1;
-	u->proto = r->proto;
-	u->family = r->family;
-	memcpy(u->addr, r->addr, 16);
-	u->port = r->port;
-	u->uid = s->uid;
-}
-
-/* Returns the bound socket, or -1 with *err the status for the answer. */
+/* Returns the bound socket (listening for tcp), or -1 with *err the
+ * status for the answer.  Never SO_REUSEPORT (netbind.h). */
 static int bind_for(const struct slot *s, const struct wire_bind_req *r, int *err)
 {
-	int reuseport = (r->flags & WIRE_F_REUSEPORT) != 0, fd;
+	int fd;
 
 	if (!granted(s, r)) {
 		*err = EACCES;
 		return -1;
 	}
-	if (reuseport && reuse_conflict(s, r)) {
-		*err = EADDRINUSE;
-		return -1;
-	}
-	fd = make_socket(r, reuseport, err);
-	if (fd >= 0 && reuseport)
-		reuse_note(s, r);
+	fd = netbind(r->proto, r->family, r->addr, r->port, r->backlog);
+	if (fd < 0)
+		*err = errno;
 	return fd;
 }
 
@@ -620,6 +547,16 @@ static void channel_reject(unsigned idx, struct slot *s, const char *why)
 	blog(LOG_WARNING, "deny uid %u (channel %u): %s; channel closed", (unsigned)s->uid, idx, why);
 	shutdown(s->fd, SHUT_RDWR);
 	slot_close(s);
+}
+
+/* Version 2's SO_REUSEPORT flag, named: it could take another's traffic. */
+static void reject_reuseport(unsigned idx, struct slot *s)
+{
+	char why[96];
+
+	snprintf(why, sizeof why, "malformed request (flags: SO_REUSEPORT, not in protocol "
+		 "version %d)", WIRE_VERSION);
+	channel_reject(idx, s, why);
 }
 
 static void answer_lost(struct slot *s)
@@ -674,7 +611,9 @@ static void serve_one(unsigned idx, struct slot *s)
 	unsigned char m[WIRE_SIZE];
 	struct wire_bind_req r;
 	struct wire_grants_req g;
-	ssize_t n = wire_recv(s->fd, m, NULL);
+	/* never wait: a readiness polled for the channel this fd number was
+	 * before the master's messages of this round replaced it is stale */
+	ssize_t n = wire_recv_nowait(s->fd, m, NULL);
 
 	if (n < 0 && errno == EAGAIN)
 		return;
@@ -688,7 +627,10 @@ static void serve_one(unsigned idx, struct slot *s)
 	}
 	if (wire_decode_bind_req(m, (size_t)n, &r) == 0)
 		serve_bind(s, &r);
-	else if (wire_decode_grants_req(m, (size_t)n, &g) == 0)
+	else if (errno == EOPNOTSUPP) {
+		reject_reuseport(idx, s);
+		return;
+	} else if (wire_decode_grants_req(m, (size_t)n, &g) == 0)
 		serve_grants(s, &g);
 	else {
 		channel_reject(idx, s, "malformed request");

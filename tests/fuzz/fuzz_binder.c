@@ -328,7 +328,6 @@ static void op_request(unsigned i, const uint8_t *b)
 	r.family = b[0] & 2 ? AF_INET6 : AF_INET;
 	addr_pick(r.family, b[1], r.addr);
 	r.port = port_pick(b + 2);
-	r.flags = b[4] & 1 ? WIRE_F_REUSEPORT : 0;
 	r.backlog = r.proto == WIRE_TCP ? b[5] : 0;
 	if (b[0] & 0x80) {
 		struct wire_grants_req q = { .id = r.id, .index = b[1] % 4 };
@@ -351,8 +350,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		setup_once();
 	if (fds_before < 0)
 		fds_before = count_fds();
-	memset(B.reuse, 0, sizeof B.reuse);
-	B.reuse_next = 0;
 	next_id = 1;
 	while (at < size) {
 		uint8_t op = data[at++];

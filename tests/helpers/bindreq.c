@@ -4,7 +4,7 @@
  * the FIFO DIR/in (opened after privd switched to the user) and appends one
  * answer line per request to DIR/out:
  *
- *   tcp|udp ADDRESS PORT [reuseport]  ->  "REQUEST: ok listening|bound PORT"
+ *   tcp|udp ADDRESS PORT              ->  "REQUEST: ok listening|bound PORT"
  *                                         or "REQUEST: ERRNAME"
  *   garbage                           ->  sends a short, malformed record
  *   close N                           ->  closes the N-th socket it got
@@ -108,7 +108,7 @@ static void drain(int chan, FILE *out, const char *req, unsigned n)
 static void request(int chan, FILE *out, char *line)
 {
 	struct wire_bind_req r;
-	char req[256], proto[8], addr[64], flag[16] = "";
+	char req[256], proto[8], addr[64];
 	unsigned port;
 	int fd, n;
 
@@ -133,7 +133,7 @@ static void request(int chan, FILE *out, char *line)
 		answer(out, req, "closed %u", port);
 		return;
 	}
-	n = sscanf(line, "%7s %63s %u %15s", proto, addr, &port, flag);
+	n = sscanf(line, "%7s %63s %u", proto, addr, &port);
 	if (n < 3) {
 		answer(out, req, "bad line");
 		return;
@@ -143,8 +143,6 @@ static void request(int chan, FILE *out, char *line)
 	r.family = strchr(addr, ':') ? AF_INET6 : AF_INET;
 	inet_pton(r.family, addr, r.addr);
 	r.port = (uint16_t)port;
-	if (!strcmp(flag, "reuseport"))
-		r.flags = WIRE_F_REUSEPORT;
 	fd = wire_bind_request(chan, &r);
 	if (fd < 0)
 		answer(out, req, "%s", strerrorname_np(errno) ? strerrorname_np(errno) : "?");

@@ -7,14 +7,23 @@
  *   send KIND      one hostile record, then what came back within 5 s:
  *                  "eof", "answer ok|ERRNAME" or "silent".  KIND: short (1
  *                  byte), empty (0), truncated (47), long (49), huge (64 KiB),
- *                  version, type (unknown), ctl (a master's GRANT), reserved
- *                  (a reserved byte set), port0, fd (a valid request with an
- *                  fd attached), creds (a valid request with our credentials)
- *   bind PROTO ADDRESS PORT [reuseport]
+ *                  version (the next), v2 (protocol version 2), type
+ *                  (unknown), ctl (a master's GRANT), reserved (a reserved
+ *                  byte set), port0, fd (a valid request with an fd
+ *                  attached), creds (a valid request with our credentials)
+ *   bind PROTO ADDRESS PORT
  *                  "ok PORT" when the socket got is exactly the one asked for
  *                  ("wrong socket" otherwise; it is closed), or ERRNAME
- *   flood N read|noread PROTO ADDRESS PORT [reuseport]
- *                  N requests as fast as the channel takes them, reading the
+ *   reuse PROTO ADDRESS PORT[-HI]
+ *                  for each port, a request with bit 0 of bytes 10-11 set:
+ *                  SO_REUSEPORT in protocol version 2 (the flag has gone
+ *                  since); the last socket got is kept.  "granted N" when each
+ *                  got exactly its socket, else "after K: ERRNAME", "after
+ *                  K: eof" or "after K: wrong socket" at the first that
+ *                  did not
+ *   flood N read|noread PROTO ADDRESS PORT[-HI]
+ *                  N requests as fast as the channel takes them (a range:
+ *                  its ports in turn), reading the
  *                  answers (and closing the sockets) or never reading them;
  *                  writes "flood started" first, then "sent S answers A eof E
  *                  in MS ms", and " stalled" when, not reading, it stopped
@@ -84,9 +93,12 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* "tcp 127.0.0.1 80 [reuseport]" at the start of words -> r; 0 or -1 */
-static int parse_req(char **w, int nw, struct wire_bind_req *r)
+/* "tcp 127.0.0.1 80" or "tcp 127.0.0.1 80-89" at the start of words -> r
+ * (its port the first) and *hi (the last); 0 or -1 */
+static int parse_req(char **w, int nw, struct wire_bind_req *r, uint16_t *hi)
 {
+	char *dash;
+
 	memset(r, 0, sizeof *r);
 	if (nw < 3)
 		return -1;
@@ -95,9 +107,9 @@ static int parse_req(char **w, int nw, struct wire_bind_req *r)
 	if (inet_pton(r->family, w[1], r->addr) != 1)
 		return -1;
 	r->port = (uint16_t)atoi(w[2]);
-	if (nw > 3 && !strcmp(w[3], "reuseport"))
-		r->flags = WIRE_F_REUSEPORT;
-	return 0;
+	dash = strchr(w[2], '-');
+	*hi = dash ? (uint16_t)atoi(dash + 1) : r->port;
+	return *hi < r->port ? -1 : 0;
 }
 
 /* ---- send KIND ---- */
@@ -131,6 +143,8 @@ static ssize_t hostile_record(const char *kind, unsigned char *m)
 	}
 	if (!strcmp(kind, "version"))
 		m[0] = WIRE_VERSION + 1;
+	else if (!strcmp(kind, "v2"))
+		m[0] = 2;   /* an old client's: version 2 had SO_REUSEPORT */
 	else if (!strcmp(kind, "type"))
 		m[2] = 99;
 	else if (!strcmp(kind, "ctl"))
@@ -240,9 +254,10 @@ static int is_socket_for(int fd, const struct wire_bind_req *r)
 static void cmd_bind(const char *cmd, char **w, int nw)
 {
 	struct wire_bind_req r;
+	uint16_t hi;
 	int fd;
 
-	if (parse_req(w, nw, &r) < 0) {
+	if (parse_req(w, nw, &r, &hi) < 0) {
 		say(cmd, "bad line");
 		return;
 	}
@@ -259,6 +274,58 @@ static void cmd_bind(const char *cmd, char **w, int nw)
 	close(fd);
 }
 
+/* r sent with the SO_REUSEPORT bit of protocol version 2 set, as a
+ * client of that version would have asked; the socket got into *fd.
+ * NULL, or what went wrong: "eof", "wrong socket", an errno name. */
+static const char *reuse_one(const struct wire_bind_req *r, int *fd)
+{
+	unsigned char m[WIRE_SIZE];
+	struct wire_bind_ans a;
+	ssize_t n;
+
+	*fd = -1;
+	wire_encode_bind_req(m, r);
+	m[10] |= 1;
+	if (wire_send(chan, m, -1) < 0)
+		return errname(errno);
+	n = wire_recv(chan, m, fd);
+	if (n <= 0)
+		return n == 0 ? "eof" : errname(errno == EAGAIN ? ETIMEDOUT : errno);
+	if (wire_decode_bind_ans(m, (size_t)n, &a) < 0 || a.id != r->id)
+		return "malformed answer";
+	if (a.status)
+		return errname(a.status);
+	return is_socket_for(*fd, r) ? NULL : "wrong socket";
+}
+
+static void cmd_reuse(const char *cmd, char **w, int nw)
+{
+	struct wire_bind_req r;
+	const char *why = NULL;
+	unsigned k = 0;
+	uint16_t hi;
+	int fd;
+
+	if (parse_req(w, nw, &r, &hi) < 0) {
+		say(cmd, "bad line");
+		return;
+	}
+	for (;; r.port++, k++) {
+		r.id = next_id++;
+		why = reuse_one(&r, &fd);
+		if (why || r.port == hi)
+			break;
+		close(fd);
+	}
+	if (why) {
+		if (fd >= 0)
+			close(fd);
+		say(cmd, "after %u: %s", k, why);
+	} else {
+		say(cmd, "granted %u", k + 1);
+	}
+}
+
 static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -271,8 +338,9 @@ static void cmd_latency(const char *cmd, int n, char **w, int nw)
 	int64_t *t = calloc((size_t)n, sizeof *t), t0;
 	struct wire_bind_req r;
 	int i, ok = 0, fd;
+	uint16_t hi;
 
-	if (!t || n < 1 || parse_req(w, nw, &r) < 0) {
+	if (!t || n < 1 || parse_req(w, nw, &r, &hi) < 0) {
 		say(cmd, "bad line");
 		free(t);
 		return;
@@ -323,20 +391,23 @@ static void cmd_flood(const char *cmd, long n, const char *mode, char **w, int n
 	struct wire_bind_req r;
 	unsigned char m[WIRE_SIZE];
 	long sent = 0, answers = 0;
+	uint16_t lo, hi;
 	int64_t t0;
 
-	if (parse_req(w, nw, &r) < 0) {
+	if (parse_req(w, nw, &r, &hi) < 0) {
 		say(cmd, "bad line");
 		return;
 	}
 	fprintf(out, "flood started\n");
 	fflush(out);
 	fcntl(chan, F_SETFL, O_NONBLOCK);
+	lo = r.port;
 	t0 = now_us();
 	while (sent < n && !eof) {
 		struct pollfd p = { .fd = chan, .events = POLLOUT | (reading ? POLLIN : 0) };
 
 		r.id = next_id++;
+		r.port = (uint16_t)(lo + sent % (hi - lo + 1));
 		wire_encode_bind_req(m, &r);
 		if (send(chan, m, WIRE_SIZE, MSG_DONTWAIT | MSG_NOSIGNAL) == WIRE_SIZE) {
 			sent++;
@@ -441,6 +512,8 @@ static void command(char *line)
 		cmd_send(cmd, w[1]);
 	else if (nw >= 4 && !strcmp(w[0], "bind"))
 		cmd_bind(cmd, w + 1, nw - 1);
+	else if (nw >= 4 && !strcmp(w[0], "reuse"))
+		cmd_reuse(cmd, w + 1, nw - 1);
 	else if (nw >= 6 && !strcmp(w[0], "flood"))
 		cmd_flood(cmd, atol(w[1]), w[2], w + 3, nw - 3);
 	else if (nw >= 5 && !strcmp(w[0], "latency"))

@@ -3,8 +3,10 @@
 # tests/helpers/hostile, started by the real privd, talking on the real
 # channel exactly as a compromised userd could.  Wrong sizes, versions,
 # types, a master's message, fds and credentials, a port 0, half-open
-# channels, other users' ports, addresses not granted, port edges, and
-# floods of 100,000 requests, some of sockets never read.  Each is refused
+# channels, other users' ports, addresses not granted, port edges,
+# SO_REUSEPORT (every socket the binder binds is root's, so the kernel
+# would let any of them share a port: another user's, or a root daemon's),
+# and floods of 100,000 requests, some of sockets never read.  Each is refused
 # or ignored; privd and its binder stay the same processes with no fd more;
 # another user is still answered, every time, and how long that takes under
 # a flood is reported (no threshold: the machine is noisy).
@@ -16,20 +18,33 @@ hostile_bin
 
 tag=wx$WPTAG
 va=${tag}a vb=${tag}b vc=${tag}c vf=${tag}f vg=${tag}g vh=${tag}h
-kinds="short empty truncated long huge version type ctl reserved port0 fd"
-users="$va $vb $vc $vf $vg $vh ${tag}r ${tag}w"
+kinds="short empty truncated long huge version v2 type ctl reserved port0 fd"
+# SO_REUSEPORT: ra and rb share a group grant on any address; ro and rs
+# one on $LO, re evicts; rc is granted the port of a root daemon's listener
+ra=${tag}ra rb=${tag}rb ro=${tag}ro rs=${tag}rs re=${tag}re rc=${tag}rc
+reusers="$ra $rb $ro $rs $re $rc"
+users="$va $vb $vc $vf $vg $vh ${tag}r ${tag}w $reusers"
 i=0
 for k in $kinds; do i=$((i + 1)); users="$users ${tag}k$i"; done
 for u in $users; do make_user "$u" || exit 1; service_fifo "$u"; done
+make_group ${tag}g1 && make_group ${tag}g2 || exit 1
+usermod -a -G ${tag}g1 $ra && usermod -a -G ${tag}g1 $rb &&
+	usermod -a -G ${tag}g2 $ro && usermod -a -G ${tag}g2 $rs || exit 1
+# any address: a port below the ephemeral range, picked by our pid
+pa=$((28000 + WPTAG % 1000))
 
 {
 	for u in $users; do echo "supervise $u"; done
 	echo "bind $va tcp 800-899 on $LO"
 	echo "bind $vb tcp 1023-1024 on $LO"
 	echo "bind $vb tcp 65535 on $LO"
-	echo "bind $vf tcp 26000 on $LO"
-	echo "bind $vg tcp 26001 on $LO"
-	echo "bind $vh tcp 26002 on $LO"
+	echo "bind $vf tcp 26000-26199 on $LO"
+	echo "bind $vg tcp 26200-26399 on $LO"
+	echo "bind $vh tcp 26400-26599 on $LO"
+	echo "bind :${tag}g1 tcp $pa"
+	echo "bind :${tag}g2 tcp 27000 on $LO"
+	echo "bind $re tcp 27100-27227 on $LO"
+	echo "bind $rc tcp 27300 on $LO"
 } >"$T/policy"
 # Sockets sent but not yet read count against the sender's fd limit
 # (ETOOMANYREFS past it, for every user).  privd gets a low soft limit, which
@@ -67,6 +82,39 @@ expect_eq "edge 65534 not granted" "EACCES" "$(h $vb "bind tcp $LO 65534")"
 expect_eq "port 0 refused by the stub itself" "EINVAL" "$(h $vb "bind tcp $LO 0")"
 expect_eq "a user sees their own grants only" "total 1 tcp 800-899" "$(h $va grants)"
 expect_eq "another user sees theirs" "total 2 tcp 1023-1024 tcp 65535-65535" "$(h $vb grants)"
+
+# ---- SO_REUSEPORT: no protocol version since 2 has it ----
+# Every socket the binder binds is owned by root, so the kernel's rule that
+# only sockets of one owner share a port with SO_REUSEPORT keeps nobody
+# apart.  Each request below asks for it as version 2 did (bit 0 of bytes
+# 10-11), and each would take another's traffic.
+listeners() { ss -Hltn "src $1" | wc -l; }
+# (a) a more specific address beside another user's 0.0.0.0 group
+expect_eq "(a) SO_REUSEPORT on 0.0.0.0:$pa refused (channel closed)" "after 0: eof" \
+	"$(h $ra "reuse tcp 0.0.0.0 $pa")"
+expect_eq "(a) SO_REUSEPORT on $LO:$pa, the same port more specific, refused" "after 0: eof" \
+	"$(h $rb "reuse tcp $LO $pa")"
+expect_eq "(a) nobody listens on $LO:$pa" 0 "$(listeners "$LO:$pa")"
+# (b) 128 throw-away binds evicted what the binder remembered
+expect_eq "(b) SO_REUSEPORT on $LO:27000 refused" "after 0: eof" "$(h $ro "reuse tcp $LO 27000")"
+expect_eq "(b) 128 throw-away SO_REUSEPORT binds refused" "after 0: eof" \
+	"$(h $re "reuse tcp $LO 27100-27227")"
+expect_eq "(b) SO_REUSEPORT on $LO:27000 by another member of the group refused" "after 0: eof" \
+	"$(h $rs "reuse tcp $LO 27000")"
+expect_eq "(b) nobody listens on $LO:27000" 0 "$(listeners "$LO:27000")"
+# (c) a root daemon's own SO_REUSEPORT listener (nginx reuseport, HAProxy)
+spawn /usr/bin/python3 -c 'import signal, socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+s.bind((sys.argv[1], 27300))
+s.listen()
+signal.pause()' "$LO"
+check "a root listener with SO_REUSEPORT on $LO:27300" wait_until 10 eval '[ "$(listeners "$LO:27300")" = 1 ]'
+expect_eq "(c) SO_REUSEPORT on the root listener's port refused" "after 0: eof" \
+	"$(h $rc "reuse tcp $LO 27300")"
+expect_eq "(c) the root listener is still alone on $LO:27300" 1 "$(listeners "$LO:27300")"
+check "the refusal is logged, naming SO_REUSEPORT" \
+	logged "deny uid $(id -u $rc) \(channel [0-9]+\): malformed request \(flags: SO_REUSEPORT, not in protocol version [0-9]+\); channel closed"
 
 # ---- hostile records: each closes that channel, and only that one ----
 i=0 writers=""
@@ -122,14 +170,15 @@ expect_eq "every flood request answered or its answer dropped and logged" 100000
 # three users ask for sockets and never read them: each channel holds
 # what the binder sent, which the kernel counts against the binder; so the
 # binder stops reading a channel whose answers are not read
-check "floods of granted SO_REUSEPORT requests, answers never read, under way" \
-	eval 'flood $vf "100000 noread tcp $LO 26000 reuseport" &&
-	      flood $vg "100000 noread tcp $LO 26001 reuseport" &&
-	      flood $vh "100000 noread tcp $LO 26002 reuseport"'
+# (each asks for the ports of a range of 200 in turn, each port granted)
+check "floods of granted requests, answers never read, under way" \
+	eval 'flood $vf "100000 noread tcp $LO 26000-26199" &&
+	      flood $vg "100000 noread tcp $LO 26200-26399" &&
+	      flood $vh "100000 noread tcp $LO 26400-26599"'
 during2=$(latency)
-fl2=$(flood_result $vf "100000 noread tcp $LO 26000 reuseport")
-flood_result $vg "100000 noread tcp $LO 26001 reuseport" >/dev/null
-flood_result $vh "100000 noread tcp $LO 26002 reuseport" >/dev/null
+fl2=$(flood_result $vf "100000 noread tcp $LO 26000-26199")
+flood_result $vg "100000 noread tcp $LO 26200-26399" >/dev/null
+flood_result $vh "100000 noread tcp $LO 26400-26599" >/dev/null
 expect_match "another user served during them: 300 of 300 sockets" "^n 300 ok 300 " "$during2"
 expect_match "the binder stopped reading the unread flood" "^sent [0-9]+ answers 0 eof 0 in [0-9]+ ms stalled$" "$fl2"
 check "the binder took only part of it ($(echo "$fl2" | awk '{ print $2 }') of 100000 sent)" \
@@ -143,7 +192,7 @@ x() { awk -v a="$1" -v b="$2" 'BEGIN { printf "x%.1f", a / (b ? b : 1) }'; }
 echo "# binder fairness: another user's bind request, median of 300: ${b} us alone;" \
 	"${d} us ($(x "$d" "$b")) during a flood of 100000 denied requests" \
 	"($fl, $dropped answers dropped); ${d2} us ($(x "$d2" "$b")) during 100000 granted" \
-	"reuseport requests never read, on each of three channels ($fl2)"
+	"requests never read, on each of three channels ($fl2)"
 echo "# latency lines: alone: $base / flood: $during / unread flood: $during2"
 
 # ---- nothing that matters changed ----
@@ -155,5 +204,5 @@ expect_eq "first user still served" "ok 802" "$(h $va "bind tcp $LO 802")"
 expect_eq "edge user still served" "ok 65535" "$(h $vb "bind tcp $LO 65535")"
 still_run() { local u; for u in "$@"; do userd_pid "$u" >/dev/null || return 1; done; }
 check "the stand-ins whose channel was closed still run (only the channel went)" \
-	still_run ${tag}k1 ${tag}k11 ${tag}w
+	still_run ${tag}k1 ${tag}k12 ${tag}w $rc
 done_testing

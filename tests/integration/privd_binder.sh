@@ -1,8 +1,8 @@
 #!/bin/bash
 # The binder end to end, through real channels from privd: a userd stand-in
 # (tests/helpers/bindreq, started by privd as its userd) asks for sockets.
-# Grants by port and address, denials, a port held, SO_REUSEPORT only within
-# one user, a malformed request closing only that user's channel.
+# Grants by port and address, denials, a port held, a group grant shared
+# first come, a malformed request closing only that user's channel.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-privd.sh"
 need_root
@@ -36,15 +36,11 @@ expect_eq "a port already held: EADDRINUSE" "tcp $LO 23505: EADDRINUSE" "$(req $
 expect_eq "IPv6 grant" "tcp ::1 $P6: ok listening $P6" "$(req ${ub} "tcp ::1 $P6")"
 expect_eq "IPv6 grant is not IPv4" "tcp $LO $P6: EACCES" "$(req ${ub} "tcp $LO $P6")"
 
-# a group grant is shared; SO_REUSEPORT never across users
-expect_eq "reuseport: first user" "tcp $LO 23600 reuseport: ok listening 23600" \
-	"$(req ${ua} "tcp $LO 23600 reuseport")"
-expect_eq "reuseport: same user again" "tcp $LO 23600 reuseport: ok listening 23600" \
-	"$(req ${ua} "tcp $LO 23600 reuseport")"
-expect_eq "reuseport: another user refused" "tcp $LO 23600 reuseport: EADDRINUSE" \
-	"$(req ${ub} "tcp $LO 23600 reuseport")"
-expect_eq "no reuseport: another user refused too" "tcp $LO 23600: EADDRINUSE" \
-	"$(req ${ub} "tcp $LO 23600")"
+# a group grant is shared, first come
+expect_eq "group grant: first member" "tcp $LO 23600: ok listening 23600" \
+	"$(req ${ua} "tcp $LO 23600")"
+expect_eq "group grant: another member refused while the first holds it" \
+	"tcp $LO 23600: EADDRINUSE" "$(req ${ub} "tcp $LO 23600")"
 
 check "grants logged" logged "binder: grant uid $(id -u ${ua}) tcp $LO:650$"
 check "denials logged" logged "binder: deny uid $(id -u ${ua}) tcp 0.0.0.0:650: Permission denied$"
@@ -62,6 +58,28 @@ expect_eq "binder still the same process after the flood" "$bp" "$(binder_pid)"
 expect_eq "${ub} served after the flood" "tcp $LO 23508: ok listening 23508" "$(req ${ub} "tcp $LO 23508")"
 n=${fl##* }
 expect_eq "${ua} reads again: every flood request answered" "drain $n: drained $n" "$(req ${ua} "drain $n")"
+
+# A stale readiness: the binder polled ${ua}'s channel as ready (its userd
+# died), then, in the same round, the master's messages replaced that
+# channel twice (two restarts of the userd), the second new channel taking
+# the old one's fd number.  Reading it must not wait for a request: the new
+# userd sends none, and every user would wait with it.  The binder is
+# stopped so that all of it happens within one round.
+bp=$(binder_pid)
+p0=$(userd_pid ${ua})
+restarted() { local p; p=$(userd_pid ${ua}) && [ "$p" != "$1" ]; }
+kill -STOP "$bp"
+kill -KILL "$p0"
+check "${ua}'s userd restarted while the binder is stopped" wait_until 20 restarted "$p0"
+p1=$(userd_pid ${ua})
+kill -KILL "$p1"
+check "and restarted again" wait_until 20 restarted "$p1"
+kill -CONT "$bp"
+expect_eq "${ub} served after the binder read both new channels at once" \
+	"tcp $LO 23509: ok listening 23509" "$(req ${ub} "tcp $LO 23509")"
+expect_eq "${ua}'s new userd served on its new channel" "tcp $LO 650: ok listening 650" \
+	"$(req ${ua} "tcp $LO 650")"
+expect_eq "binder still the same process after the race" "$bp" "$(binder_pid)"
 
 # a malformed record: that channel is closed, the binder and others go on
 bp=$(binder_pid)

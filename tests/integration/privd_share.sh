@@ -20,10 +20,10 @@ bound() {
 	sed -n "s/.*binder: fd limit [0-9]*; at most \([0-9]*\) answers unread per channel\( ([0-9]* users)\)\{0,1\}$/\1/p" \
 		"$T/privd.log" | tail -1
 }
-policy() { # policy USER...: each supervised, $sa may bind port 7100
+policy() { # policy USER...: each supervised, $sa may bind ports 7100-7299
 	local u
 	for u in "$@"; do echo "supervise $u"; done
-	echo "bind $sa tcp 7100 on $LO"
+	echo "bind $sa tcp 7100-7299 on $LO"
 }
 
 # ---- two users under 300 fds: 4096 users would get 0 each; two get plenty ----
@@ -37,7 +37,7 @@ u2=$(bound)
 check "2 users under 300 fds: more than 16 answers unread each ($u2)" [ "${u2:-0}" -gt 16 ]
 check "no warning that the limit is unfair for 2 users" eval '! logged "fair to"'
 
-fl=$(flood $sa "100000 noread tcp $LO 7100 reuseport" && flood_result $sa "100000 noread tcp $LO 7100 reuseport")
+fl=$(flood $sa "100000 noread tcp $LO 7100-7299" && flood_result $sa "100000 noread tcp $LO 7100-7299")
 expect_match "$sa floods and never reads: the binder stops reading it" "^sent [0-9]+ answers 0 eof 0 in [0-9]+ ms stalled$" "$fl"
 check "the binder logged $sa holding $u2 answers unread" \
 	wait_until 10 logged "uid $(id -u $sa) \(channel [0-9]+\) leaves $u2 answers unread"

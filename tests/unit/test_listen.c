@@ -56,6 +56,12 @@ static void bad_lines_name_their_line(void **state)
 	assert_int_equal(parse("tcp 80 nam=x\n"), -1);
 	assert_int_equal(parse("tcp 80 name=a:b\n"), -1);
 	assert_int_equal(parse("tcp 80 name=x extra\n"), -1);
+	/* no option asks for SO_REUSEPORT: said so, with the line */
+	assert_int_equal(parse("tcp 80\ntcp 81 reuseport\n"), -1);
+	assert_string_equal(err, "2: no reuseport: SO_REUSEPORT is never set (expected name=NAME "
+			    "or nothing): \"reuseport\"");
+	assert_int_equal(parse("udp 53 ReusePort=yes\n"), -1);
+	assert_non_null(strstr(err, "1: no reuseport: "));
 	assert_int_equal(parse("\n\n\ntcp\n"), -1);
 	assert_true(strncmp(err, "4: ", 3) == 0);
 	assert_int_equal(parse("tcp 80\ntcp 0.0.0.0:80\n"), -1);

@@ -111,7 +111,7 @@ static void kept_added_closed(void **state)
 	assert_string_equal(s.e[1].name, "renamed");
 	assert_true(is_open(s.fd[0]));
 	/* the udp one is closed: its port can be bound again */
-	fd = netbind(2, AF_INET, lo, 25731, 0, 0);
+	fd = netbind(2, AF_INET, lo, 25731, 0);
 	assert_true(fd >= 0);
 	close(fd);
 	sockets_close(&s);
@@ -144,7 +144,7 @@ static void busy_port_retried(void **state)
 	int busy, tcp;
 
 	(void)state;
-	busy = netbind(1, AF_INET, lo, 25736, 0, 0);
+	busy = netbind(1, AF_INET, lo, 25736, 0);
 	assert_true(busy >= 0);
 	sockets_init(&s);
 	listenf("tcp %s:25735\ntcp %s:25736\n", los, los);

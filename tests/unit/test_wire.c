@@ -30,8 +30,8 @@ static void bind_req_layout(void **state)
 
 	(void)state;
 	assert_int_equal(wire_encode_bind_req(m, &r), 0);
-	/* version 1, type 1, id, proto, family 4, flags, port 80 LE */
-	assert_int_equal(m[0], WIRE_VERSION);
+	/* version 3, type 1, id, proto, family 4, 10-11 reserved, port 80 LE */
+	assert_int_equal(m[0], 3);
 	assert_int_equal(m[1], 0);
 	assert_int_equal(m[2], WIRE_BIND_REQ);
 	assert_int_equal(m[4], 4);
@@ -57,7 +57,7 @@ static void bind_req_rejects_every_field(void **state)
 	assert_int_equal(wire_encode_bind_req(m, &r), 0);
 	assert_int_equal(wire_decode_bind_req(m, WIRE_SIZE - 1, &back), -1);
 	assert_int_equal(wire_decode_bind_req(m, WIRE_SIZE + 1, &back), -1);
-	/* version, type, proto, family, port 0, unknown flag, backlog too big */
+	/* version, type, proto, family, port 0, version 2's flags, backlog too big */
 	static const struct { size_t off; unsigned char v; } bad[] = {
 		{ 0, WIRE_VERSION + 1 }, { 1, 1 }, { 2, WIRE_BIND_ANS }, { 3, 1 }, { 8, 0 }, { 8, 3 },
 		{ 9, 5 }, { 9, 0 }, { 10, 2 }, { 11, 1 }, { 17, 0x20 }, { 19, 1 },
@@ -86,10 +86,39 @@ static void bind_req_rejects_every_field(void **state)
 	/* IPv6 uses all 16 bytes */
 	r.family = AF_INET6;
 	memset(r.addr, 0xfe, 16);
-	r.flags = WIRE_F_REUSEPORT;
 	assert_int_equal(wire_encode_bind_req(m, &r), 0);
 	assert_int_equal(wire_decode_bind_req(m, WIRE_SIZE, &back), 0);
 	assert_memory_equal(&back, &r, sizeof r);
+}
+
+/* Version 2's flags (bytes 10-11; bit 0: SO_REUSEPORT) are reserved since
+ * version 3: a request asking for SO_REUSEPORT is refused by name
+ * (EOPNOTSUPP), as is one of version 2. */
+static void bind_req_refuses_reuseport(void **state)
+{
+	struct wire_bind_req r = good_req(), back;
+	unsigned char m[WIRE_SIZE], t[WIRE_SIZE];
+
+	(void)state;
+	assert_int_equal(wire_encode_bind_req(m, &r), 0);
+	assert_int_equal(m[10], 0);
+	assert_int_equal(m[11], 0);
+	memcpy(t, m, WIRE_SIZE);
+	t[10] = 1;
+	errno = 0;
+	assert_int_equal(wire_decode_bind_req(t, WIRE_SIZE, &back), -1);
+	assert_int_equal(errno, EOPNOTSUPP);
+	t[11] = 0x80;
+	assert_int_equal(wire_decode_bind_req(t, WIRE_SIZE, &back), -1);
+	assert_int_equal(errno, EOPNOTSUPP);
+	/* the same request as a version 2 client sent it */
+	t[0] = 2;
+	assert_int_equal(wire_decode_bind_req(t, WIRE_SIZE, &back), -1);
+	assert_int_equal(errno, EINVAL);
+	memcpy(t, m, WIRE_SIZE);
+	t[0] = 2;
+	assert_int_equal(wire_decode_bind_req(t, WIRE_SIZE, &back), -1);
+	assert_int_equal(wire_type(t, WIRE_SIZE), -1);
 }
 
 static void bind_ans(void **state)
@@ -204,6 +233,29 @@ static void request_and_answer(void **state)
 	assert_int_equal(waitpid(pid, NULL, 0), pid);
 }
 
+/* The binder's read of a user channel never waits, even on a blocking
+ * socket with nothing queued: EAGAIN; then the record once there is one. */
+static void recv_nowait(void **state)
+{
+	struct wire_bind_req r = good_req();
+	unsigned char m[WIRE_SIZE];
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	assert_int_equal(fcntl(sv[1], F_GETFL) & O_NONBLOCK, 0);
+	errno = 0;
+	assert_int_equal(wire_recv_nowait(sv[1], m, NULL), -1);
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(wire_encode_bind_req(m, &r), 0);
+	assert_int_equal(wire_send(sv[0], m, -1), 0);
+	assert_int_equal(wire_recv_nowait(sv[1], m, NULL), WIRE_SIZE);
+	assert_int_equal(wire_type(m, WIRE_SIZE), WIRE_BIND_REQ);
+	close(sv[0]);
+	assert_int_equal(wire_recv_nowait(sv[1], m, NULL), 0);
+	close(sv[1]);
+}
+
 /* With a receive timeout, no answer is ETIMEDOUT; the late answer is then
  * skipped by the next request, and the socket it carried closed. */
 static void timeout_and_late_answer(void **state)
@@ -240,9 +292,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bind_req_layout),
 		cmocka_unit_test(bind_req_rejects_every_field),
+		cmocka_unit_test(bind_req_refuses_reuseport),
 		cmocka_unit_test(bind_ans),
 		cmocka_unit_test(ctl_messages),
 		cmocka_unit_test(request_and_answer),
+		cmocka_unit_test(recv_nowait),
 		cmocka_unit_test(timeout_and_late_answer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
