@@ -617,12 +617,22 @@ unsigned policy_read_default(struct policy *p, const char *main, const char *dro
 
 /* ---- grants ---- */
 
+static int addr_any(const struct policy_grant *g)
+{
+	static const unsigned char zero[16];
+
+	return !memcmp(g->addr, zero, g->family == AF_INET ? 4 : 16);
+}
+
+/* A socket on 0.0.0.0 (or ::) holds the port on every address of its
+ * family.  :: holds no IPv4 address: the binder's IPv6 sockets are
+ * IPv6-only, whatever net.ipv6.bindv6only says. */
 static int addr_overlap(const struct policy_grant *a, const struct policy_grant *b)
 {
 	if (a->family == 0 || b->family == 0)
 		return 1;
-	return a->family == b->family &&
-	       !memcmp(a->addr, b->addr, a->family == AF_INET ? 4 : 16);
+	return a->family == b->family && (addr_any(a) || addr_any(b) ||
+	       !memcmp(a->addr, b->addr, a->family == AF_INET ? 4 : 16));
 }
 
 int policy_grant_overlap(const struct policy_grant *a, const struct policy_grant *b)

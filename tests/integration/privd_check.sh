@@ -51,10 +51,29 @@ done
 expect_eq "one line per error" "7" "$(grep "^privd: $T/bad:[0-9]*: " <<<"$out" | grep -vc warning:)"
 expect_match "line 6 (grant to the unsupervised ${ub}) is a warning" "$T/bad:6: warning: user ${ub} is not supervised" "$out"
 
-printf "supervise ${ua}\nsupervise ${ub}\nbind ${ua} tcp 650\nbind ${ub} tcp 640-660\n" >"$T/overlap"
-out=$("$B/privd" -t -f "$T/overlap" 2>&1)
-expect_eq "overlapping grants to two users: exit 1" "1" "$?"
-expect_match "overlap names both" "$T/overlap:4: tcp 640-660 for ${ub} overlaps ${ua}'s grant at $T/overlap:3" "$out"
+# grants NAME A B: privd -t of a policy $T/NAME that grants ${ua} A and
+# ${ub} B (both supervised); sets out (stdout and stderr) and rc
+grants() {
+	printf 'supervise %s\nsupervise %s\nbind %s %s\nbind %s %s\n' \
+		"${ua}" "${ub}" "${ua}" "$2" "${ub}" "$3" >"$T/$1"
+	out=$("$B/privd" -t -f "$T/$1" 2>&1)
+	rc=$?
+}
+# overlap NAME A B: privd -t fails and names both grants at B's line
+overlap() {
+	grants "$@"
+	expect_eq "$2 for ${ua}, $3 for ${ub}: exit 1" "1" "$rc"
+	expect_match "$2, $3: overlap named" \
+		"$T/$1:4: $3 for ${ub} overlaps ${ua}'s grant at $T/$1:3" "$out"
+}
+overlap overlap "tcp 650" "tcp 640-660"
+# a wildcard address is every address of its family: at run time the
+# first holder of 0.0.0.0 (or ::) would keep the other user off the port
+overlap any4 "tcp 652 on 0.0.0.0" "tcp 652 on $LO"
+overlap any6 "udp 653 on ::1" "udp 653 on ::"
+# the binder's IPv6 sockets are IPv6-only: :: and an IPv4 address are apart
+grants any46 "tcp 654 on ::" "tcp 654 on $LO"
+expect_eq "tcp 654 on :: for ${ua}, on $LO for ${ub}: exit 0" "0" "$rc"
 
 printf "supervise ${ua}\nbind ${ub} tcp 23200\n" >"$T/warn"
 out=$("$B/privd" -t -f "$T/warn" 2>&1)

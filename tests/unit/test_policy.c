@@ -204,6 +204,35 @@ static void overlaps(void **state)
 			    "(expected each port granted to one user)"));
 }
 
+/* 0.0.0.0 and :: are their family's every address: a grant on one overlaps
+ * another user's grant of the port on any address of that family.  IPv6
+ * sockets of the binder are IPv6-only, so :: leaves IPv4 alone. */
+static void wildcard_overlaps(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("supervise daemon\nsupervise bin\n"
+			       "bind daemon tcp 80 on 0.0.0.0\n"
+			       "bind bin tcp 80 on 127.0.0.51\n"
+			       "bind daemon tcp 81 on ::\n"
+			       "bind bin tcp 81 on ::1\n"
+			       "bind daemon udp 82 on 127.0.0.1\n"
+			       "bind bin udp 82 on 0.0.0.0\n"
+			       "bind daemon tcp 83 on ::\n"
+			       "bind bin tcp 83 on ::\n"
+			       "bind daemon tcp 84 on ::\n"         /* other family: fine */
+			       "bind bin tcp 84 on 127.0.0.1\n"
+			       "bind daemon tcp 85 on 0.0.0.0\n"
+			       "bind bin tcp 85 on ::\n"), 4);
+	assert_true(has_msg("pol:4: tcp 80 on 127.0.0.51 for bin overlaps daemon's grant at pol:3 "
+			    "(expected each port granted to one user)"));
+	assert_true(has_msg("pol:6: tcp 81 on ::1 for bin overlaps daemon's grant at pol:5 "
+			    "(expected each port granted to one user)"));
+	assert_true(has_msg("pol:8: udp 82 on 0.0.0.0 for bin overlaps daemon's grant at pol:7 "
+			    "(expected each port granted to one user)"));
+	assert_true(has_msg("pol:10: tcp 83 on :: for bin overlaps daemon's grant at pol:9 "
+			    "(expected each port granted to one user)"));
+}
+
 static void group_grant_is_shared(void **state)
 {
 	(void)state;
@@ -429,7 +458,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(supervise), T(supervise_errors), T(empty_group_warns), T(bind_grants), T(bind_errors),
-		T(overlaps), T(group_grant_is_shared), T(limits), T(limit_errors),
+		T(overlaps), T(wildcard_overlaps), T(group_grant_is_shared), T(limits), T(limit_errors),
 		T(no_new_privs), T(unsupervised_warns), T(syntax_errors), T(all_errors_reported),
 		T(files_and_includes), T(bounds), T(user_bound), T(group_subjects), T(message_cap),
 	};
