@@ -328,6 +328,7 @@ static int add_grant(struct ctx *c, const struct policy_grant *g, uid_t uid, con
 	ng = &c->p->grants[c->p->ngrants++];
 	*ng = *g;
 	ng->uid = uid;
+	ng->stmt = c->p->nstmts;
 	snprintf(ng->name, sizeof ng->name, "%s", name);
 	snprintf(ng->where, sizeof ng->where, "%s", c->where);
 	return 0;
@@ -480,6 +481,7 @@ static void parse_line(struct ctx *c, char *line)
 		error(c, "too many words (at most %d)", MAX_WORDS);
 		return;
 	}
+	c->p->nstmts++;
 	for (i = 0; i < sizeof statements / sizeof statements[0]; i++)
 		if (!strcmp(w[0], statements[i].name)) {
 			statements[i].fn(c, w, n);
@@ -677,7 +679,7 @@ static void check_overlaps(struct policy *p)
 		for (i = 0; i < j; i++) {
 			const struct policy_grant *a = &p->grants[i], *b = &p->grants[j];
 
-			if (a->uid == b->uid || !strcmp(a->where, b->where) ||
+			if (a->uid == b->uid || a->stmt == b->stmt ||
 			    !policy_grant_overlap(a, b))
 				continue;
 			error_at(p, b->where, "%s for %s overlaps %s's grant at %s (expected each "

@@ -68,7 +68,8 @@ struct policy_grant {
 	int family;              /* 0: any address; AF_INET or AF_INET6 */
 	unsigned char addr[16];  /* network order, for family != 0 */
 	uint16_t lo, hi;         /* port range, host order, lo <= hi */
-	char where[96];
+	unsigned stmt;           /* the statement that made it (one for a group's members) */
+	char where[96];          /* FILE:LINE, for messages only: a long FILE is cut */
 };
 
 struct policy {
@@ -80,6 +81,7 @@ struct policy {
 	char msg[POLICY_MAX_MSGS][POLICY_MSG_LEN];
 	size_t nmsgs;            /* kept in msg[] */
 	unsigned nerrors, nwarnings;
+	unsigned nstmts;         /* statements read: numbers them */
 	int depth;               /* include nesting */
 };
 

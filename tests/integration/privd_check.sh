@@ -75,6 +75,16 @@ overlap any6 "udp 653 on ::1" "udp 653 on ::"
 grants any46 "tcp 654 on ::" "tcp 654 on $LO"
 expect_eq "tcp 654 on :: for ${ua}, on $LO for ${ub}: exit 0" "0" "$rc"
 
+# two included files whose names agree in their first 80 bytes, one
+# grant each on line 1: still two statements
+long=$(printf 'x%.0s' {1..70})
+printf "supervise ${ua}\nsupervise ${ub}\ninclude $long-1\ninclude $long-2\n" >"$T/long"
+echo "bind ${ua} tcp 655 on $LO" >"$T/$long-1"
+echo "bind ${ub} tcp 655 on $LO" >"$T/$long-2"
+out=$("$B/privd" -t -f "$T/long" 2>&1)
+expect_eq "one port to two users from files with long names: exit 1" "1" "$?"
+expect_match "long names: overlap named" "tcp 655 on $LO for ${ub} overlaps ${ua}'s grant" "$out"
+
 printf "supervise ${ua}\nbind ${ub} tcp 23200\n" >"$T/warn"
 out=$("$B/privd" -t -f "$T/warn" 2>&1)
 expect_eq "warnings only: exit 0" "0" "$?"

@@ -233,6 +233,23 @@ static void wildcard_overlaps(void **state)
 			    "(expected each port granted to one user)"));
 }
 
+/* Grants are told apart by the statement that made them, not by its
+ * FILE:LINE, which is cut short for a long file name. */
+static void overlap_long_names(void **state)
+{
+	char a[120], b[120];
+
+	(void)state;
+	memset(a, 'x', 100);
+	memcpy(b, a, 100);
+	strcpy(a + 100, "-1");
+	strcpy(b + 100, "-2");
+	policy_read_text(p, a, "supervise daemon\nbind daemon tcp 80\n", 36);
+	policy_read_text(p, b, "supervise bin\nbind bin tcp 80\n", 30);
+	assert_int_equal(policy_finish(p), 1);
+	assert_true(strstr(p->msg[0], ":2: tcp 80 for bin overlaps daemon's grant at ") != NULL);
+}
+
 static void group_grant_is_shared(void **state)
 {
 	(void)state;
@@ -458,7 +475,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(supervise), T(supervise_errors), T(empty_group_warns), T(bind_grants), T(bind_errors),
-		T(overlaps), T(wildcard_overlaps), T(group_grant_is_shared), T(limits), T(limit_errors),
+		T(overlaps), T(wildcard_overlaps), T(overlap_long_names),
+		T(group_grant_is_shared), T(limits), T(limit_errors),
 		T(no_new_privs), T(unsupervised_warns), T(syntax_errors), T(all_errors_reported),
 		T(files_and_includes), T(bounds), T(user_bound), T(group_subjects), T(message_cap),
 	};
