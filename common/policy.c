@@ -17,7 +17,6 @@
 #include "creds.h"
 
 #define MAX_WORDS 8
-#define MAX_DROPINS 256
 
 /* Where we are while reading: file and line, for every message. */
 struct ctx {
@@ -593,27 +592,63 @@ static int is_dropin(const char *n)
 	return n[0] != '.' && len > 7 && !strcmp(n + len - 7, ".policy");
 }
 
+static void names_free(char **names, size_t n)
+{
+	while (n > 0)
+		free(names[--n]);
+}
+
+/* The names of dir's drop-ins into names[], sorted: their number, or -1
+ * (reported) when dir cannot be read whole or has more than
+ * POLICY_MAX_DROPINS.  A missing dir has none. */
+static int dropins_list(struct policy *p, const char *dir, char **names)
+{
+	struct dirent *de;
+	size_t n = 0, seen = 0;
+	DIR *d = opendir(dir);
+	char why[80];
+
+	if (!d && errno == ENOENT)
+		return 0;
+	if (!d) {
+		file_error(p, dir, "unable to open: ", strerror(errno));
+		return -1;
+	}
+	while ((errno = 0, de = readdir(d)))
+		if (is_dropin(de->d_name) && seen++ < POLICY_MAX_DROPINS &&
+		    (names[n] = strdup(de->d_name)))
+			n++;
+	snprintf(why, sizeof why, "%s", errno ? strerror(errno) : "");
+	closedir(d);
+	if (why[0] || n < seen) {
+		names_free(names, n);
+		if (why[0])
+			file_error(p, dir, "unable to read: ", why);
+		else if (seen <= POLICY_MAX_DROPINS)
+			file_error(p, dir, "out of memory", "");
+		else {
+			snprintf(why, sizeof why, "%zu files *.policy (at most %d)", seen,
+				 POLICY_MAX_DROPINS);
+			file_error(p, dir, "too many drop-ins: ", why);
+		}
+		return -1;
+	}
+	qsort(names, n, sizeof names[0], name_cmp);
+	return (int)n;
+}
+
 unsigned policy_read_default(struct policy *p, const char *main, const char *dropdir)
 {
-	char *names[MAX_DROPINS], path[4096];
-	struct dirent *de;
-	size_t n = 0, i;
-	DIR *d;
+	char *names[POLICY_MAX_DROPINS], path[4096];
+	int n, i;
 
 	policy_read_file(p, main);
-	d = opendir(dropdir);
-	if (!d)
-		return p->nerrors;
-	while ((de = readdir(d)) && n < MAX_DROPINS)
-		if (is_dropin(de->d_name) && (names[n] = strdup(de->d_name)))
-			n++;
-	closedir(d);
-	qsort(names, n, sizeof names[0], name_cmp);
+	n = dropins_list(p, dropdir, names);
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof path, "%s/%s", dropdir, names[i]);
 		policy_read_file(p, path);
-		free(names[i]);
 	}
+	names_free(names, n > 0 ? (size_t)n : 0);
 	return p->nerrors;
 }
 

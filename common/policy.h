@@ -20,6 +20,7 @@
  *   policy_free(p)
  *
  * Bounded: at most POLICY_MAX_USERS users (p->max_users), POLICY_MAX_GRANTS grants,
+ * POLICY_MAX_DROPINS drop-ins,
  * POLICY_MAX_MSGS messages kept (the counts go on), lines of
  * POLICY_LINE_MAX bytes.  Never exits; allocates only in policy_new. */
 #ifndef WARD_POLICY_H
@@ -38,6 +39,7 @@
 #define POLICY_LINE_MAX   1024
 #define POLICY_DIR_MAX    1024
 #define POLICY_INCLUDE_DEPTH 8
+#define POLICY_MAX_DROPINS 4096  /* one a user */
 #define POLICY_FILE_MAX   (1 << 20)
 
 #define POLICY_DEFAULT_FILE "/etc/ward/policy"
@@ -90,7 +92,8 @@ void policy_free(struct policy *p);
 /* Each returns the number of errors so far. */
 unsigned policy_read_text(struct policy *p, const char *name, const char *text, size_t len);
 unsigned policy_read_file(struct policy *p, const char *path);
-/* main, then every DIR/ *.policy in name order; a missing dropdir is fine */
+/* main, then every DIR/ *.policy in byte order of the names; a missing
+ * dropdir is fine, more than POLICY_MAX_DROPINS an error (none is read) */
 unsigned policy_read_default(struct policy *p, const char *main, const char *dropdir);
 unsigned policy_finish(struct policy *p);
 

@@ -408,6 +408,41 @@ static void files_and_includes(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+/* More drop-ins than the bound is an error that names it; none is left
+ * out without a word. */
+static void dropin_bound(void **state)
+{
+	char path[256], want[400];
+	int i;
+
+	(void)state;
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/test_policy.XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	snprintf(path, sizeof path, "%s/policy.d", tmpdir);
+	mkdir(path, 0755);
+	write_file("main", "supervise daemon\n", 0644);
+	for (i = 0; i <= POLICY_MAX_DROPINS; i++) {
+		snprintf(path, sizeof path, "policy.d/%05d.policy", i);
+		write_file(path, "# nothing\n", 0644);
+	}
+	snprintf(path, sizeof path, "%s/main", tmpdir);
+	snprintf(want, sizeof want, "%s/policy.d", tmpdir);
+	policy_read_default(p, path, want);
+	assert_int_equal(policy_finish(p), 1);
+	snprintf(want, sizeof want, "%s/policy.d:0: too many drop-ins: %d files *.policy "
+		 "(at most %d)", tmpdir, POLICY_MAX_DROPINS + 1, POLICY_MAX_DROPINS);
+	assert_true(has_msg(want));
+	/* a drop-in directory that is there but cannot be read is an error too */
+	policy_free(p);
+	p = policy_new();
+	policy_read_default(p, path, path);
+	assert_int_equal(policy_finish(p), 1);
+	snprintf(want, sizeof want, "%s:0: unable to open: Not a directory", path);
+	assert_true(has_msg(want));
+	snprintf(path, sizeof path, "rm -rf %s", tmpdir);
+	assert_int_equal(system(path), 0);
+}
+
 static void bounds(void **state)
 {
 	static char text[(POLICY_MAX_GRANTS + 2) * 32];
@@ -478,7 +513,7 @@ int main(void)
 		T(overlaps), T(wildcard_overlaps), T(overlap_long_names),
 		T(group_grant_is_shared), T(limits), T(limit_errors),
 		T(no_new_privs), T(unsupervised_warns), T(syntax_errors), T(all_errors_reported),
-		T(files_and_includes), T(bounds), T(user_bound), T(group_subjects), T(message_cap),
+		T(files_and_includes), T(dropin_bound), T(bounds), T(user_bound), T(group_subjects), T(message_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
