@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -542,24 +543,86 @@ static int file_safe(const struct stat *st)
 	       !(st->st_mode & (S_IWGRP | S_IWOTH));
 }
 
+/* Why a directory above a policy file is unsafe, or NULL.  Whoever may
+ * write it may swap what is below it.  In a sticky one (/tmp) others may
+ * add entries but not rename or remove root's: allowed when asked. */
+static const char *dir_unsafe(const struct policy *p, const struct stat *st, char *why, size_t size)
+{
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		snprintf(why, size, "owned by uid %u (expected root)", (unsigned)st->st_uid);
+		return why;
+	}
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(p->allow_sticky && (st->st_mode & S_ISVTX)))
+		return "writable by group or others (expected writable by its owner alone)";
+	return NULL;
+}
+
+/* Every directory above real (a path without symlinks), up to /, as
+ * OpenSSH's safe_path: 0, or -1 reported for path. */
+static int dirs_safe(struct policy *p, const char *path, const char *real)
+{
+	char dir[PATH_MAX], why[80], what[PATH_MAX + 40];
+	const char *bad;
+	struct stat st;
+	char *slash;
+
+	snprintf(dir, sizeof dir, "%s", real);
+	while ((slash = strrchr(dir, '/'))) {
+		slash[slash == dir] = '\0';     /* "/a" -> "/", "/a/b" -> "/a" */
+		if (stat(dir, &st) < 0) {
+			snprintf(what, sizeof what, "unable to stat %s: ", dir);
+			file_error(p, path, what, strerror(errno));
+			return -1;
+		}
+		bad = dir_unsafe(p, &st, why, sizeof why);
+		if (bad) {
+			snprintf(what, sizeof what, "unsafe directory %s: ", dir);
+			file_error(p, path, what, bad);
+			return -1;
+		}
+		if (slash == dir)
+			return 0;
+	}
+	return 0;
+}
+
+/* path opened for reading, or -1 (reported).  Opens the path as resolved
+ * and checked: a symlink on the way cannot be changed after the check. */
+static int open_safe(struct policy *p, const char *path, struct stat *st)
+{
+	char real[PATH_MAX];
+	int fd;
+
+	if (!realpath(path, real)) {
+		file_error(p, path, "unable to open: ", strerror(errno));
+		return -1;
+	}
+	if (dirs_safe(p, path, real) < 0)
+		return -1;
+	fd = open(real, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+	if (fd < 0) {
+		file_error(p, path, "unable to open: ", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) < 0 || !file_safe(st) || st->st_size > POLICY_FILE_MAX) {
+		file_error(p, path, "unsafe or too big (expected a regular file owned by root, "
+			   "not writable by group or others, at most 1 MiB)", "");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 unsigned policy_read_file(struct policy *p, const char *path)
 {
 	struct stat st;
 	char *buf;
 	ssize_t r;
 	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = open_safe(p, path, &st);
 
-	if (fd < 0) {
-		file_error(p, path, "unable to open: ", strerror(errno));
+	if (fd < 0)
 		return p->nerrors;
-	}
-	if (fstat(fd, &st) < 0 || !file_safe(&st) || st.st_size > POLICY_FILE_MAX) {
-		file_error(p, path, "unsafe or too big (expected a regular file owned by root, "
-			   "not writable by group or others, at most 1 MiB)", "");
-		close(fd);
-		return p->nerrors;
-	}
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf) {
 		close(fd);

@@ -13,6 +13,7 @@
  *
  *   p = policy_new();
  *   policy_read_file(p, path) / policy_read_default(p, main, dropdir)
+ *                           (each file root's, as is every directory above it)
  *   policy_read_text(p, name, text, len)   (unit tests, fuzzing)
  *   policy_finish(p)        cross-line checks; returns the error count
  *   p->nerrors, p->msg[]    every error and warning as "FILE:LINE: text"
@@ -78,6 +79,8 @@ struct policy {
 	struct policy_user users[POLICY_MAX_USERS];
 	size_t nusers;
 	size_t max_users;        /* POLICY_MAX_USERS; tests may lower it */
+	int allow_sticky;        /* 1: a sticky directory (/tmp) may be above a file
+	                          * (privd -f); 0: every one root's alone */
 	struct policy_grant grants[POLICY_MAX_GRANTS];
 	size_t ngrants;
 	char msg[POLICY_MAX_MSGS][POLICY_MSG_LEN];

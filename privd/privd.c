@@ -101,6 +101,7 @@ static struct policy *policy_load(void)
 
 	if (!p)
 		err_fatal(EXIT_TEMP, "unable to allocate the policy");
+	p->allow_sticky = M.policy_file != NULL;   /* -f may name a file in /tmp */
 	if (M.policy_file)
 		policy_read_file(p, M.policy_file);
 	else

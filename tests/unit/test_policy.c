@@ -66,6 +66,41 @@ static void write_file(const char *name, const char *text, mode_t mode)
 	chmod(path, mode);
 }
 
+/* tmpdir: a new directory under /tmp, root's, 0700 */
+static void tmp_make(void)
+{
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/test_policy.XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+}
+
+static void tmp_remove(void)
+{
+	char cmd[100];
+
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* mkdir tmpdir/name, mode as given (no umask), owned by uid */
+static void tmp_dir(const char *name, mode_t mode, uid_t uid)
+{
+	char path[256];
+
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(chmod(path, mode), 0);
+	assert_int_equal(chown(path, uid, 0), 0);
+}
+
+/* the message about reading tmpdir/file */
+static int has_file_msg(const char *file, const char *text)
+{
+	char want[400];
+
+	snprintf(want, sizeof want, "%s/%s:0: %s", tmpdir, file, text);
+	return has_msg(want);
+}
+
 static void supervise(void **state)
 {
 	struct policy_user *u;
@@ -369,8 +404,8 @@ static void files_and_includes(void **state)
 	char path[256], want[400];
 
 	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/test_policy.XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
+	tmp_make();
+	p->allow_sticky = 1;
 	write_file("main", "supervise daemon\ninclude sub\n", 0644);
 	write_file("sub", "bind daemon tcp 80\ninclude nowhere\n", 0644);
 	snprintf(path, sizeof path, "%s/policy.d", tmpdir);
@@ -401,23 +436,71 @@ static void files_and_includes(void **state)
 	snprintf(path, sizeof path, "%s/loop", tmpdir);
 	policy_free(p);
 	p = policy_new();
+	p->allow_sticky = 1;
 	assert_int_equal(policy_read_file(p, path), 1);
 	snprintf(want, sizeof want, "%s/loop:1: includes nested too deep (at most 8)", tmpdir);
 	assert_true(has_msg(want));
-	snprintf(path, sizeof path, "rm -rf %s", tmpdir);
-	assert_int_equal(system(path), 0);
+	tmp_remove();
 }
 
 /* More drop-ins than the bound is an error that names it; none is left
  * out without a word. */
+/* Every directory above a policy file must be root's and writable by root
+ * alone, or someone else could swap the file; a sticky one (/tmp) only
+ * when p->allow_sticky (privd -f). */
+static void unsafe_dirs(void **state)
+{
+	static const char *const files[] = { "main", "open/pol", "grp/pol", "daemons/pol",
+		"sticky/pol", "sticky/daemons/pol", "inc" };   /* inc: include open/pol */
+	char path[256];
+	size_t i;
+
+	(void)state;
+	tmp_make();
+	p->allow_sticky = 1;
+	tmp_dir("open", 0777, 0);
+	tmp_dir("grp", 0775, 0);
+	tmp_dir("daemons", 0755, 1);
+	tmp_dir("sticky", 01777, 0);
+	tmp_dir("sticky/daemons", 0755, 1);
+	for (i = 0; i < sizeof files / sizeof files[0]; i++)
+		write_file(files[i], "supervise daemon\n", 0644);
+	write_file("inc", "include open/pol\n", 0644);
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", tmpdir, files[i]);
+		policy_read_file(p, path);
+	}
+	assert_int_equal(policy_finish(p), 5);
+	snprintf(path, sizeof path, "unsafe directory %s/open: writable by group or others "
+		 "(expected writable by its owner alone)", tmpdir);
+	assert_true(has_file_msg("open/pol", path));
+	snprintf(path, sizeof path, "unsafe directory %s/grp: writable by group or others "
+		 "(expected writable by its owner alone)", tmpdir);
+	assert_true(has_file_msg("grp/pol", path));
+	snprintf(path, sizeof path, "unsafe directory %s/daemons: owned by uid 1 (expected root)",
+		 tmpdir);
+	assert_true(has_file_msg("daemons/pol", path));
+	snprintf(path, sizeof path, "unsafe directory %s/sticky/daemons: owned by uid 1 "
+		 "(expected root)", tmpdir);
+	assert_true(has_file_msg("sticky/daemons/pol", path));
+	/* strict: not even /tmp */
+	policy_free(p);
+	p = policy_new();
+	snprintf(path, sizeof path, "%s/main", tmpdir);
+	assert_int_equal(policy_read_file(p, path), 1);
+	assert_true(has_file_msg("main", "unsafe directory /tmp: writable by group or others "
+				 "(expected writable by its owner alone)"));
+	tmp_remove();
+}
+
 static void dropin_bound(void **state)
 {
 	char path[256], want[400];
 	int i;
 
 	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/test_policy.XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
+	tmp_make();
+	p->allow_sticky = 1;
 	snprintf(path, sizeof path, "%s/policy.d", tmpdir);
 	mkdir(path, 0755);
 	write_file("main", "supervise daemon\n", 0644);
@@ -435,12 +518,12 @@ static void dropin_bound(void **state)
 	/* a drop-in directory that is there but cannot be read is an error too */
 	policy_free(p);
 	p = policy_new();
+	p->allow_sticky = 1;
 	policy_read_default(p, path, path);
 	assert_int_equal(policy_finish(p), 1);
 	snprintf(want, sizeof want, "%s:0: unable to open: Not a directory", path);
 	assert_true(has_msg(want));
-	snprintf(path, sizeof path, "rm -rf %s", tmpdir);
-	assert_int_equal(system(path), 0);
+	tmp_remove();
 }
 
 static void bounds(void **state)
@@ -513,7 +596,7 @@ int main(void)
 		T(overlaps), T(wildcard_overlaps), T(overlap_long_names),
 		T(group_grant_is_shared), T(limits), T(limit_errors),
 		T(no_new_privs), T(unsupervised_warns), T(syntax_errors), T(all_errors_reported),
-		T(files_and_includes), T(dropin_bound), T(bounds), T(user_bound), T(group_subjects), T(message_cap),
+		T(files_and_includes), T(unsafe_dirs), T(dropin_bound), T(bounds), T(user_bound), T(group_subjects), T(message_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
