@@ -72,8 +72,10 @@ struct policy *policy_new(void)
 	/* calloc maps it: pages of users[] never named are never touched */
 	struct policy *p = calloc(1, sizeof(struct policy));
 
-	if (p)
+	if (p) {
 		p->max_users = POLICY_MAX_USERS;
+		p->unpriv_port = -1;
+	}
 	return p;
 }
 
@@ -296,6 +298,10 @@ static int st_supervise(struct ctx *c, char **w, int n)
 		free(s);
 		return -1;
 	}
+	if (n == 4 && w[3][0] == '/' && s->n > 1)
+		report_at(c->p, c->where, "every member of group \"%.64s\" gets the same dir %.64s: "
+			  "all but the first userd to start fail on its lock (expected a relative "
+			  "dir, one under each member's home)", w[1] + 1, w[3]);
 	for (i = 0; i < s->n; i++) {
 		struct policy_user *u;
 		const char *dir = n == 4 ? w[3] : "";
@@ -787,6 +793,56 @@ static void check_overlaps(struct policy *p)
 		}
 }
 
+/* net.ipv4.ip_unprivileged_port_start, or -1 */
+static int unpriv_port_read(void)
+{
+	char buf[16];
+	unsigned long v;
+	ssize_t n;
+	int fd = open("/proc/sys/net/ipv4/ip_unprivileged_port_start", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return creds_number(buf, &v) < 0 || v > 65535 ? -1 : (int)v;
+}
+
+/* A port that any user may bind is no one's to grant: the grant still gets
+ * the socket bound and held, but keeps no one else off it.  Once a
+ * statement (a group's grants are one). */
+static void check_unprivileged(struct policy *p)
+{
+	unsigned start;
+	char d[80];
+	size_t i;
+
+	if (p->unpriv_port < 0)
+		p->unpriv_port = unpriv_port_read();
+	if (p->unpriv_port < 0)
+		return;
+	start = (unsigned)p->unpriv_port;
+	for (i = 0; i < p->ngrants; i++) {
+		const struct policy_grant *g = &p->grants[i];
+
+		if (g->hi < start || (i > 0 && p->grants[i - 1].stmt == g->stmt))
+			continue;
+		policy_grant_describe(g, d, sizeof d);
+		if (g->lo >= start)
+			report_at(p, g->where, "%s is at or above net.ipv4.ip_unprivileged_port_start "
+				  "(%u): any user may bind %s directly, so the grant gives no "
+				  "exclusivity", d, start, g->lo == g->hi ? "it" : "them");
+		else
+			report_at(p, g->where, "%s reaches net.ipv4.ip_unprivileged_port_start (%u): "
+				  "any user may bind ports %u-%u directly, so the grant gives no "
+				  "exclusivity on them", d, start, start, g->hi);
+	}
+}
+
 static void check_unsupervised(struct policy *p)
 {
 	struct policy_user *u;
@@ -807,6 +863,7 @@ static void check_unsupervised(struct policy *p)
 unsigned policy_finish(struct policy *p)
 {
 	check_overlaps(p);
+	check_unprivileged(p);
 	check_unsupervised(p);
 	return p->nerrors;
 }

@@ -79,6 +79,7 @@ struct policy {
 	struct policy_user users[POLICY_MAX_USERS];
 	size_t nusers;
 	size_t max_users;        /* POLICY_MAX_USERS; tests may lower it */
+	int unpriv_port;         /* net.ipv4.ip_unprivileged_port_start; -1: read it */
 	int allow_sticky;        /* 1: a sticky directory (/tmp) may be above a file
 	                          * (privd -f); 0: every one root's alone */
 	struct policy_grant grants[POLICY_MAX_GRANTS];

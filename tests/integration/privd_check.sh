@@ -9,10 +9,17 @@ make_user ${ub} || exit 1
 make_group ${ug} || exit 1
 usermod -a -G ${ug} ${ua}
 
+# privd_t FILE: privd -t -f FILE in a network namespace of its own whose
+# net.ipv4.ip_unprivileged_port_start is $UNPRIV (1024 unless set), so
+# what it says does not depend on this host's setting
+privd_t() {
+	unshare -n sh -c 'echo "$1" >/proc/sys/net/ipv4/ip_unprivileged_port_start && shift &&
+		exec "$@"' _ "${UNPRIV:-1024}" "$B/privd" -t -f "$1" 2>&1
+}
 # checked WHAT FILE RC [REGEX]: privd -t -f $T/FILE exits RC and (when
 # given) says something matching REGEX; what it said is left in out
 checked() {
-	out=$("$B/privd" -t -f "$T/$2" 2>&1)
+	out=$(privd_t "$T/$2")
 	expect_eq "$1: exit $3" "$3" "$?"
 	[ $# -lt 4 ] || expect_match "$1: said" "$4" "$out"
 }
@@ -22,13 +29,13 @@ cat >"$T/good" <<P
 supervise ${ua}
 supervise ${ub} dir /srv/${ub}/service
 bind ${ua} tcp 650 on $LO
-bind ${ub} udp 23000-23009
-bind :${ug} tcp 23100
+bind ${ub} udp 600-609
+bind :${ug} tcp 610
 limit ${ua} nofile 4096
 limit :${ug} nproc 200
 no_new_privs ${ub} off
 P
-out=$("$B/privd" -t -f "$T/good" 2>&1)
+out=$(privd_t "$T/good")
 expect_eq "good policy: exit 0" "0" "$?"
 expect_eq "good policy: nothing said" "" "$out"
 
@@ -43,7 +50,7 @@ limit ${ua} files 10
 frobnicate
 supervise :wp-no-group
 P
-out=$("$B/privd" -t -f "$T/bad" 2>&1)
+out=$(privd_t "$T/bad")
 expect_eq "bad policy: exit 1" "1" "$?"
 f=$T/bad
 for want in \
@@ -91,6 +98,23 @@ checked "one port to two users from files with long names" long 1 \
 printf "supervise ${ua}\nbind ${ub} tcp 23200\n" >"$T/warn"
 checked "warnings only" warn 0 "$T/warn:2: warning: user ${ub} is not supervised"
 
+# a grant at or above net.ipv4.ip_unprivileged_port_start gives no
+# exclusivity (any user may bind the port directly): privd reads the
+# setting when it checks, and warns
+printf "supervise ${ua}\nbind ${ua} tcp 650 on $LO\n" >"$T/unpriv"
+UNPRIV=600 checked "grant of 650, ip_unprivileged_port_start 600" unpriv 0 \
+	"$T/unpriv:2: warning: tcp 650 on $LO is at or above net.ipv4.ip_unprivileged_port_start \\(600\\)"
+checked "grant of 650, ip_unprivileged_port_start 1024" unpriv 0
+expect_eq "ip_unprivileged_port_start 1024: nothing said" "" "$out"
+
+# supervise :group dir /PATH: every member gets the same directory
+make_group ${ug}d || exit 1
+usermod -a -G ${ug}d ${ua}
+usermod -a -G ${ug}d ${ub}
+printf "supervise :${ug}d dir /srv/${ug}\n" >"$T/groupdir"
+checked "one absolute dir for a group" groupdir 0 \
+	"$T/groupdir:1: warning: every member of group \"${ug}d\" gets the same dir /srv/${ug}: all but the first userd to start fail on its lock"
+
 # include, relative to the including file
 mkdir "$T/inc"
 printf "supervise ${ua}\ninclude inc/more\n" >"$T/top"
@@ -134,7 +158,7 @@ checked "missing file" missing 1 "$T/missing:0: unable to open: No such file"
 
 # the annotated example in policy/ is a valid policy (with our test users)
 sed "s/alice/${ua}/g; s/bob/${ub}/g; s/:web/:${ug}/g" "$TOP/policy/example" >"$T/example"
-out=$("$B/privd" -t -f "$T/example" 2>&1)
+out=$(privd_t "$T/example")
 expect_eq "policy/example checks clean" "0:" "$?:$out"
 
 "$B/privd" -x >/dev/null 2>&1

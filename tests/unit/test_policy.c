@@ -297,6 +297,48 @@ static void group_grant_is_shared(void **state)
 			    "(expected each port granted to one user)"));
 }
 
+/* A port at or above net.ipv4.ip_unprivileged_port_start: any user may
+ * bind it without the grant.  One warning a statement. */
+static void unprivileged_ports_warn(void **state)
+{
+	size_t i, n = 0;
+
+	(void)state;
+	p->unpriv_port = 1024;
+	assert_int_equal(parse("supervise daemon\nsupervise :nogroup\n"
+			       "bind daemon tcp 80-1023\n"
+			       "bind daemon tcp 1000-1100\n"
+			       "bind daemon udp 8000\n"
+			       "bind :nogroup tcp 5000\n"), 0);
+	assert_true(has_msg("pol:4: warning: tcp 1000-1100 reaches "
+			    "net.ipv4.ip_unprivileged_port_start (1024): any user may bind ports "
+			    "1024-1100 directly, so the grant gives no exclusivity on them"));
+	assert_true(has_msg("pol:5: warning: udp 8000 is at or above "
+			    "net.ipv4.ip_unprivileged_port_start (1024): any user may bind it "
+			    "directly, so the grant gives no exclusivity"));
+	assert_true(has_msg("pol:6: warning: tcp 5000 is at or above "
+			    "net.ipv4.ip_unprivileged_port_start (1024): any user may bind it "
+			    "directly, so the grant gives no exclusivity"));
+	for (i = 0; i < p->nmsgs; i++)
+		n += strstr(p->msg[i], "ip_unprivileged_port_start") != NULL;
+	assert_int_equal(n, 3);
+	assert_int_equal(p->nwarnings, 3);
+}
+
+/* supervise :group dir /PATH gives every member the same directory: all
+ * but the first userd fail on its lock.  A relative dir is one a home. */
+static void group_dir_warns(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("supervise :nogroup dir /srv/x\n"    /* sync, _apt, nobody */
+			       "supervise :sys dir /srv/y\n"        /* one member */
+			       "supervise :daemon dir svc\n"), 0);
+	assert_true(has_msg("pol:1: warning: every member of group \"nogroup\" gets the same "
+			    "dir /srv/x: all but the first userd to start fail on its lock "
+			    "(expected a relative dir, one under each member's home)"));
+	assert_int_equal(p->nwarnings, 1);
+}
+
 static void limits(void **state)
 {
 	struct policy_user *u;
@@ -594,7 +636,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(supervise), T(supervise_errors), T(empty_group_warns), T(bind_grants), T(bind_errors),
 		T(overlaps), T(wildcard_overlaps), T(overlap_long_names),
-		T(group_grant_is_shared), T(limits), T(limit_errors),
+		T(group_grant_is_shared), T(unprivileged_ports_warn), T(group_dir_warns), T(limits), T(limit_errors),
 		T(no_new_privs), T(unsupervised_warns), T(syntax_errors), T(all_errors_reported),
 		T(files_and_includes), T(unsafe_dirs), T(dropin_bound), T(bounds), T(user_bound), T(group_subjects), T(message_cap),
 	};
