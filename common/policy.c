@@ -644,6 +644,7 @@ unsigned policy_read_file(struct policy *p, const char *path)
 		got += (size_t)r;
 	}
 	close(fd);
+	p->nfiles++;
 	policy_read_text(p, path, buf, got);
 	free(buf);
 	return p->nerrors;

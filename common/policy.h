@@ -88,6 +88,7 @@ struct policy {
 	size_t nmsgs;            /* kept in msg[] */
 	unsigned nerrors, nwarnings;
 	unsigned nstmts;         /* statements read: numbers them */
+	unsigned nfiles;         /* files read */
 	int depth;               /* include nesting */
 };
 

@@ -14,12 +14,12 @@ usermod -a -G ${ug} ${ua}
 # what it says does not depend on this host's setting
 privd_t() {
 	unshare -n sh -c 'echo "$1" >/proc/sys/net/ipv4/ip_unprivileged_port_start && shift &&
-		exec "$@"' _ "${UNPRIV:-1024}" "$B/privd" -t -f "$1" 2>&1
+		exec "$@"' _ "${UNPRIV:-1024}" "$B/privd" -t -f "$1"
 }
 # checked WHAT FILE RC [REGEX]: privd -t -f $T/FILE exits RC and (when
 # given) says something matching REGEX; what it said is left in out
 checked() {
-	out=$(privd_t "$T/$2")
+	out=$(privd_t "$T/$2" 2>&1)
 	expect_eq "$1: exit $3" "$3" "$?"
 	[ $# -lt 4 ] || expect_match "$1: said" "$4" "$out"
 }
@@ -35,9 +35,12 @@ limit ${ua} nofile 4096
 limit :${ug} nproc 200
 no_new_privs ${ub} off
 P
-out=$(privd_t "$T/good")
+# like nginx -t, a good policy is said to be good, and what was checked
+out=$(privd_t "$T/good" 2>/dev/null)
 expect_eq "good policy: exit 0" "0" "$?"
-expect_eq "good policy: nothing said" "" "$out"
+expect_eq "good policy: one line on stdout" \
+	"privd: policy OK: 1 file, 2 users supervised, 3 grants" "$out"
+expect_eq "good policy: nothing on stderr" "" "$(privd_t "$T/good" 2>&1 >/dev/null)"
 
 cat >"$T/bad" <<P
 supervise ${ua}
@@ -50,8 +53,11 @@ limit ${ua} files 10
 frobnicate
 supervise :wp-no-group
 P
-out=$(privd_t "$T/bad")
+out=$(privd_t "$T/bad" 2>&1 >/dev/null)
 expect_eq "bad policy: exit 1" "1" "$?"
+expect_eq "bad policy: nothing on stdout" "" "$(privd_t "$T/bad" 2>/dev/null)"
+expect_eq "bad policy: the count last on stderr" \
+	"privd: policy not OK: 7 errors, 1 warning" "$(tail -1 <<<"$out")"
 f=$T/bad
 for want in \
 	"$f:2: unknown user \"wp-nobody-here\"" \
@@ -105,7 +111,8 @@ printf "supervise ${ua}\nbind ${ua} tcp 650 on $LO\n" >"$T/unpriv"
 UNPRIV=600 checked "grant of 650, ip_unprivileged_port_start 600" unpriv 0 \
 	"$T/unpriv:2: warning: tcp 650 on $LO is at or above net.ipv4.ip_unprivileged_port_start \\(600\\)"
 checked "grant of 650, ip_unprivileged_port_start 1024" unpriv 0
-expect_eq "ip_unprivileged_port_start 1024: nothing said" "" "$out"
+expect_eq "ip_unprivileged_port_start 1024: no warning" \
+	"privd: policy OK: 1 file, 1 user supervised, 1 grant" "$out"
 
 # supervise :group dir /PATH: every member gets the same directory
 make_group ${ug}d || exit 1
@@ -158,8 +165,14 @@ checked "missing file" missing 1 "$T/missing:0: unable to open: No such file"
 
 # the annotated example in policy/ is a valid policy (with our test users)
 sed "s/alice/${ua}/g; s/bob/${ub}/g; s/:web/:${ug}/g" "$TOP/policy/example" >"$T/example"
-out=$(privd_t "$T/example")
-expect_eq "policy/example checks clean" "0:" "$?:$out"
+out=$(privd_t "$T/example" 2>&1)
+expect_eq "policy/example checks clean" \
+	"0:privd: policy OK: 1 file, 2 users supervised, 4 grants" "$?:$out"
+
+# what was read: the file given and what it includes
+printf "supervise ${ua}\ninclude example\n" >"$T/withinc"
+checked "a policy and an include" withinc 0 \
+	"^privd: policy OK: 2 files, 2 users supervised, 4 grants\$"
 
 "$B/privd" -x >/dev/null 2>&1
 expect_eq "bad option: exit 100" "100" "$?"

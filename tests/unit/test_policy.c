@@ -460,6 +460,7 @@ static void files_and_includes(void **state)
 	snprintf(want, sizeof want, "%s/policy.d", tmpdir);
 	policy_read_default(p, path, want);
 	assert_int_equal(policy_finish(p), 2);
+	assert_int_equal(p->nfiles, 4);   /* main, sub, 10-a, 20-b */
 	assert_int_equal(p->nusers, 3);
 	assert_int_equal(p->ngrants, 1);
 	/* drop-ins in name order: sys (10-a) before bin (20-b) */
