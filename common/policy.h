@@ -108,7 +108,9 @@ int policy_grant_match(const struct policy_grant *g, int proto, int family,
 		       const unsigned char *addr, uint16_t port);
 /* "tcp 80-89 on 192.0.2.1" */
 char *policy_grant_describe(const struct policy_grant *g, char *out, size_t size);
-/* 1 if a and b (two users' grants) could ever cover the same socket */
+/* 1 if sockets of a and b (two users' grants) could keep each other off a
+ * port: same protocol and port, and equal addresses, or one with none, or
+ * one the wildcard (0.0.0.0, ::) of the other's family */
 int policy_grant_overlap(const struct policy_grant *a, const struct policy_grant *b);
 
 #endif
