@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,7 +18,6 @@
 #include "creds.h"
 
 #define MAX_WORDS 8
-#define MAX_DROPINS 256
 
 /* Where we are while reading: file and line, for every message. */
 struct ctx {
@@ -72,8 +72,10 @@ struct policy *policy_new(void)
 	/* calloc maps it: pages of users[] never named are never touched */
 	struct policy *p = calloc(1, sizeof(struct policy));
 
-	if (p)
+	if (p) {
 		p->max_users = POLICY_MAX_USERS;
+		p->unpriv_port = -1;
+	}
 	return p;
 }
 
@@ -296,6 +298,10 @@ static int st_supervise(struct ctx *c, char **w, int n)
 		free(s);
 		return -1;
 	}
+	if (n == 4 && w[3][0] == '/' && s->n > 1)
+		report_at(c->p, c->where, "every member of group \"%.64s\" gets the same dir %.64s: "
+			  "all but the first userd to start fail on its lock (expected a relative "
+			  "dir, one under each member's home)", w[1] + 1, w[3]);
 	for (i = 0; i < s->n; i++) {
 		struct policy_user *u;
 		const char *dir = n == 4 ? w[3] : "";
@@ -328,6 +334,7 @@ static int add_grant(struct ctx *c, const struct policy_grant *g, uid_t uid, con
 	ng = &c->p->grants[c->p->ngrants++];
 	*ng = *g;
 	ng->uid = uid;
+	ng->stmt = c->p->nstmts;
 	snprintf(ng->name, sizeof ng->name, "%s", name);
 	snprintf(ng->where, sizeof ng->where, "%s", c->where);
 	return 0;
@@ -480,6 +487,7 @@ static void parse_line(struct ctx *c, char *line)
 		error(c, "too many words (at most %d)", MAX_WORDS);
 		return;
 	}
+	c->p->nstmts++;
 	for (i = 0; i < sizeof statements / sizeof statements[0]; i++)
 		if (!strcmp(w[0], statements[i].name)) {
 			statements[i].fn(c, w, n);
@@ -541,24 +549,86 @@ static int file_safe(const struct stat *st)
 	       !(st->st_mode & (S_IWGRP | S_IWOTH));
 }
 
+/* Why a directory above a policy file is unsafe, or NULL.  Whoever may
+ * write it may swap what is below it.  In a sticky one (/tmp) others may
+ * add entries but not rename or remove root's: allowed when asked. */
+static const char *dir_unsafe(const struct policy *p, const struct stat *st, char *why, size_t size)
+{
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		snprintf(why, size, "owned by uid %u (expected root)", (unsigned)st->st_uid);
+		return why;
+	}
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(p->allow_sticky && (st->st_mode & S_ISVTX)))
+		return "writable by group or others (expected writable by its owner alone)";
+	return NULL;
+}
+
+/* Every directory above real (a path without symlinks), up to /, as
+ * OpenSSH's safe_path: 0, or -1 reported for path. */
+static int dirs_safe(struct policy *p, const char *path, const char *real)
+{
+	char dir[PATH_MAX], why[80], what[PATH_MAX + 40];
+	const char *bad;
+	struct stat st;
+	char *slash;
+
+	snprintf(dir, sizeof dir, "%s", real);
+	while ((slash = strrchr(dir, '/'))) {
+		slash[slash == dir] = '\0';     /* "/a" -> "/", "/a/b" -> "/a" */
+		if (stat(dir, &st) < 0) {
+			snprintf(what, sizeof what, "unable to stat %s: ", dir);
+			file_error(p, path, what, strerror(errno));
+			return -1;
+		}
+		bad = dir_unsafe(p, &st, why, sizeof why);
+		if (bad) {
+			snprintf(what, sizeof what, "unsafe directory %s: ", dir);
+			file_error(p, path, what, bad);
+			return -1;
+		}
+		if (slash == dir)
+			return 0;
+	}
+	return 0;
+}
+
+/* path opened for reading, or -1 (reported).  Opens the path as resolved
+ * and checked: a symlink on the way cannot be changed after the check. */
+static int open_safe(struct policy *p, const char *path, struct stat *st)
+{
+	char real[PATH_MAX];
+	int fd;
+
+	if (!realpath(path, real)) {
+		file_error(p, path, "unable to open: ", strerror(errno));
+		return -1;
+	}
+	if (dirs_safe(p, path, real) < 0)
+		return -1;
+	fd = open(real, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+	if (fd < 0) {
+		file_error(p, path, "unable to open: ", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) < 0 || !file_safe(st) || st->st_size > POLICY_FILE_MAX) {
+		file_error(p, path, "unsafe or too big (expected a regular file owned by root, "
+			   "not writable by group or others, at most 1 MiB)", "");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 unsigned policy_read_file(struct policy *p, const char *path)
 {
 	struct stat st;
 	char *buf;
 	ssize_t r;
 	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = open_safe(p, path, &st);
 
-	if (fd < 0) {
-		file_error(p, path, "unable to open: ", strerror(errno));
+	if (fd < 0)
 		return p->nerrors;
-	}
-	if (fstat(fd, &st) < 0 || !file_safe(&st) || st.st_size > POLICY_FILE_MAX) {
-		file_error(p, path, "unsafe or too big (expected a regular file owned by root, "
-			   "not writable by group or others, at most 1 MiB)", "");
-		close(fd);
-		return p->nerrors;
-	}
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf) {
 		close(fd);
@@ -574,6 +644,7 @@ unsigned policy_read_file(struct policy *p, const char *path)
 		got += (size_t)r;
 	}
 	close(fd);
+	p->nfiles++;
 	policy_read_text(p, path, buf, got);
 	free(buf);
 	return p->nerrors;
@@ -591,38 +662,84 @@ static int is_dropin(const char *n)
 	return n[0] != '.' && len > 7 && !strcmp(n + len - 7, ".policy");
 }
 
+static void names_free(char **names, size_t n)
+{
+	while (n > 0)
+		free(names[--n]);
+}
+
+/* The names of dir's drop-ins into names[], sorted: their number, or -1
+ * (reported) when dir cannot be read whole or has more than
+ * POLICY_MAX_DROPINS.  A missing dir has none. */
+static int dropins_list(struct policy *p, const char *dir, char **names)
+{
+	struct dirent *de;
+	size_t n = 0, seen = 0;
+	DIR *d = opendir(dir);
+	char why[80];
+
+	if (!d && errno == ENOENT)
+		return 0;
+	if (!d) {
+		file_error(p, dir, "unable to open: ", strerror(errno));
+		return -1;
+	}
+	while ((errno = 0, de = readdir(d)))
+		if (is_dropin(de->d_name) && seen++ < POLICY_MAX_DROPINS &&
+		    (names[n] = strdup(de->d_name)))
+			n++;
+	snprintf(why, sizeof why, "%s", errno ? strerror(errno) : "");
+	closedir(d);
+	if (why[0] || n < seen) {
+		names_free(names, n);
+		if (why[0])
+			file_error(p, dir, "unable to read: ", why);
+		else if (seen <= POLICY_MAX_DROPINS)
+			file_error(p, dir, "out of memory", "");
+		else {
+			snprintf(why, sizeof why, "%zu files *.policy (at most %d)", seen,
+				 POLICY_MAX_DROPINS);
+			file_error(p, dir, "too many drop-ins: ", why);
+		}
+		return -1;
+	}
+	qsort(names, n, sizeof names[0], name_cmp);
+	return (int)n;
+}
+
 unsigned policy_read_default(struct policy *p, const char *main, const char *dropdir)
 {
-	char *names[MAX_DROPINS], path[4096];
-	struct dirent *de;
-	size_t n = 0, i;
-	DIR *d;
+	char *names[POLICY_MAX_DROPINS], path[4096];
+	int n, i;
 
 	policy_read_file(p, main);
-	d = opendir(dropdir);
-	if (!d)
-		return p->nerrors;
-	while ((de = readdir(d)) && n < MAX_DROPINS)
-		if (is_dropin(de->d_name) && (names[n] = strdup(de->d_name)))
-			n++;
-	closedir(d);
-	qsort(names, n, sizeof names[0], name_cmp);
+	n = dropins_list(p, dropdir, names);
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof path, "%s/%s", dropdir, names[i]);
 		policy_read_file(p, path);
-		free(names[i]);
 	}
+	names_free(names, n > 0 ? (size_t)n : 0);
 	return p->nerrors;
 }
 
 /* ---- grants ---- */
 
+static int addr_any(const struct policy_grant *g)
+{
+	static const unsigned char zero[16];
+
+	return !memcmp(g->addr, zero, g->family == AF_INET ? 4 : 16);
+}
+
+/* A socket on 0.0.0.0 (or ::) holds the port on every address of its
+ * family.  :: holds no IPv4 address: the binder's IPv6 sockets are
+ * IPv6-only, whatever net.ipv6.bindv6only says. */
 static int addr_overlap(const struct policy_grant *a, const struct policy_grant *b)
 {
 	if (a->family == 0 || b->family == 0)
 		return 1;
-	return a->family == b->family &&
-	       !memcmp(a->addr, b->addr, a->family == AF_INET ? 4 : 16);
+	return a->family == b->family && (addr_any(a) || addr_any(b) ||
+	       !memcmp(a->addr, b->addr, a->family == AF_INET ? 4 : 16));
 }
 
 int policy_grant_overlap(const struct policy_grant *a, const struct policy_grant *b)
@@ -667,7 +784,7 @@ static void check_overlaps(struct policy *p)
 		for (i = 0; i < j; i++) {
 			const struct policy_grant *a = &p->grants[i], *b = &p->grants[j];
 
-			if (a->uid == b->uid || !strcmp(a->where, b->where) ||
+			if (a->uid == b->uid || a->stmt == b->stmt ||
 			    !policy_grant_overlap(a, b))
 				continue;
 			error_at(p, b->where, "%s for %s overlaps %s's grant at %s (expected each "
@@ -675,6 +792,56 @@ static void check_overlaps(struct policy *p)
 				 b->name, a->name, a->where);
 			break;
 		}
+}
+
+/* net.ipv4.ip_unprivileged_port_start, or -1 */
+static int unpriv_port_read(void)
+{
+	char buf[16];
+	unsigned long v;
+	ssize_t n;
+	int fd = open("/proc/sys/net/ipv4/ip_unprivileged_port_start", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return creds_number(buf, &v) < 0 || v > 65535 ? -1 : (int)v;
+}
+
+/* A port that any user may bind is no one's to grant: the grant still gets
+ * the socket bound and held, but keeps no one else off it.  Once a
+ * statement (a group's grants are one). */
+static void check_unprivileged(struct policy *p)
+{
+	unsigned start;
+	char d[80];
+	size_t i;
+
+	if (p->unpriv_port < 0)
+		p->unpriv_port = unpriv_port_read();
+	if (p->unpriv_port < 0)
+		return;
+	start = (unsigned)p->unpriv_port;
+	for (i = 0; i < p->ngrants; i++) {
+		const struct policy_grant *g = &p->grants[i];
+
+		if (g->hi < start || (i > 0 && p->grants[i - 1].stmt == g->stmt))
+			continue;
+		policy_grant_describe(g, d, sizeof d);
+		if (g->lo >= start)
+			report_at(p, g->where, "%s is at or above net.ipv4.ip_unprivileged_port_start "
+				  "(%u): any user may bind %s directly, so the grant gives no "
+				  "exclusivity", d, start, g->lo == g->hi ? "it" : "them");
+		else
+			report_at(p, g->where, "%s reaches net.ipv4.ip_unprivileged_port_start (%u): "
+				  "any user may bind ports %u-%u directly, so the grant gives no "
+				  "exclusivity on them", d, start, start, g->hi);
+	}
 }
 
 static void check_unsupervised(struct policy *p)
@@ -697,6 +864,7 @@ static void check_unsupervised(struct policy *p)
 unsigned policy_finish(struct policy *p)
 {
 	check_overlaps(p);
+	check_unprivileged(p);
 	check_unsupervised(p);
 	return p->nerrors;
 }

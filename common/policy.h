@@ -13,6 +13,7 @@
  *
  *   p = policy_new();
  *   policy_read_file(p, path) / policy_read_default(p, main, dropdir)
+ *                           (each file root's, as is every directory above it)
  *   policy_read_text(p, name, text, len)   (unit tests, fuzzing)
  *   policy_finish(p)        cross-line checks; returns the error count
  *   p->nerrors, p->msg[]    every error and warning as "FILE:LINE: text"
@@ -20,6 +21,7 @@
  *   policy_free(p)
  *
  * Bounded: at most POLICY_MAX_USERS users (p->max_users), POLICY_MAX_GRANTS grants,
+ * POLICY_MAX_DROPINS drop-ins,
  * POLICY_MAX_MSGS messages kept (the counts go on), lines of
  * POLICY_LINE_MAX bytes.  Never exits; allocates only in policy_new. */
 #ifndef WARD_POLICY_H
@@ -38,6 +40,7 @@
 #define POLICY_LINE_MAX   1024
 #define POLICY_DIR_MAX    1024
 #define POLICY_INCLUDE_DEPTH 8
+#define POLICY_MAX_DROPINS 4096  /* one a user */
 #define POLICY_FILE_MAX   (1 << 20)
 
 #define POLICY_DEFAULT_FILE "/etc/ward/policy"
@@ -68,18 +71,24 @@ struct policy_grant {
 	int family;              /* 0: any address; AF_INET or AF_INET6 */
 	unsigned char addr[16];  /* network order, for family != 0 */
 	uint16_t lo, hi;         /* port range, host order, lo <= hi */
-	char where[96];
+	unsigned stmt;           /* the statement that made it (one for a group's members) */
+	char where[96];          /* FILE:LINE, for messages only: a long FILE is cut */
 };
 
 struct policy {
 	struct policy_user users[POLICY_MAX_USERS];
 	size_t nusers;
 	size_t max_users;        /* POLICY_MAX_USERS; tests may lower it */
+	int unpriv_port;         /* net.ipv4.ip_unprivileged_port_start; -1: read it */
+	int allow_sticky;        /* 1: a sticky directory (/tmp) may be above a file
+	                          * (privd -f); 0: every one root's alone */
 	struct policy_grant grants[POLICY_MAX_GRANTS];
 	size_t ngrants;
 	char msg[POLICY_MAX_MSGS][POLICY_MSG_LEN];
 	size_t nmsgs;            /* kept in msg[] */
 	unsigned nerrors, nwarnings;
+	unsigned nstmts;         /* statements read: numbers them */
+	unsigned nfiles;         /* files read */
 	int depth;               /* include nesting */
 };
 
@@ -88,7 +97,8 @@ void policy_free(struct policy *p);
 /* Each returns the number of errors so far. */
 unsigned policy_read_text(struct policy *p, const char *name, const char *text, size_t len);
 unsigned policy_read_file(struct policy *p, const char *path);
-/* main, then every DIR/ *.policy in name order; a missing dropdir is fine */
+/* main, then every DIR/ *.policy in byte order of the names; a missing
+ * dropdir is fine, more than POLICY_MAX_DROPINS an error (none is read) */
 unsigned policy_read_default(struct policy *p, const char *main, const char *dropdir);
 unsigned policy_finish(struct policy *p);
 
@@ -98,7 +108,9 @@ int policy_grant_match(const struct policy_grant *g, int proto, int family,
 		       const unsigned char *addr, uint16_t port);
 /* "tcp 80-89 on 192.0.2.1" */
 char *policy_grant_describe(const struct policy_grant *g, char *out, size_t size);
-/* 1 if a and b (two users' grants) could ever cover the same socket */
+/* 1 if sockets of a and b (two users' grants) could keep each other off a
+ * port: same protocol and port, and equal addresses, or one with none, or
+ * one the wildcard (0.0.0.0, ::) of the other's family */
 int policy_grant_overlap(const struct policy_grant *a, const struct policy_grant *b);
 
 #endif

@@ -102,6 +102,7 @@ static struct policy *policy_load(void)
 
 	if (!p)
 		err_fatal(EXIT_TEMP, "unable to allocate the policy");
+	p->allow_sticky = M.policy_file != NULL;   /* -f may name a file in /tmp */
 	if (M.policy_file)
 		policy_read_file(p, M.policy_file);
 	else
@@ -778,6 +779,35 @@ static void pid_file_write(void)
 		err_fatal_sys(EXIT_TEMP, "unable to write pid file %s", M.pid_file);
 }
 
+static const char *plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* privd -t: the policy's messages, then, as nginx -t, what was checked */
+static int check_policy(void)
+{
+	size_t i, users = 0;
+	const struct policy *p;
+
+	M.pol = policy_load();
+	p = M.pol;
+	policy_report(p, LOG_ERR);
+	for (i = 0; i < p->nusers; i++)
+		users += p->users[i].supervised != 0;
+	if (p->nerrors) {
+		fprintf(stderr, "privd: policy not OK: %u error%s, %u warning%s\n", p->nerrors,
+			plural(p->nerrors), p->nwarnings, plural(p->nwarnings));
+		return 1;
+	}
+	printf("privd: policy OK: %u file%s, %zu user%s supervised, %zu grant%s", p->nfiles,
+	       plural(p->nfiles), users, plural(users), p->ngrants, plural(p->ngrants));
+	if (p->nwarnings)
+		printf(", %u warning%s", p->nwarnings, plural(p->nwarnings));
+	printf("\n");
+	return 0;
+}
+
 static void usage(void)
 {
 	err_fatal(EXIT_USAGE, "usage: privd [-t] [-s] [-f FILE] [-p PIDFILE]");
@@ -803,9 +833,7 @@ int main(int argc, char **argv)
 		usage();
 	if (check) {
 		M.log_syslog = 0;
-		M.pol = policy_load();
-		policy_report(M.pol, LOG_ERR);
-		return M.pol->nerrors ? 1 : 0;
+		return check_policy();
 	}
 	if (geteuid() != 0)
 		err_fatal(EXIT_USAGE, "must run as root");

@@ -31,7 +31,7 @@ pb() {
 	spawn su -s /bin/sh "$u" -c "$(printf '%q ' "$B/privbind" "$@" -- "$B/tests/lfd_serve" "$T/rep-$u")"
 	wait_until 10 test -e "$T/rep-$u"
 }
-chmod 777 "$T"
+chmod 1777 "$T"   # sticky, like /tmp: privd -f allows it above the policy
 
 check "granted port: privbind ran the server" pb $qa tcp $PW udp $LO:713 name=dns tcp "[::1]:$P6"
 rep=$T/rep-$qa

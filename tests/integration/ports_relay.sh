@@ -13,7 +13,7 @@ qa=wqa$WQTAG qb=wqb$WQTAG
 for u in $qa $qb; do make_user $u || exit 1; done
 as $qa mkdir "$(home $qa)/service"
 as $qb mkdir -p "$(home $qb)/srv/tree"
-chmod 777 "$T"
+chmod 1777 "$T"
 
 # ---- no privd yet: a hand-run userd, a service that wants port 721 ----
 spawn su -s /bin/sh $qa -c "exec $B/userd $(home $qa)/service" 2>"$T/hand.err"

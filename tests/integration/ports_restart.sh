@@ -13,7 +13,7 @@ KILLS=${KILLS:-50}
 qe=wqe$WQTAG
 make_user $qe || exit 1
 as $qe mkdir "$(home $qe)/service"
-chmod 777 "$T"
+chmod 1777 "$T"   # sticky, like /tmp: privd -f allows it above the policy
 printf 'supervise %s\nbind %s tcp 730 on %s\n' $qe $qe $LO >"$T/policy"
 ports_privd "$T/policy" $qe || exit 1
 svc $qe web "tcp $LO:730"

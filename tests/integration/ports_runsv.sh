@@ -12,7 +12,7 @@ need_root
 
 qc=wqc$WQTAG qd=wqd$WQTAG
 for u in $qc $qd; do make_user $u || exit 1; as $u mkdir "$(home $u)/service"; done
-chmod 777 "$T"
+chmod 1777 "$T"   # sticky, like /tmp: privd -f allows it above the policy
 cat >"$T/policy" <<P
 supervise $qc
 supervise $qd

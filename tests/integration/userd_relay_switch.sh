@@ -20,7 +20,7 @@ supervise $ur
 bind $ur tcp $port on $LO
 bind $ur tcp $port2 on $LO
 P
-chmod 777 "$T"
+chmod 1777 "$T"   # sticky, like /tmp: privd -f allows it above the policy
 ports_privd "$T/policy" $ur || exit 1
 expect_eq "before the switch the relay is in sa" "$ur 600" "$(stat -c '%U %a' "$h/sa/.userd/bind.sock")"
 

@@ -66,6 +66,41 @@ static void write_file(const char *name, const char *text, mode_t mode)
 	chmod(path, mode);
 }
 
+/* tmpdir: a new directory under /tmp, root's, 0700 */
+static void tmp_make(void)
+{
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/test_policy.XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+}
+
+static void tmp_remove(void)
+{
+	char cmd[100];
+
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* mkdir tmpdir/name, mode as given (no umask), owned by uid */
+static void tmp_dir(const char *name, mode_t mode, uid_t uid)
+{
+	char path[256];
+
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(chmod(path, mode), 0);
+	assert_int_equal(chown(path, uid, 0), 0);
+}
+
+/* the message about reading tmpdir/file */
+static int has_file_msg(const char *file, const char *text)
+{
+	char want[400];
+
+	snprintf(want, sizeof want, "%s/%s:0: %s", tmpdir, file, text);
+	return has_msg(want);
+}
+
 static void supervise(void **state)
 {
 	struct policy_user *u;
@@ -204,6 +239,52 @@ static void overlaps(void **state)
 			    "(expected each port granted to one user)"));
 }
 
+/* 0.0.0.0 and :: are their family's every address: a grant on one overlaps
+ * another user's grant of the port on any address of that family.  IPv6
+ * sockets of the binder are IPv6-only, so :: leaves IPv4 alone. */
+static void wildcard_overlaps(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("supervise daemon\nsupervise bin\n"
+			       "bind daemon tcp 80 on 0.0.0.0\n"
+			       "bind bin tcp 80 on 127.0.0.51\n"
+			       "bind daemon tcp 81 on ::\n"
+			       "bind bin tcp 81 on ::1\n"
+			       "bind daemon udp 82 on 127.0.0.1\n"
+			       "bind bin udp 82 on 0.0.0.0\n"
+			       "bind daemon tcp 83 on ::\n"
+			       "bind bin tcp 83 on ::\n"
+			       "bind daemon tcp 84 on ::\n"         /* other family: fine */
+			       "bind bin tcp 84 on 127.0.0.1\n"
+			       "bind daemon tcp 85 on 0.0.0.0\n"
+			       "bind bin tcp 85 on ::\n"), 4);
+	assert_true(has_msg("pol:4: tcp 80 on 127.0.0.51 for bin overlaps daemon's grant at pol:3 "
+			    "(expected each port granted to one user)"));
+	assert_true(has_msg("pol:6: tcp 81 on ::1 for bin overlaps daemon's grant at pol:5 "
+			    "(expected each port granted to one user)"));
+	assert_true(has_msg("pol:8: udp 82 on 0.0.0.0 for bin overlaps daemon's grant at pol:7 "
+			    "(expected each port granted to one user)"));
+	assert_true(has_msg("pol:10: tcp 83 on :: for bin overlaps daemon's grant at pol:9 "
+			    "(expected each port granted to one user)"));
+}
+
+/* Grants are told apart by the statement that made them, not by its
+ * FILE:LINE, which is cut short for a long file name. */
+static void overlap_long_names(void **state)
+{
+	char a[120], b[120];
+
+	(void)state;
+	memset(a, 'x', 100);
+	memcpy(b, a, 100);
+	strcpy(a + 100, "-1");
+	strcpy(b + 100, "-2");
+	policy_read_text(p, a, "supervise daemon\nbind daemon tcp 80\n", 36);
+	policy_read_text(p, b, "supervise bin\nbind bin tcp 80\n", 30);
+	assert_int_equal(policy_finish(p), 1);
+	assert_true(strstr(p->msg[0], ":2: tcp 80 for bin overlaps daemon's grant at ") != NULL);
+}
+
 static void group_grant_is_shared(void **state)
 {
 	(void)state;
@@ -214,6 +295,48 @@ static void group_grant_is_shared(void **state)
 	assert_true(p->ngrants >= 3);
 	assert_true(has_msg("pol:3: tcp 8000 for daemon overlaps sync's grant at pol:2 "
 			    "(expected each port granted to one user)"));
+}
+
+/* A port at or above net.ipv4.ip_unprivileged_port_start: any user may
+ * bind it without the grant.  One warning a statement. */
+static void unprivileged_ports_warn(void **state)
+{
+	size_t i, n = 0;
+
+	(void)state;
+	p->unpriv_port = 1024;
+	assert_int_equal(parse("supervise daemon\nsupervise :nogroup\n"
+			       "bind daemon tcp 80-1023\n"
+			       "bind daemon tcp 1000-1100\n"
+			       "bind daemon udp 8000\n"
+			       "bind :nogroup tcp 5000\n"), 0);
+	assert_true(has_msg("pol:4: warning: tcp 1000-1100 reaches "
+			    "net.ipv4.ip_unprivileged_port_start (1024): any user may bind ports "
+			    "1024-1100 directly, so the grant gives no exclusivity on them"));
+	assert_true(has_msg("pol:5: warning: udp 8000 is at or above "
+			    "net.ipv4.ip_unprivileged_port_start (1024): any user may bind it "
+			    "directly, so the grant gives no exclusivity"));
+	assert_true(has_msg("pol:6: warning: tcp 5000 is at or above "
+			    "net.ipv4.ip_unprivileged_port_start (1024): any user may bind it "
+			    "directly, so the grant gives no exclusivity"));
+	for (i = 0; i < p->nmsgs; i++)
+		n += strstr(p->msg[i], "ip_unprivileged_port_start") != NULL;
+	assert_int_equal(n, 3);
+	assert_int_equal(p->nwarnings, 3);
+}
+
+/* supervise :group dir /PATH gives every member the same directory: all
+ * but the first userd fail on its lock.  A relative dir is one a home. */
+static void group_dir_warns(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("supervise :nogroup dir /srv/x\n"    /* sync, _apt, nobody */
+			       "supervise :sys dir /srv/y\n"        /* one member */
+			       "supervise :daemon dir svc\n"), 0);
+	assert_true(has_msg("pol:1: warning: every member of group \"nogroup\" gets the same "
+			    "dir /srv/x: all but the first userd to start fail on its lock "
+			    "(expected a relative dir, one under each member's home)"));
+	assert_int_equal(p->nwarnings, 1);
 }
 
 static void limits(void **state)
@@ -323,8 +446,8 @@ static void files_and_includes(void **state)
 	char path[256], want[400];
 
 	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/test_policy.XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
+	tmp_make();
+	p->allow_sticky = 1;
 	write_file("main", "supervise daemon\ninclude sub\n", 0644);
 	write_file("sub", "bind daemon tcp 80\ninclude nowhere\n", 0644);
 	snprintf(path, sizeof path, "%s/policy.d", tmpdir);
@@ -337,6 +460,7 @@ static void files_and_includes(void **state)
 	snprintf(want, sizeof want, "%s/policy.d", tmpdir);
 	policy_read_default(p, path, want);
 	assert_int_equal(policy_finish(p), 2);
+	assert_int_equal(p->nfiles, 4);   /* main, sub, 10-a, 20-b */
 	assert_int_equal(p->nusers, 3);
 	assert_int_equal(p->ngrants, 1);
 	/* drop-ins in name order: sys (10-a) before bin (20-b) */
@@ -355,11 +479,94 @@ static void files_and_includes(void **state)
 	snprintf(path, sizeof path, "%s/loop", tmpdir);
 	policy_free(p);
 	p = policy_new();
+	p->allow_sticky = 1;
 	assert_int_equal(policy_read_file(p, path), 1);
 	snprintf(want, sizeof want, "%s/loop:1: includes nested too deep (at most 8)", tmpdir);
 	assert_true(has_msg(want));
-	snprintf(path, sizeof path, "rm -rf %s", tmpdir);
-	assert_int_equal(system(path), 0);
+	tmp_remove();
+}
+
+/* More drop-ins than the bound is an error that names it; none is left
+ * out without a word. */
+/* Every directory above a policy file must be root's and writable by root
+ * alone, or someone else could swap the file; a sticky one (/tmp) only
+ * when p->allow_sticky (privd -f). */
+static void unsafe_dirs(void **state)
+{
+	static const char *const files[] = { "main", "open/pol", "grp/pol", "daemons/pol",
+		"sticky/pol", "sticky/daemons/pol", "inc" };   /* inc: include open/pol */
+	char path[256];
+	size_t i;
+
+	(void)state;
+	tmp_make();
+	p->allow_sticky = 1;
+	tmp_dir("open", 0777, 0);
+	tmp_dir("grp", 0775, 0);
+	tmp_dir("daemons", 0755, 1);
+	tmp_dir("sticky", 01777, 0);
+	tmp_dir("sticky/daemons", 0755, 1);
+	for (i = 0; i < sizeof files / sizeof files[0]; i++)
+		write_file(files[i], "supervise daemon\n", 0644);
+	write_file("inc", "include open/pol\n", 0644);
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", tmpdir, files[i]);
+		policy_read_file(p, path);
+	}
+	assert_int_equal(policy_finish(p), 5);
+	snprintf(path, sizeof path, "unsafe directory %s/open: writable by group or others "
+		 "(expected writable by its owner alone)", tmpdir);
+	assert_true(has_file_msg("open/pol", path));
+	snprintf(path, sizeof path, "unsafe directory %s/grp: writable by group or others "
+		 "(expected writable by its owner alone)", tmpdir);
+	assert_true(has_file_msg("grp/pol", path));
+	snprintf(path, sizeof path, "unsafe directory %s/daemons: owned by uid 1 (expected root)",
+		 tmpdir);
+	assert_true(has_file_msg("daemons/pol", path));
+	snprintf(path, sizeof path, "unsafe directory %s/sticky/daemons: owned by uid 1 "
+		 "(expected root)", tmpdir);
+	assert_true(has_file_msg("sticky/daemons/pol", path));
+	/* strict: not even /tmp */
+	policy_free(p);
+	p = policy_new();
+	snprintf(path, sizeof path, "%s/main", tmpdir);
+	assert_int_equal(policy_read_file(p, path), 1);
+	assert_true(has_file_msg("main", "unsafe directory /tmp: writable by group or others "
+				 "(expected writable by its owner alone)"));
+	tmp_remove();
+}
+
+static void dropin_bound(void **state)
+{
+	char path[256], want[400];
+	int i;
+
+	(void)state;
+	tmp_make();
+	p->allow_sticky = 1;
+	snprintf(path, sizeof path, "%s/policy.d", tmpdir);
+	mkdir(path, 0755);
+	write_file("main", "supervise daemon\n", 0644);
+	for (i = 0; i <= POLICY_MAX_DROPINS; i++) {
+		snprintf(path, sizeof path, "policy.d/%05d.policy", i);
+		write_file(path, "# nothing\n", 0644);
+	}
+	snprintf(path, sizeof path, "%s/main", tmpdir);
+	snprintf(want, sizeof want, "%s/policy.d", tmpdir);
+	policy_read_default(p, path, want);
+	assert_int_equal(policy_finish(p), 1);
+	snprintf(want, sizeof want, "%s/policy.d:0: too many drop-ins: %d files *.policy "
+		 "(at most %d)", tmpdir, POLICY_MAX_DROPINS + 1, POLICY_MAX_DROPINS);
+	assert_true(has_msg(want));
+	/* a drop-in directory that is there but cannot be read is an error too */
+	policy_free(p);
+	p = policy_new();
+	p->allow_sticky = 1;
+	policy_read_default(p, path, path);
+	assert_int_equal(policy_finish(p), 1);
+	snprintf(want, sizeof want, "%s:0: unable to open: Not a directory", path);
+	assert_true(has_msg(want));
+	tmp_remove();
 }
 
 static void bounds(void **state)
@@ -429,9 +636,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(supervise), T(supervise_errors), T(empty_group_warns), T(bind_grants), T(bind_errors),
-		T(overlaps), T(group_grant_is_shared), T(limits), T(limit_errors),
+		T(overlaps), T(wildcard_overlaps), T(overlap_long_names),
+		T(group_grant_is_shared), T(unprivileged_ports_warn), T(group_dir_warns), T(limits), T(limit_errors),
 		T(no_new_privs), T(unsupervised_warns), T(syntax_errors), T(all_errors_reported),
-		T(files_and_includes), T(bounds), T(user_bound), T(group_subjects), T(message_cap),
+		T(files_and_includes), T(unsafe_dirs), T(dropin_bound), T(bounds), T(user_bound), T(group_subjects), T(message_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
