@@ -13,13 +13,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct policy *p;
+	struct policy *p = policy_new();
 	char d[100];
 	size_t i;
 
-	if (!p && !(p = policy_new()))
+	/* a new policy each time: a zeroed one would allow no user at all
+	 * (max_users 0) and leak what the last one allocated */
+	if (!p)
 		abort();
-	memset(p, 0, sizeof *p);
 	policy_read_text(p, "f", (const char *)data, size);
 	policy_finish(p);
 	if (p->nusers > POLICY_MAX_USERS || p->ngrants > POLICY_MAX_GRANTS ||
@@ -41,5 +42,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < p->nmsgs; i++)
 		if (strncmp(p->msg[i], "f:", 2) && !strstr(p->msg[i], ":0: "))
 			abort();
+	policy_free(p);
 	return 0;
 }
