@@ -82,8 +82,8 @@ static int env_set(const char *name, char *value, ssize_t len)
 	return rc;
 }
 
-static int apply_one(int dfd, const char *dir, const char *name, char *buf, int verbose,
-		     char *err, size_t errlen)
+static int apply_one(int dfd, const char *dir, const char *name, char *buf,
+		     enum envdir_subdir subdir, char *err, size_t errlen)
 {
 	ssize_t n;
 	int fd, e;
@@ -95,8 +95,8 @@ static int apply_one(int dfd, const char *dir, const char *name, char *buf, int 
 	e = errno;
 	close(fd);
 	errno = e;
-	if (n < 0 && errno == EISDIR) {
-		if (verbose)
+	if (n < 0 && errno == EISDIR && subdir != ENVDIR_FAIL) {
+		if (subdir == ENVDIR_SKIP_WARN)
 			err_warn_sys("unable to read %s/%s", dir, name);
 		return 0;
 	}
@@ -111,7 +111,7 @@ fail:
 	return -1;
 }
 
-int envdir_apply(const char *dir, int verbose, char *err, size_t errlen)
+int envdir_apply(const char *dir, enum envdir_subdir subdir, char *err, size_t errlen)
 {
 	struct dirent *d;
 	DIR *dp;
@@ -129,9 +129,15 @@ int envdir_apply(const char *dir, int verbose, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	for (errno = 0; rc == 0 && (d = readdir(dp)); errno = 0)
+	/* errno is cleared before each readdir, not after a failed file */
+	while (rc == 0) {
+		errno = 0;
+		d = readdir(dp);
+		if (!d)
+			break;
 		if (d->d_name[0] != '.')
-			rc = apply_one(dirfd(dp), dir, d->d_name, buf, verbose, err, errlen);
+			rc = apply_one(dirfd(dp), dir, d->d_name, buf, subdir, err, errlen);
+	}
 	if (rc == 0 && errno) {
 		snprintf(err, errlen, "unable to read directory: %s: %s", dir, strerror(errno));
 		rc = -1;

@@ -18,10 +18,13 @@
  * the value's length, or -1 for an empty file (unset). */
 ssize_t envdir_value(char *buf, size_t len);
 
-/* Applies every file of dir to this process's environment.  Files that
- * cannot be read as files (directories) are skipped, with a warning when
- * verbose.  Returns 0, or -1 with errno set and err saying which file and
- * what failed ("unable to read DIR/K"). */
-int envdir_apply(const char *dir, int verbose, char *err, size_t errlen);
+/* What a directory inside dir does: runit's chpst -e skips it (with a
+ * warning under -v), its envdir stops there. */
+enum envdir_subdir { ENVDIR_SKIP, ENVDIR_SKIP_WARN, ENVDIR_FAIL };
+
+/* Applies every file of dir to this process's environment; a directory
+ * in it as subdir says.  Returns 0, or -1 with errno set and err saying
+ * which file and what failed ("unable to read DIR/K: reason"). */
+int envdir_apply(const char *dir, enum envdir_subdir subdir, char *err, size_t errlen);
 
 #endif

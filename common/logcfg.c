@@ -1,6 +1,7 @@
 #include "logcfg.h"
 
 #include <arpa/inet.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,31 @@ static int number(const char *s, size_t len, unsigned long *out)
 	return creds_number(buf, out);
 }
 
+/* a letter after the digits of s and t multiplies, as in runit's svlogd */
+struct unit {
+	char letter;
+	unsigned long times;
+};
+static const struct unit size_units[] = { { 'k', 1024 }, { 'm', 1024 * 1024 }, { 0, 0 } };
+static const struct unit time_units[] = { { 'm', 60 }, { 'h', 3600 }, { 0, 0 } };
+
+/* digits, then at most one of the letters of units */
+static int number_in(const char *s, size_t len, const struct unit *units, unsigned long *out)
+{
+	unsigned long times = 1, v;
+
+	for (; len > 1 && units->letter; units++)
+		if (s[len - 1] == units->letter) {
+			times = units->times;
+			len--;
+			break;
+		}
+	if (number(s, len, &v) < 0 || v > ULONG_MAX / times)
+		return -1;
+	*out = v * times;
+	return 0;
+}
+
 /* "a.b.c.d[:port]", port 514 by default (syslog) */
 static int udp_addr(const char *s, size_t len, struct sockaddr_in *sa)
 {
@@ -70,10 +96,14 @@ static const char *parse_line(struct logcfg *c, const char *s, size_t len)
 	int off;
 
 	switch (s[0]) {
-	case 's': return number(arg, alen, &c->size) ? "s: expected a size in bytes" : NULL;
+	case 's':
+		return number_in(arg, alen, size_units, &c->size) ?
+			"s: expected a size in bytes (k, m: KiB, MiB)" : NULL;
 	case 'n': return number(arg, alen, &c->num) ? "n: expected a number of files" : NULL;
 	case 'N': return number(arg, alen, &c->min) ? "N: expected a number of files" : NULL;
-	case 't': return number(arg, alen, &c->timeout) ? "t: expected seconds" : NULL;
+	case 't':
+		return number_in(arg, alen, time_units, &c->timeout) ?
+			"t: expected seconds (m, h: minutes, hours)" : NULL;
 	case 'u':
 	case 'U':
 		if (udp_addr(arg, alen, &c->udp_addr) < 0)

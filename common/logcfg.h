@@ -2,9 +2,11 @@
  *
  * One directive a line, as runit's svlogd reads them: sSIZE, nNUM, NMIN,
  * tSECONDS, !PROCESSOR, uA.B.C.D[:PORT], UA.B.C.D[:PORT], pPREFIX, and the
- * patterns +P -P eP EP.  Empty lines and lines starting with '#' are
- * ignored.  A line that is not understood is reported (file:line: reason)
- * and skipped, so the rest of the file still applies, as with runit.
+ * patterns +P -P eP EP; SIZE may end in k or m (KiB, MiB), SECONDS in m
+ * or h (minutes, hours), as runit reads them.  Empty lines and lines
+ * starting with '#' are ignored.  A line that is not understood is
+ * reported (file:line: reason) and skipped, so the rest of the file still
+ * applies, as with runit.
  *
  * Patterns are runit's, not regular expressions: a character matches
  * itself, '+' matches the next pattern character one or more times, '*'

@@ -349,6 +349,14 @@ static void apply_limits(const struct chpst *o)
 	}
 }
 
+/* runit's envdir stops at a directory inside DIR; its chpst -e skips it */
+static enum envdir_subdir envdir_subdirs(const struct chpst *o)
+{
+	if (!strcmp(o->prog, "envdir"))
+		return ENVDIR_FAIL;
+	return o->verbose ? ENVDIR_SKIP_WARN : ENVDIR_SKIP;
+}
+
 static void run_steps(const struct chpst *o, char **argv)
 {
 	struct creds user, envuser;
@@ -358,7 +366,7 @@ static void run_steps(const struct chpst *o, char **argv)
 		lookup_ids(o, o->user, &user);
 	if (o->envuser)
 		lookup_ids(o, o->envuser, &envuser);
-	if (o->envdir && envdir_apply(o->envdir, o->verbose, err, sizeof err) < 0)
+	if (o->envdir && envdir_apply(o->envdir, envdir_subdirs(o), err, sizeof err) < 0)
 		err_fatal(EXIT_TEMP, "%s", err);
 	if (o->root) {
 		if (chdir(o->root) < 0)

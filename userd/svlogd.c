@@ -55,7 +55,7 @@ struct logdir {
 	pid_t proc;                /* running processor, 0: none */
 	time_t proc_retry;         /* restart a failed processor at this time */
 	char proc_name[LOGSTAMP_NAMELEN + 1];   /* its @....u */
-	int to_log, to_err;        /* decision for the line being written */
+	int to_log;                /* decision for the line being written */
 };
 
 struct svlogd {
@@ -564,11 +564,24 @@ static void send_udp(struct logdir *d, const char *head, size_t hlen, int cut)
 		udp_failed(d);
 }
 
-/* The start of a line: avail bytes of it are here (all of it if done). */
-static void line_head(char *p, size_t avail, int done)
+/* A line selected for stderr, as runit prints it: like a datagram */
+static void err_line(const struct logdir *d, const char *head, size_t hlen, int cut)
+{
+	err_put(S.stamp.text, S.stamplen);
+	err_put(logcfg_prefix(&d->cfg), d->cfg.prefix_len);
+	err_put(head, hlen);
+	if (cut)
+		err_put("...", 3);
+	err_put("\n", 1);
+}
+
+/* The start of a line: avail bytes of it are here (or all of it).  Its
+ * first -l characters go to stderr and udp, with "..." once it has that
+ * many (runit marks a line of exactly -l characters too). */
+static void line_head(char *p, size_t avail)
 {
 	size_t head = avail < S.linemax ? avail : S.linemax;
-	int i;
+	int cut = avail >= S.linemax, to_err, i;
 
 	for (i = 0; i < S.ndirs; i++) {
 		struct logdir *d = &S.dirs[i];
@@ -576,17 +589,15 @@ static void line_head(char *p, size_t avail, int done)
 		if (d->dirfd < 0)
 			continue;
 		d->to_log = 1;
-		d->to_err = 0;
+		to_err = 0;
 		if (d->cfg.npatterns)
-			logcfg_select(&d->cfg, p, head, &d->to_log, &d->to_err);
+			logcfg_select(&d->cfg, p, head, &d->to_log, &to_err);
 		if (d->to_log && d->cfg.udp)
-			send_udp(d, p, head, !done || avail > S.linemax);
+			send_udp(d, p, head, cut);
 		if (d->cfg.udp == 'U')
 			d->to_log = 0;
-		if (d->to_err) {
-			err_put(S.stamp.text, S.stamplen);
-			err_put(logcfg_prefix(&d->cfg), d->cfg.prefix_len);
-		}
+		if (to_err)
+			err_line(d, p, head, cut);
 		if (!d->to_log)
 			continue;
 		put(d, S.stamp.text, S.stamplen);
@@ -601,14 +612,7 @@ static void line_body(const char *p, size_t n, int eol)
 	for (i = 0; i < S.ndirs; i++) {
 		struct logdir *d = &S.dirs[i];
 
-		if (d->dirfd < 0)
-			continue;
-		if (d->to_err) {
-			err_put(p, n);
-			if (eol)
-				err_put("\n", 1);
-		}
-		if (!d->to_log)
+		if (d->dirfd < 0 || !d->to_log)
 			continue;
 		put(d, p, n);
 		if (eol)
@@ -640,7 +644,7 @@ static size_t process(char *p, char *end, int final)
 		if (S.replace)
 			replace_chars(p, n);
 		if (!S.in_line)
-			line_head(p, n, nl != NULL);
+			line_head(p, n);
 		line_body(p, n, nl != NULL || final);
 		S.in_line = !nl && !final;
 		p += n + (nl ? 1 : 0);

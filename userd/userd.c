@@ -4,7 +4,7 @@
  *
  * Beyond runsvdir: changes are seen by inotify at once and nothing wakes up
  * while nothing changes; every runsv runs in its own session so it outlives
- * userd, and a new userd adopts the runsvs it finds holding their
+ * userd (as runsvdir: only with -P, as runit's), and a new userd adopts the runsvs it finds holding their
  * supervise/lock instead of starting a second one.  One userd per directory:
  * it holds an flock on DIR itself.  See docs/man/userd.8.
  *
@@ -88,6 +88,7 @@ static struct {
 	int64_t dot_due;       /* next dot into the title, INT64_MAX if none */
 	struct rlimit nofile;  /* as inherited; runsv gets it back */
 	int nofile_raised;
+	int own_session;       /* each runsv gets a session of its own */
 } u;
 
 static void usage(void)
@@ -167,14 +168,16 @@ static void svc_watch(struct svc *s, pid_t pid, int pidfd, int child)
 }
 
 /* in the child: its own session, so that a signal to userd's process group
- * or terminal never reaches it, and userd's death is not its death */
+ * or terminal never reaches it, and userd's death is not its death; as
+ * runsvdir without -P, userd's session and group, as runit's runsvdir */
 static void runsv_exec(const char *name)
 {
 	char *argv[3];
 
 	sigset_t none;
 
-	setsid();
+	if (u.own_session)
+		setsid();
 	signal(SIGPIPE, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -739,12 +742,14 @@ static int parse_args(int argc, char **argv)
 {
 	int i = 1;
 
+	/* userd always; runsvdir by runit's rule */
+	u.own_session = strcmp(err_prog, "runsvdir") != 0;
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		if (!strcmp(argv[i], "--")) {
 			i++;
 			break;
 		} else if (!strcmp(argv[i], "-P")) {
-			continue; /* always: every runsv gets its own session */
+			u.own_session = 1;
 		} else if (!strcmp(argv[i], "-b") && i + 1 < argc) {
 			binder_setup(argv[++i]);
 		} else {

@@ -194,7 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		make_entry(dfd, &ents[i]);
 	close(dfd);
 	clearenv();
-	rc = envdir_apply(dir, 0, err, sizeof err);
+	rc = envdir_apply(dir, ENVDIR_SKIP, err, sizeof err);
 	if (rc < 0) {
 		if (strncmp(err, "unable to", 9) || !strstr(err, dir))
 			abort();

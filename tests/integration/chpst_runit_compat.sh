@@ -46,6 +46,17 @@ same "missing argument" -o
 same "bad number" -o x true
 same "exit code" sh -c 'exit 7'
 same_as envdir "$T/env" sh -c 'echo "$A|${HOME-unset}"'
+# a directory inside DIR: envdir stops (111), chpst -e skips it, as Debian's;
+# messages give the C library's reason ("Is a directory": runit's own words
+# are "is a directory"), so envdir's is matched, not compared
+mkdir -p "$T/envsub/sub"; echo v >"$T/envsub/A"
+a=$("$T/links/envdir" "$T/envsub" true 2>&1); arc=$?
+b=$("$B/envdir" "$T/envsub" true 2>&1); brc=$?
+expect_eq "envdir with a subdirectory: Debian's exits 111" 111 "$arc"
+expect_eq "envdir with a subdirectory: exit code as Debian's" "$arc" "$brc"
+expect_match "envdir with a subdirectory: the message names it" \
+	"^chpst: fatal: unable to read $T/envsub/sub: Is a directory\$" "$b"
+same "-e with a subdirectory: skipped" -e "$T/envsub" sh -c 'echo "$A"'
 same_as envuidgid wcu6 sh -c 'echo $UID $GID'
 same_as envuidgid wc-nosuch true
 same_as setuidgid wcu6 id

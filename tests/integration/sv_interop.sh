@@ -52,9 +52,13 @@ our_sv_vs_debian_sv() {
 	mksvc "$d/ck"
 	printf '#!/bin/sh\ntest -e ready\n' >"$d/ck/check"
 	chmod 755 "$d/ck/check"
+	# a ./check that passes only if its standard output can be written
+	mksvc "$d/ckout"
+	printf '#!/bin/sh\necho checked\n' >"$d/ckout/check"
+	chmod 755 "$d/ckout/check"
 	mksvc "$d/gone"
 	mkdir -p "$d/nosup"
-	for s in web dn stub ck gone; do start_runsv "$RUNIT_RUNSV" "$d/$s" || return; done
+	for s in web dn stub ck ckout gone; do start_runsv "$RUNIT_RUNSV" "$d/$s" || return; done
 	gone_pid=$RUNSV_PID
 	"$SV" -w 5 exit gone >/dev/null
 	wait_until 5 runsv_gone "$gone_pid"
@@ -94,6 +98,7 @@ our_sv_vs_debian_sv() {
 	cmp_cmd "-w 1 down: timeout" '"$SV" -w 1 force-restart stub; wait_until 5 state_is stub run; settle' -w 1 down stub
 	cmp_cmd "-w 1 force-stop: kill" '"$SV" -w 1 force-restart stub; wait_until 5 state_is stub run; settle' -w 1 force-stop stub
 	cmp_cmd "check with a failing ./check" '"$SV" -w 5 up ck; rm -f "$d/ck/ready"' -w 1 check ck
+	cmp_cmd "check: ./check's standard output is closed" '' -w 1 check ckout
 	cmp_cmd "start with a passing ./check" '"$SV" -w 5 down ck; touch "$d/ck/ready"' -w 3 start ck
 	cmp_cmd "up to a stopped runsv" '' -v up gone
 	cmp_cmd "exit to a stopped runsv" '' exit gone

@@ -94,7 +94,7 @@ expect_match "a locked directory is refused" "unable to lock directory: $a" "$er
 exec 8>&-
 
 # config errors are reported with file and line, the rest applies
-d=$T/badcfg; mkdir "$d"; printf 's12k\nn3\n' >"$d/config"
+d=$T/badcfg; mkdir "$d"; printf 's12x\nn3\n' >"$d/config"
 err=$(echo x | "$SVLOGD" "$d" 2>&1)
 expect_match "bad config line named" "$d/config:1: s: expected a size in bytes" "$err"
 

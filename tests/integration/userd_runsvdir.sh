@@ -106,4 +106,44 @@ expect_eq "-b with a non-socket: exit 1" 1 "$?"
 expect_match "-b with a non-socket: message" "not an open socket|number" "$(cat "$T/b0.err")"
 "$B/userd" -b 5 "$SV" 5<"$SV/web/run" 2>"$T/b5.err"
 expect_match "-b with a file: refused" "not an open socket" "$(cat "$T/b5.err")"
+
+# runsv's session: runit's runsvdir keeps every runsv in its own session and
+# process group, and gives each a new session only with -P; under that name,
+# ward's does the same (as userd, every runsv leads a session: above)
+# sessrel RUNSV DIRPID: runsvdir's (its session and group), own, or other
+sessrel() {
+	local r d
+	r=$(awk '{print $5, $6}' "/proc/$1/stat")
+	d=$(awk '{print $5, $6}' "/proc/$2/stat")
+	if [ "$r" = "$d" ]; then echo "runsvdir's"
+	elif [ "$r" = "$1 $1" ]; then echo own
+	else echo "other ($r; runsvdir: $d)"; fi
+}
+# session_of RUNSVDIR [-P]: where RUNSVDIR [-P] puts the runsv of a service,
+# in SESS (not through $(...): the runsvdir must be tracked by this shell)
+session_of() {
+	local prog=$1 d p
+	shift
+	d=$T/sess-$RANDOM
+	mkdir -p "$d/a" && printf '#!/bin/sh\nexec sleep 100000\n' >"$d/a/run" && chmod 755 "$d/a/run"
+	spawn "$prog" "$@" "$d" 2>>"$T/sess.err"
+	p=$SPAWNED
+	if wait_until 10 has_runsv "$d/a"; then
+		SESS=$(sessrel "$(runsvs_in "$d/a")" "$p")
+	else
+		SESS="no runsv"
+	fi
+	kill -HUP "$p"; reap "$p"
+	wait_until 10 no_runsv "$d/a"
+}
+session_of /usr/bin/runsvdir; deb=$SESS
+expect_eq "Debian's runsvdir: runsv in runsvdir's session and group" "runsvdir's" "$deb"
+session_of "$B/runsvdir"
+expect_eq "runsvdir: runsv in runsvdir's session and group, as Debian's" "$deb" "$SESS"
+session_of /usr/bin/runsvdir -P; deb=$SESS
+expect_eq "Debian's runsvdir -P: runsv in a session of its own" own "$deb"
+session_of "$B/runsvdir" -P
+expect_eq "runsvdir -P: runsv in a session of its own, as Debian's" "$deb" "$SESS"
+session_of "$B/userd"
+expect_eq "userd without -P: runsv in a session of its own" own "$SESS"
 done_testing

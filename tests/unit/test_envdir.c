@@ -95,12 +95,16 @@ static void apply_directory(void **state)
 	assert_int_equal(mkdir(sub, 0755), 0);
 	setenv("GONE", "still here", 1);
 	unsetenv("HIDDEN");
-	assert_int_equal(envdir_apply(dir, 0, err, sizeof err), 0);
+	assert_int_equal(envdir_apply(dir, ENVDIR_SKIP, err, sizeof err), 0);
 	assert_string_equal(getenv("A"), "one");
 	assert_null(getenv("GONE"));
 	assert_null(getenv(".HIDDEN"));
 	assert_string_equal(getenv("K"), "rest=v");
 	assert_null(getenv("SUB"));
+	/* as envdir: the directory stops it, named */
+	assert_int_equal(envdir_apply(dir, ENVDIR_FAIL, err, sizeof err), -1);
+	assert_int_equal(errno, EISDIR);
+	assert_non_null(strstr(err, "/SUB: Is a directory"));
 	rmdir(sub);
 	snprintf(sub, sizeof sub, "%s/A", dir); unlink(sub);
 	snprintf(sub, sizeof sub, "%s/GONE", dir); unlink(sub);
@@ -114,7 +118,7 @@ static void apply_missing_directory(void **state)
 	char err[512] = "";
 
 	(void)state;
-	assert_int_equal(envdir_apply("/nonexistent-envdir", 0, err, sizeof err), -1);
+	assert_int_equal(envdir_apply("/nonexistent-envdir", ENVDIR_SKIP, err, sizeof err), -1);
 	assert_int_equal(errno, ENOENT);
 	assert_non_null(strstr(err, "unable to switch to directory: /nonexistent-envdir"));
 }
@@ -129,12 +133,12 @@ static void apply_too_long(void **state)
 	memset(big, 'x', ENVDIR_VALUE_MAX + 10);
 	assert_non_null(mkdtemp(dir));
 	put(dir, "BIG", big, ENVDIR_VALUE_MAX + 10);
-	assert_int_equal(envdir_apply(dir, 0, err, sizeof err), -1);
+	assert_int_equal(envdir_apply(dir, ENVDIR_SKIP, err, sizeof err), -1);
 	assert_non_null(strstr(err, "/BIG: first line too long"));
 	/* exactly the limit is fine */
 	big[ENVDIR_VALUE_MAX] = '\n';
 	put(dir, "BIG", big, ENVDIR_VALUE_MAX + 10);
-	assert_int_equal(envdir_apply(dir, 0, err, sizeof err), 0);
+	assert_int_equal(envdir_apply(dir, ENVDIR_SKIP, err, sizeof err), 0);
 	assert_int_equal(strlen(getenv("BIG")), ENVDIR_VALUE_MAX);
 	free(big);
 	snprintf(path, sizeof path, "%s/BIG", dir);

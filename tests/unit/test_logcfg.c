@@ -96,19 +96,50 @@ static void later_lines_win(void **state)
 	assert_int_equal(c.num, 0);
 }
 
+/* runit's svlogd.c: s takes k and m (1024, 1024*1024), t takes m and h
+ * (60, 3600); no other letter takes a suffix */
+static void size_and_time_suffixes(void **state)
+{
+	struct logcfg c;
+
+	(void)state;
+	assert_int_equal(parse(&c, "s1k\nt1m\n"), 0);
+	assert_int_equal(c.size, 1024);
+	assert_int_equal(c.timeout, 60);
+	assert_int_equal(parse(&c, "s12k\nt2h\n"), 0);
+	assert_int_equal(c.size, 12288);
+	assert_int_equal(c.timeout, 7200);
+	assert_int_equal(parse(&c, "s3m\nt90\n"), 0);
+	assert_int_equal(c.size, 3UL * 1024 * 1024);
+	assert_int_equal(c.timeout, 90);
+	assert_int_equal(parse(&c, "s0k\n"), 0);
+	assert_int_equal(c.size, 0);
+	assert_int_equal(parse(&c, "s1g\nsk\ns1kk\nt1k\nt1d\nn1k\nN1m\n"
+				   "s18446744073709551615k\ns4\n"), 8);
+	assert_string_equal(warned[0], "log/config:1: s: expected a size in bytes (k, m: KiB, MiB): s1g");
+	assert_string_equal(warned[3], "log/config:4: t: expected seconds (m, h: minutes, hours): t1k");
+	assert_string_equal(warned[5], "log/config:6: n: expected a number of files: n1k");
+	assert_string_equal(warned[7],
+			    "log/config:8: s: expected a size in bytes (k, m: KiB, MiB): "
+			    "s18446744073709551615k");
+	assert_int_equal(c.size, 4);
+	assert_int_equal(c.timeout, 0);
+	assert_int_equal(c.num, 10);
+}
+
 static void bad_lines_named_and_skipped(void **state)
 {
 	struct logcfg c;
 
 	(void)state;
-	assert_int_equal(parse(&c, "s12k\nn-1\nbogus\nu300.1.1.1\nu1.2.3.4:0\nt\ns42\n"), 6);
+	assert_int_equal(parse(&c, "s12x\nn-1\nbogus\nu300.1.1.1\nu1.2.3.4:0\nt\ns42\n"), 6);
 	assert_int_equal(nwarned, 6);
-	assert_string_equal(warned[0], "log/config:1: s: expected a size in bytes: s12k");
+	assert_string_equal(warned[0], "log/config:1: s: expected a size in bytes (k, m: KiB, MiB): s12x");
 	assert_string_equal(warned[1], "log/config:2: n: expected a number of files: n-1");
 	assert_string_equal(warned[2], "log/config:3: unknown directive: bogus");
 	assert_string_equal(warned[3], "log/config:4: u: expected a.b.c.d[:port]: u300.1.1.1");
 	assert_string_equal(warned[4], "log/config:5: u: expected a.b.c.d[:port]: u1.2.3.4:0");
-	assert_string_equal(warned[5], "log/config:6: t: expected seconds: t");
+	assert_string_equal(warned[5], "log/config:6: t: expected seconds (m, h: minutes, hours): t");
 	/* the good line after them still applies, the bad ones changed nothing */
 	assert_int_equal(c.size, 42);
 	assert_int_equal(c.num, 10);
@@ -192,6 +223,7 @@ int main(void)
 		cmocka_unit_test(defaults),
 		cmocka_unit_test(every_directive),
 		cmocka_unit_test(udp_only_and_default_port),
+		cmocka_unit_test(size_and_time_suffixes),
 		cmocka_unit_test(later_lines_win),
 		cmocka_unit_test(bad_lines_named_and_skipped),
 		cmocka_unit_test(limits_hold),
