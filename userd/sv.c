@@ -37,6 +37,7 @@ static int away;                 /* the cwd is not curdir */
 static struct timespec tstart, tnow;
 static char lasterr[256];        /* the last message, for -j */
 static int helper;               /* a forked helper of a long status (see split) */
+static uid_t dir_owner;          /* the owner of the service (or log) directory */
 
 #define HELPER_STOP 111          /* a helper's exit when it stops early */
 
@@ -96,6 +97,17 @@ static void warn_file(const char *what, const char *file, int errnum)
 		svcmd_errstr(errnum));
 }
 
+/* In a directory just entered: whose it is, for fifo_ok. */
+static int own_dir(void)
+{
+	struct stat s;
+
+	if (stat(".", &s) < 0)
+		return -1;
+	dir_owner = s.st_uid;
+	return 0;
+}
+
 /* Into a service's directory: a name is looked up in $SVDIR, in one chdir.
  * sv goes back to where it started only before a relative path, so a list
  * of absolute ones costs one chdir each (runit's sv: two). */
@@ -114,7 +126,9 @@ static int enter(const char *name)
 	if (to[0] != '/' && away && fchdir(curdir) < 0)
 		fatal("unable to change to original directory");
 	away = 1;
-	return chdir(to);
+	if (chdir(to) < 0)
+		return -1;
+	return own_dir();
 }
 
 /* The files sv reads for a status are closed in batches (close_range), not
@@ -148,15 +162,62 @@ static void fd_done(int fd)
 		fds_release();
 }
 
+/* A file in supervise/, never through a symbolic link of its own (supervise
+ * itself may be one, as Debian's runit makes it): runsv makes none, and
+ * one there points sv at a file that is not runsv's. */
 static int open_file(const char *path, int flags)
 {
-	int fd = open(path, flags | O_NONBLOCK | O_CLOEXEC);
+	int fd = open(path, flags | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd < 0 && errno == EMFILE && fd_high > fd_keep) {
 		fds_release();
-		fd = open(path, flags | O_NONBLOCK | O_CLOEXEC);
+		fd = open(path, flags | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 	}
 	return fd;
+}
+
+/* "warning: NAME: unable to open FILE: why", saying so when FILE is a link */
+static void open_failed(const char *file, int errnum)
+{
+	char msg[128];
+	struct stat s;
+
+	if (errnum == ELOOP && lstat(file, &s) == 0 && S_ISLNK(s.st_mode)) {
+		snprintf(msg, sizeof msg, "unable to open %s: a symbolic link, not followed", file);
+		warn(msg, 0);
+		return;
+	}
+	snprintf(msg, sizeof msg, "unable to open %s", file);
+	warn(msg, errnum);
+}
+
+/* supervise/ok and supervise/control must be FIFOs (a file hard-linked
+ * there would be written to) and belong to the directory's owner: a user's
+ * service whose supervise leads to another's FIFOs is not that other
+ * service.  In a directory of root's, root chose them: runit's FAQ has
+ * root give them to the user allowed to control the service. */
+static int fifo_ok(int fd, const char *file)
+{
+	char msg[160];
+	struct stat s;
+
+	if (fstat(fd, &s) < 0) {
+		snprintf(msg, sizeof msg, "unable to stat %s", file);
+		warn(msg, errno);
+		return 0;
+	}
+	if (!S_ISFIFO(s.st_mode)) {
+		snprintf(msg, sizeof msg, "%s is not a FIFO", file);
+		warn(msg, 0);
+		return 0;
+	}
+	if (dir_owner != 0 && s.st_uid != dir_owner) {
+		snprintf(msg, sizeof msg, "%s belongs to uid %u, not to the service's owner (uid %u)",
+			 file, (unsigned)s.st_uid, (unsigned)dir_owner);
+		warn(msg, 0);
+		return 0;
+	}
+	return 1;
 }
 
 /* One read: the files read here are small and replaced whole by rename,
@@ -216,7 +277,7 @@ static int read_status(struct svview *v)
 
 	fd = open_file("supervise/status", O_RDONLY);
 	if (fd < 0) {
-		warn("unable to open supervise/status", errno);
+		open_failed("supervise/status", errno);
 		return -1;
 	}
 	n = read_once(fd, buf, sizeof buf);
@@ -249,7 +310,11 @@ static int read_view(struct svview *v)
 		return 0;
 	}
 	if (fd < 0) {
-		warn("unable to open supervise/ok", errno);
+		open_failed("supervise/ok", errno);
+		return -1;
+	}
+	if (!fifo_ok(fd, "supervise/ok")) {
+		fd_done(fd);
 		return -1;
 	}
 	fd_done(fd);
@@ -280,7 +345,7 @@ static void status_log(void)
 	struct svview v;
 
 	islog = 1;
-	if (chdir("log") < 0) {
+	if (chdir("log") < 0 || own_dir() < 0) {
 		if (errno == ENOENT) {
 			fputs("\n", stdout);
 		} else {
@@ -326,7 +391,7 @@ static void json_log(struct svbuf *b)
 
 	islog = 1;
 	svbuf_add(b, ",\"log\":");
-	if (chdir("log") < 0) {
+	if (chdir("log") < 0 || own_dir() < 0) {
 		if (errno == ENOENT) {
 			svbuf_add(b, "null");
 			islog = 0;
@@ -385,7 +450,7 @@ static int control(const char *acts)
 	/* already wanted so; "down" after "once" still sends its TERM */
 	if (v.st.want == acts[0] && (acts[0] != 'd' || v.st.got_term))
 		return 0;
-	fd = open("supervise/control", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	fd = open_file("supervise/control", O_WRONLY);
 	if (fd < 0 && errno == ENXIO) {
 		if (cmd.acts[0] == 'x')
 			out("ok: ", "runsv not running", 0);
@@ -394,7 +459,11 @@ static int control(const char *acts)
 		return -1;
 	}
 	if (fd < 0) {
-		warn("unable to open supervise/control", errno);
+		open_failed("supervise/control", errno);
+		return -1;
+	}
+	if (!fifo_ok(fd, "supervise/control")) {
+		close(fd);
 		return -1;
 	}
 	w = write(fd, acts, n);
