@@ -10,6 +10,10 @@
 #  - supervise a link to root's own service: root's `sv down` of the user's
 #    service does not stop root's service;
 #  - a FIFO of another user: that user's sv, led there by a link, refuses;
+#  - ./check runs as the service's owner (uid, gid, groups from
+#    /etc/passwd and /etc/group), in a session of its own, without root's
+#    terminal or environment; several services of different owners in one
+#    sv, each as its owner;
 #  - the ordinary commands still work as root on the user's service.
 . "$(dirname "$0")/../lib.sh"
 shopt -s extglob
@@ -45,7 +49,8 @@ still_up() {
 }
 # a ./check that records who runs it, where its fds lead, its session, env
 CHECK='#!/bin/sh
-{ id -u; id -g; id -G; readlink /proc/$$/fd/0 /proc/$$/fd/2
+fds=$(readlink /proc/$$/fd/0 /proc/$$/fd/2)
+{ id -u; id -g; id -G; echo "$fds"
   [ "$(cut -d" " -f6 /proc/$$/stat)" = $$ ] && echo leader || echo member
   env; } >check.out 2>&1
 exit 0'
@@ -79,6 +84,7 @@ expect_match "root: one sv over three owners" \
 as $uu mv "$HU/web/supervise/control" "$HU/web/supervise/control.real"
 as $uu ln -s "$T/victim" "$HU/web/supervise/control"
 out=$("$SV" down "$HU/web" 2>&1); rc=$?
+echo "# sv said: $out"
 check "control a link: the root-owned file is unchanged" cmp -s "$T/victim" "$T/victim.orig"
 expect_match "control a link: sv says so" \
 	"^warning: $HU/web: unable to open supervise/control: .*symbolic link" "$out"
@@ -102,15 +108,46 @@ check "ok a link: the service was not stopped" still_up "$HU/web" "$webpid"
 # ---- supervise a link to root's own service ----
 as $uu ln -s "$T/rsvc/supervise" "$HU/evil/supervise"
 out=$("$SV" down "$HU/evil" 2>&1); rc=$?
+echo "# sv said: $out"
 expect_match "supervise a link to root's: sv refuses" "^(warning|fail): $HU/evil: " "$out"
 check "supervise a link to root's: root's service still runs" still_up "$T/rsvc" "$rpid"
 
 # ---- a FIFO of another user: v's sv led to v's own service by u's link ----
 as $uu ln -s "$HV/vweb/supervise" "$HU/evil2/supervise"
 out=$(as $uv "$SV" down "$HU/evil2" 2>&1); rc=$?
+echo "# sv said: $out"
 expect_match "another's FIFO: sv names the owners" \
 	"^warning: $HU/evil2: supervise/ok belongs to uid $(id -u $uv), not to the service's owner \(uid $(id -u $uu)\)$" "$out"
 check "another's FIFO: v's service still runs" still_up "$HV/vweb" "$vpid"
+
+# ---- 2. ./check as the service's owner ----
+out=$(WARD_TEST_SECRET=s3cret "$SV" check "$HU/web" 2>&1); rc=$?
+expect_match "check: sv check passes" "^ok: run: $HU/web: " "$out"
+expect_eq "check: ran as the owner's uid, gid and groups (/etc/group)" \
+	"$(id -u $uu) $(id -g $uu) $(id -G $uu | tr ' ' '\n' | sort -n | tr '\n' ' ')" \
+	"$(sed -n 1,2p "$HU/web/check.out" | tr '\n' ' ')$(sed -n 3p "$HU/web/check.out" | tr ' ' '\n' | sort -n | tr '\n' ' ')"
+expect_eq "check: no terminal of root's: stdin and stderr /dev/null, a session of its own" \
+	"/dev/null /dev/null leader" "$(sed -n 4,6p "$HU/web/check.out" | tr '\n' ' ' | sed 's/ $//')"
+check "check: not root's environment" eval '! grep -q WARD_TEST_SECRET "$HU/web/check.out"'
+check "check: the owner's HOME" grep -qx "HOME=$HU" "$HU/web/check.out"
+rm -f "$HU/web/check.out"
+out=$("$SV" -v up "$HU/web" "$HV/vweb" "$T/rsvc" 2>&1); rc=$?
+expect_eq "check: sv -v up over three owners exits 0" 0 "$rc"
+expect_eq "check: each ./check ran as its owner" \
+	"$(id -u $uu) $(id -u $uv) 0" \
+	"$(head -1 "$HU/web/check.out") $(head -1 "$HV/vweb/check.out") $(head -1 "$T/rsvc/check.out")"
+
+# ---- an owner sv cannot act as: not in /etc/passwd ----
+nouid=$(( 3900000 + $$ % 100000 ))
+while getent passwd $nouid >/dev/null; do nouid=$((nouid + 1)); done
+mksvc "$T/orphan"; mkcheck "$T/orphan"; chown -R $nouid:$nouid "$T/orphan"
+expect_eq "unknown owner: sv refuses, and says why" \
+	"fail: $T/orphan: unable to act as the owner: uid $nouid is not in /etc/passwd" \
+	"$("$SV" status "$T/orphan" 2>&1)"
+expect_match "unknown owner: the same in JSON" \
+	'"state":"unknown","error":"unable to act as the owner: uid [0-9]+ is not in /etc/passwd"' \
+	"$("$SV" -j status "$T/orphan" 2>&1)"
+check "unknown owner: its ./check did not run" test ! -e "$T/orphan/check.out"
 
 # ---- the ordinary commands, as root, still work ----
 expect_match "root: sv -v down of the user's service" "^ok: down: $HU/web: [0-9]+s, normally up$" \
@@ -119,5 +156,7 @@ expect_match "root: sv -v up of the user's service" "^ok: run: $HU/web: \(pid [0
 	"$("$SV" -v up "$HU/web" 2>&1)"
 expect_match "root: sv -j status of the user's service" '^\{"name":.*"state":"run"' \
 	"$("$SV" -j status "$HU/web" 2>&1)"
+expect_eq "no file of the user's service became root's" "" \
+	"$(find "$HU" "$HV" -user root)"
 "$SV" exit "$HU/web" "$HV/vweb" "$T/rsvc" >/dev/null
 done_testing
