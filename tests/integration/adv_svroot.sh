@@ -36,7 +36,7 @@ supervise_as() {
 	local u=$1 d=$2
 	spawn setpriv --reuid="$u" --regid="$u" --init-groups \
 		env --default-signal=INT,QUIT "$B/runsv" "$d" 2>>"$T/$(basename "$d").err"
-	wait_until 10 eval '[ -s "$d/supervise/pid" ] && [ -p "$d/supervise/ok" ]' ||
+	wait_until 10 eval '[[ $(as $u "$SV" status "$d" 2>/dev/null) == run:* ]]' ||
 		notok "runsv of $d started"
 }
 svc_pid() { cat "$1/supervise/pid" 2>/dev/null; }
@@ -65,7 +65,8 @@ chown -R $uu: "$HU"; chown -R $uv: "$HV"
 supervise_as $uu "$HU/web"
 supervise_as $uv "$HV/vweb"
 spawn env --default-signal=INT,QUIT "$B/runsv" "$T/rsvc" 2>>"$T/rsvc.err"
-wait_until 10 eval '[ -s "$T/rsvc/supervise/pid" ]' || notok "root's runsv started"
+wait_until 10 eval '[[ $("$SV" status "$T/rsvc" 2>/dev/null) == run:* ]]' ||
+	notok "root's runsv started"
 webpid=$(svc_pid "$HU/web") vpid=$(svc_pid "$HV/vweb") rpid=$(svc_pid "$T/rsvc")
 
 # a root-owned file, as /etc/passwd
