@@ -4,6 +4,8 @@
  * $SVDIR, a path is taken as it is), reads supervise/status (and ward's
  * supervise/ward), writes the command's bytes to supervise/control, and, when
  * told to wait, polls until the command took effect or the time is up.
+ * Run by root in a directory of another user's, it does all that as that
+ * user (act_as), and runs the user's ./check as the user (check_child).
  * Messages and exit codes are runit's; see docs/man/sv.8 for where and why
  * ward differs.  What the command line means and how a status line reads is
  * in common/svcmd.c.  */
