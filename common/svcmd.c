@@ -202,6 +202,120 @@ int svcmd_is_name(const char *name)
 	return n > 0 && name[0] != '/' && name[0] != '.' && name[n - 1] != '/';
 }
 
+/* ---- /etc/passwd and /etc/group ---- */
+
+#define MAXFIELDS 7
+
+/* Splits a line at ':' into at most MAXFIELDS fields (pointers and
+ * lengths; the newline ends the last); returns how many. */
+static int split_fields(const char *line, const char *f[], size_t len[])
+{
+	size_t end = strcspn(line, "\n");
+	int n = 0;
+
+	for (;;) {
+		const char *c = memchr(line, ':', end);
+		size_t l = c ? (size_t)(c - line) : end;
+
+		f[n] = line;
+		len[n++] = l;
+		if (!c || n == MAXFIELDS)
+			return c ? n + 1 : n;  /* one too many: more fields than any format has */
+		line += l + 1;
+		end -= l + 1;
+	}
+}
+
+/* a uid or gid field: decimal digits only, below (unsigned)-1 */
+static int id_field(const char *s, size_t n, unsigned *out)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (n == 0 || n > 10)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v >= 0xffffffffUL)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int copy_field(char *dst, size_t size, const char *s, size_t n)
+{
+	if (n >= size || memchr(s, '\0', n))
+		return -1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	return 0;
+}
+
+int svcmd_passwd_line(const char *line, unsigned uid, struct svowner *o)
+{
+	const char *f[MAXFIELDS];
+	size_t len[MAXFIELDS];
+	unsigned u, g;
+
+	/* name:password:uid:gid:gecos:home:shell; NIS's +/- lines are not users */
+	if (split_fields(line, f, len) != 7 || len[0] == 0 || line[0] == '+' || line[0] == '-')
+		return 0;
+	if (id_field(f[2], len[2], &u) < 0 || u != uid || id_field(f[3], len[3], &g) < 0)
+		return 0;
+	if (copy_field(o->name, sizeof o->name, f[0], len[0]) < 0 ||
+	    copy_field(o->home, sizeof o->home, f[5], len[5]) < 0)
+		return 0;
+	o->uid = u;
+	o->gid = g;
+	o->groups[0] = g;
+	o->ngroups = 1;
+	return 1;
+}
+
+/* is name one of the comma-separated members in s (n bytes)? */
+static int listed(const char *s, size_t n, const char *name)
+{
+	size_t k = strlen(name);
+
+	while (n > 0) {
+		const char *c = memchr(s, ',', n);
+		size_t l = c ? (size_t)(c - s) : n;
+
+		if (l == k && memcmp(s, name, k) == 0)
+			return 1;
+		if (!c)
+			break;
+		s += l + 1;
+		n -= l + 1;
+	}
+	return 0;
+}
+
+int svcmd_group_line(const char *line, struct svowner *o)
+{
+	const char *f[MAXFIELDS];
+	size_t len[MAXFIELDS];
+	unsigned g;
+	int i;
+
+	/* name:password:gid:members */
+	if (split_fields(line, f, len) != 4 || line[0] == '+' || line[0] == '-' ||
+	    id_field(f[2], len[2], &g) < 0 || !o->name[0] || !listed(f[3], len[3], o->name))
+		return 0;
+	for (i = 0; i < o->ngroups; i++)
+		if (o->groups[i] == g)
+			return 0;
+	if (o->ngroups >= SVOWNER_GROUPS) {
+		errno = E2BIG;
+		return -1;
+	}
+	o->groups[o->ngroups++] = g;
+	return 0;
+}
+
 /* ---- runit's error texts ---- */
 
 static const struct { int num; const char *text; } errtexts[] = {

@@ -59,6 +59,25 @@ void svcmd_default_svdir(char *buf, size_t size, unsigned uid, const char *home)
  * it starts with '/' or '.', or ends with '/' */
 int svcmd_is_name(const char *name);
 
+/* Whom root's sv acts as in another user's service directory (sv.8): the
+ * owner's uid, primary gid and supplementary groups, read from /etc/passwd
+ * and /etc/group by sv itself (it is linked static, without NSS). */
+#define SVOWNER_GROUPS 64
+struct svowner {
+	unsigned uid, gid;
+	char name[64];
+	char home[512];
+	unsigned groups[SVOWNER_GROUPS]; /* the primary gid first, no repeats */
+	int ngroups;
+};
+/* One line of /etc/passwd (the newline may be left on).  1 if it is uid's:
+ * uid, gid, name, home and groups (the gid alone) are set; 0 if it is
+ * another's, or malformed (as NSS, sv skips it). */
+int svcmd_passwd_line(const char *line, unsigned uid, struct svowner *o);
+/* One line of /etc/group: if o->name is listed as a member, adds the gid
+ * to o->groups.  0, or -1 (E2BIG) when there is no room left. */
+int svcmd_group_line(const char *line, struct svowner *o);
+
 /* runit's (djb's) text for an errno value: "file does not exist" ... */
 const char *svcmd_errstr(int errnum);
 

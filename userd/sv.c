@@ -4,16 +4,20 @@
  * $SVDIR, a path is taken as it is), reads supervise/status (and ward's
  * supervise/ward), writes the command's bytes to supervise/control, and, when
  * told to wait, polls until the command took effect or the time is up.
+ * Run by root in a directory of another user's, it does all that as that
+ * user (act_as), and runs the user's ./check as the user (check_child).
  * Messages and exit codes are runit's; see docs/man/sv.8 for where and why
  * ward differs.  What the command line means and how a status line reads is
  * in common/svcmd.c.  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -37,6 +41,7 @@ static int away;                 /* the cwd is not curdir */
 static struct timespec tstart, tnow;
 static char lasterr[256];        /* the last message, for -j */
 static int helper;               /* a forked helper of a long status (see split) */
+static uid_t dir_owner;          /* the owner of the service (or log) directory */
 
 #define HELPER_STOP 111          /* a helper's exit when it stops early */
 
@@ -96,13 +101,217 @@ static void warn_file(const char *what, const char *file, int errnum)
 		svcmd_errstr(errnum));
 }
 
+/* Root's sv acts as the owner of each directory it works in, as far as
+ * files go: setfsuid, setfsgid and setgroups, which root can undo for the
+ * next service (setuid cannot be undone), so one sv serves services of
+ * several owners without a fork each.  ./check runs as the owner outright
+ * (check_child).  The owner's gid and groups come from /etc/passwd and
+ * /etc/group (svcmd_passwd_line): sv is linked static, without NSS. */
+struct known {                   /* an owner looked up, or why not */
+	struct svowner o;
+	int err;
+};
+static int as_root;              /* sv runs as root */
+static uid_t acting;             /* whose file access sv has, when as_root */
+static struct svowner acting_owner;  /* ... and groups, if not root's */
+static gid_t root_gid, *root_groups;
+static int root_ngroups;
+static struct known *known;
+static int nknown;
+static char dir_why[128];        /* why sv may not act in the directory it entered */
+
+static void roots_groups(void)
+{
+	as_root = geteuid() == 0;
+	if (!as_root)
+		return;
+	root_gid = getegid();
+	root_ngroups = getgroups(0, NULL);
+	if (root_ngroups > 0 && !(root_groups = calloc((size_t)root_ngroups, sizeof(gid_t))))
+		fatal("unable to allocate memory");
+	if (root_ngroups < 0 || getgroups(root_ngroups, root_groups) != root_ngroups)
+		fatal("unable to get groups");
+}
+
+static void to_root(void)
+{
+	if (acting == 0)
+		return;
+	setfsuid(0);
+	setfsgid(root_gid);
+	if (setfsuid((uid_t)-1) != 0 || setgroups((size_t)root_ngroups, root_groups) < 0)
+		fatal("unable to act as root again");
+	acting = 0;
+}
+
+/* the lines of FILE through line_fn until it returns non-zero; that value,
+ * 0 at the end, or -1 with errno if FILE cannot be opened */
+static int each_line(const char *file, int (*line_fn)(const char *, struct svowner *),
+		     struct svowner *o)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int r = 0;
+	FILE *f = fopen(file, "re");
+
+	if (!f)
+		return -1;
+	while (r == 0 && getline(&line, &cap, f) > 0)
+		r = line_fn(line, o);
+	free(line);
+	fclose(f);
+	return r;
+}
+
+static unsigned passwd_uid;      /* the uid passwd_line looks for */
+
+static int passwd_line(const char *line, struct svowner *o)
+{
+	return svcmd_passwd_line(line, passwd_uid, o);
+}
+
+/* 0, or an errno value: ENOENT if uid is not in /etc/passwd */
+static int owner_read(unsigned uid, struct svowner *o)
+{
+	int r;
+
+	memset(o, 0, sizeof *o);
+	passwd_uid = uid;
+	r = each_line("/etc/passwd", passwd_line, o);
+	if (r <= 0)
+		return r < 0 ? errno : ENOENT;
+	r = each_line("/etc/group", svcmd_group_line, o);
+	return r < 0 ? errno : 0;
+}
+
+/* the owner of uid, looked up once */
+static const struct known *owner_of(uid_t uid)
+{
+	struct known *k;
+	int i;
+
+	for (i = 0; i < nknown; i++)
+		if (known[i].o.uid == uid)
+			return &known[i];
+	k = realloc(known, (size_t)(nknown + 1) * sizeof *known);
+	if (!k)
+		fatal("unable to allocate memory");
+	known = k;
+	k = &known[nknown++];
+	k->err = owner_read((unsigned)uid, &k->o);
+	k->o.uid = (unsigned)uid;
+	return k;
+}
+
+static void owner_groups(const struct svowner *o, gid_t *g)
+{
+	int i;
+
+	for (i = 0; i < o->ngroups; i++)
+		g[i] = (gid_t)o->groups[i];
+}
+
+static void act_failed(uid_t uid, int e)
+{
+	if (e == ENOENT)
+		snprintf(dir_why, sizeof dir_why,
+			 "unable to act as the owner: uid %u is not in /etc/passwd", (unsigned)uid);
+	else if (e == E2BIG)
+		snprintf(dir_why, sizeof dir_why,
+			 "unable to act as the owner: uid %u has more than %d groups", (unsigned)uid,
+			 SVOWNER_GROUPS);
+	else
+		snprintf(dir_why, sizeof dir_why, "unable to act as the owner, uid %u: %s",
+			 (unsigned)uid, svcmd_errstr(e));
+}
+
+/* file access as uid from here on (see above) */
+static int act_as(uid_t uid)
+{
+	gid_t g[SVOWNER_GROUPS];
+	const struct known *k;
+
+	if (!as_root || uid == acting)
+		return 0;
+	to_root();
+	if (uid == 0)
+		return 0;
+	k = owner_of(uid);
+	if (k->err) {
+		act_failed(uid, k->err);
+		return -1;
+	}
+	owner_groups(&k->o, g);
+	if (setgroups((size_t)k->o.ngroups, g) < 0) {
+		act_failed(uid, errno);
+		to_root();
+		return -1;
+	}
+	setfsgid((gid_t)k->o.gid);
+	setfsuid(uid);
+	acting = uid;
+	acting_owner = k->o;
+	if ((uid_t)setfsuid((uid_t)-1) != uid || (gid_t)setfsgid((gid_t)-1) != (gid_t)k->o.gid) {
+		act_failed(uid, EPERM);
+		to_root();
+		return -1;
+	}
+	return 0;
+}
+
+/* In a directory just entered: whose it is (fifo_ok), and as root, act as
+ * its owner.  A log directory is done as its service was, unless that was
+ * as root: never from a user back to root.  -1 with errno, or with dir_why
+ * set if sv may not act there. */
+static int own_dir(int service)
+{
+	struct stat s;
+
+	dir_why[0] = '\0';
+	/* only fifo_ok, for a command to send, needs the owner from other users */
+	if (!as_root && !cmd.send)
+		return 0;
+	if (stat(".", &s) < 0)
+		return -1;
+	dir_owner = s.st_uid;
+	if (!service && acting != 0)
+		return 0;
+	return act_as(dir_owner);
+}
+
+/* the message for a directory sv could not enter, or not act in */
+static void dir_refused(void (*say)(const char *, int), const char *msg, int errnum)
+{
+	if (dir_why[0])
+		say(dir_why, 0);
+	else
+		say(msg, errnum);
+}
+
+/* chdir(to), from where sv started if to is relative */
+static int go_to(const char *to)
+{
+	if (to[0] != '/' && away && fchdir(curdir) < 0) {
+		if (acting == 0)
+			fatal("unable to change to original directory");
+		return -1;
+	}
+	away = 1;
+	return chdir(to);
+}
+
 /* Into a service's directory: a name is looked up in $SVDIR, in one chdir.
  * sv goes back to where it started only before a relative path, so a list
- * of absolute ones costs one chdir each (runit's sv: two). */
+ * of absolute ones costs one chdir each (runit's sv: two).
+ * Root's sv looks the path up as the owner it acted as last, to spare two
+ * switches a service over one user's services: a lookup that succeeds
+ * reaches the same directory whoever makes it (permissions only make one
+ * fail), and one that fails is made again as root. */
 static int enter(const char *name)
 {
 	char path[sizeof svdir + 4096];
 	const char *to = name;
+	int r;
 
 	if (svcmd_is_name(name)) {
 		if (snprintf(path, sizeof path, "%s/%s", svdir, name) >= (int)sizeof path) {
@@ -111,10 +320,13 @@ static int enter(const char *name)
 		}
 		to = path;
 	}
-	if (to[0] != '/' && away && fchdir(curdir) < 0)
-		fatal("unable to change to original directory");
-	away = 1;
-	return chdir(to);
+	dir_why[0] = '\0';
+	r = go_to(to);
+	if (r < 0 && acting != 0) {
+		to_root();
+		r = go_to(to);
+	}
+	return r < 0 ? -1 : own_dir(1);
 }
 
 /* The files sv reads for a status are closed in batches (close_range), not
@@ -148,15 +360,62 @@ static void fd_done(int fd)
 		fds_release();
 }
 
+/* A file in supervise/, never through a symbolic link of its own (supervise
+ * itself may be one, as Debian's runit makes it): runsv makes none, and
+ * one there points sv at a file that is not runsv's. */
 static int open_file(const char *path, int flags)
 {
-	int fd = open(path, flags | O_NONBLOCK | O_CLOEXEC);
+	int fd = open(path, flags | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd < 0 && errno == EMFILE && fd_high > fd_keep) {
 		fds_release();
-		fd = open(path, flags | O_NONBLOCK | O_CLOEXEC);
+		fd = open(path, flags | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 	}
 	return fd;
+}
+
+/* "warning: NAME: unable to open FILE: why", saying so when FILE is a link */
+static void open_failed(const char *file, int errnum)
+{
+	char msg[128];
+	struct stat s;
+
+	if (errnum == ELOOP && lstat(file, &s) == 0 && S_ISLNK(s.st_mode)) {
+		snprintf(msg, sizeof msg, "unable to open %s: a symbolic link, not followed", file);
+		warn(msg, 0);
+		return;
+	}
+	snprintf(msg, sizeof msg, "unable to open %s", file);
+	warn(msg, errnum);
+}
+
+/* supervise/ok and supervise/control must be FIFOs (a file hard-linked
+ * there would be written to) and belong to the directory's owner: a user's
+ * service whose supervise leads to another's FIFOs is not that other
+ * service.  In a directory of root's, root chose them: runit's FAQ has
+ * root give them to the user allowed to control the service. */
+static int fifo_ok(int fd, const char *file)
+{
+	char msg[160];
+	struct stat s;
+
+	if (fstat(fd, &s) < 0) {
+		snprintf(msg, sizeof msg, "unable to stat %s", file);
+		warn(msg, errno);
+		return 0;
+	}
+	if (!S_ISFIFO(s.st_mode)) {
+		snprintf(msg, sizeof msg, "%s is not a FIFO", file);
+		warn(msg, 0);
+		return 0;
+	}
+	if (dir_owner != 0 && s.st_uid != dir_owner) {
+		snprintf(msg, sizeof msg, "%s belongs to uid %u, not to the service's owner (uid %u)",
+			 file, (unsigned)s.st_uid, (unsigned)dir_owner);
+		warn(msg, 0);
+		return 0;
+	}
+	return 1;
 }
 
 /* One read: the files read here are small and replaced whole by rename,
@@ -216,7 +475,7 @@ static int read_status(struct svview *v)
 
 	fd = open_file("supervise/status", O_RDONLY);
 	if (fd < 0) {
-		warn("unable to open supervise/status", errno);
+		open_failed("supervise/status", errno);
 		return -1;
 	}
 	n = read_once(fd, buf, sizeof buf);
@@ -249,7 +508,12 @@ static int read_view(struct svview *v)
 		return 0;
 	}
 	if (fd < 0) {
-		warn("unable to open supervise/ok", errno);
+		open_failed("supervise/ok", errno);
+		return -1;
+	}
+	/* only what sv writes to must be runsv's; ok is opened, not written */
+	if (cmd.send && !fifo_ok(fd, "supervise/ok")) {
+		fd_done(fd);
 		return -1;
 	}
 	fd_done(fd);
@@ -280,12 +544,13 @@ static void status_log(void)
 	struct svview v;
 
 	islog = 1;
-	if (chdir("log") < 0) {
-		if (errno == ENOENT) {
+	dir_why[0] = '\0';
+	if (chdir("log") < 0 || own_dir(0) < 0) {
+		if (errno == ENOENT && !dir_why[0]) {
 			fputs("\n", stdout);
 		} else {
 			fputs("; ", stdout);
-			warn("unable to change directory", errno);
+			dir_refused(warn, "unable to change directory", errno);
 		}
 	} else {
 		fputs("; ", stdout);
@@ -326,13 +591,14 @@ static void json_log(struct svbuf *b)
 
 	islog = 1;
 	svbuf_add(b, ",\"log\":");
-	if (chdir("log") < 0) {
-		if (errno == ENOENT) {
+	dir_why[0] = '\0';
+	if (chdir("log") < 0 || own_dir(0) < 0) {
+		if (errno == ENOENT && !dir_why[0]) {
 			svbuf_add(b, "null");
 			islog = 0;
 			return;
 		}
-		warn("unable to change directory", errno);
+		dir_refused(warn, "unable to change directory", errno);
 	} else {
 		r = read_view(&v);
 	}
@@ -385,7 +651,7 @@ static int control(const char *acts)
 	/* already wanted so; "down" after "once" still sends its TERM */
 	if (v.st.want == acts[0] && (acts[0] != 'd' || v.st.got_term))
 		return 0;
-	fd = open("supervise/control", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	fd = open_file("supervise/control", O_WRONLY);
 	if (fd < 0 && errno == ENXIO) {
 		if (cmd.acts[0] == 'x')
 			out("ok: ", "runsv not running", 0);
@@ -394,7 +660,11 @@ static int control(const char *acts)
 		return -1;
 	}
 	if (fd < 0) {
-		warn("unable to open supervise/control", errno);
+		open_failed("supervise/control", errno);
+		return -1;
+	}
+	if (!fifo_ok(fd, "supervise/control")) {
+		close(fd);
 		return -1;
 	}
 	w = write(fd, acts, n);
@@ -406,14 +676,82 @@ static int control(const char *acts)
 	return 1;
 }
 
+/* setuid for good: uid, gid and groups of o, no way back */
+static int become(const struct svowner *o)
+{
+	gid_t g[SVOWNER_GROUPS], rg, eg, sg;
+	uid_t r, e, s;
+
+	owner_groups(o, g);
+	if (setgroups((size_t)o->ngroups, g) < 0 || setgid((gid_t)o->gid) < 0 ||
+	    setuid((uid_t)o->uid) < 0 || getresuid(&r, &e, &s) < 0 ||
+	    getresgid(&rg, &eg, &sg) < 0)
+		return -1;
+	if (r != o->uid || e != o->uid || s != o->uid || rg != o->gid || eg != o->gid ||
+	    sg != o->gid || setuid(0) == 0) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
+/* The environment of a check run as its owner: none of root's variables,
+ * which may hold secrets, but PATH, and HOME, USER and LOGNAME of the owner. */
+static char **owner_env(const struct svowner *o)
+{
+	static char path[4096], home[sizeof o->home + 8], user[sizeof o->name + 8],
+		logname[sizeof o->name + 8];
+	static char *env[] = { path, home, user, logname, NULL };
+	const char *p = getenv("PATH");
+
+	snprintf(path, sizeof path, "PATH=%s", p ? p : "/usr/local/bin:/usr/bin:/bin");
+	snprintf(home, sizeof home, "HOME=%s", o->home);
+	snprintf(user, sizeof user, "USER=%s", o->name);
+	snprintf(logname, sizeof logname, "LOGNAME=%s", o->name);
+	return env;
+}
+
+/* A check root runs for another user: that user's program, so it runs as
+ * that user, in a session of its own and with /dev/null for stdin and
+ * stderr too: an fd of root's terminal would let it push input into root's
+ * shell (TIOCSTI) or read what root types later.  Returns a copy of sv's
+ * stderr for the message if the exec fails, or -1 (reported) if the switch
+ * failed. */
+static int check_as_owner(int null)
+{
+	int saved = fcntl(2, F_DUPFD_CLOEXEC, 3);
+
+	if (null < 0 || saved < 0 || setsid() < 0 || become(&acting_owner) < 0) {
+		warn_file("unable to switch to the owner for ", "check", errno);
+		return -1;
+	}
+	dup2(null, 0);
+	dup2(null, 2);
+	return saved;
+}
+
 static void check_child(void)
 {
 	char *argv[] = { "./check", NULL };
+	char **env = environ;
+	int saved = -1;
 
+	if (acting != 0) {
+		int fd = open("/dev/null", O_RDWR);
+
+		saved = check_as_owner(fd);
+		if (saved < 0)
+			_exit(127);
+		env = owner_env(&acting_owner);
+		if (fd > 2)
+			close(fd);
+	}
 	/* as runit: ./check runs with its standard output closed, so that a
 	 * check that writes there fails as it does under runit's sv */
 	close(1);
-	execve("check", argv, environ);
+	execve("check", argv, env);
+	if (saved >= 0)
+		dup2(saved, 2);
 	warn_file("unable to run ", "check", errno);
 	_exit(127);
 }
@@ -528,7 +866,7 @@ static int wait_round(char *alive)
 			continue;
 		cur = cmd.services[i];
 		if (enter(cur) < 0) {
-			fail("unable to change to service directory", errno);
+			dir_refused(fail, "unable to change to service directory", errno);
 			alive[i] = 0;
 		} else if (check(cmd.acts) != 0) {
 			alive[i] = 0;
@@ -575,7 +913,7 @@ static int act_on(const char *name)
 	cur = name;
 	entered = enter(name) == 0;
 	if (!entered)
-		fail("unable to change to service directory", errno);
+		dir_refused(fail, "unable to change to service directory", errno);
 	if (cmd.json)
 		status_json(entered);
 	else if (entered && cmd.status)
@@ -763,6 +1101,7 @@ int main(int argc, char **argv)
 		svcmd_default_svdir(svdir, sizeof svdir, (unsigned)getuid(), getenv("HOME"));
 	clock_gettime(CLOCK_REALTIME, &tnow);
 	tstart = tnow;
+	roots_groups();
 	curdir = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (curdir < 0)
 		fatal("unable to open current directory");

@@ -380,6 +380,68 @@ static void quote_utf8(void **state)
 	svbuf_free(&b);
 }
 
+static void owner_from_passwd(void **state)
+{
+	struct svowner o;
+
+	(void)state;
+	memset(&o, 0, sizeof o);
+	assert_int_equal(svcmd_passwd_line("root:x:0:0:root:/root:/bin/bash\n", 1001, &o), 0);
+	assert_int_equal(svcmd_passwd_line("alice:x:1001:1002:Alice A,,,:/home/alice:/bin/sh\n",
+					   1001, &o), 1);
+	assert_int_equal(o.uid, 1001);
+	assert_int_equal(o.gid, 1002);
+	assert_string_equal(o.name, "alice");
+	assert_string_equal(o.home, "/home/alice");
+	assert_int_equal(o.ngroups, 1);
+	assert_int_equal(o.groups[0], 1002);
+	/* no newline at the end of the file; empty gecos and shell */
+	assert_int_equal(svcmd_passwd_line("bob:x:7:8::/b:", 7, &o), 1);
+	assert_string_equal(o.name, "bob");
+	/* malformed lines are skipped, as NSS skips them */
+	assert_int_equal(svcmd_passwd_line("bob:x:7:8:/b:/bin/sh", 7, &o), 0);       /* 6 fields */
+	assert_int_equal(svcmd_passwd_line("bob:x:7:8::/b:/bin/sh:x", 7, &o), 0);    /* 8 */
+	assert_int_equal(svcmd_passwd_line("bob:x:7x:8::/b:/bin/sh", 7, &o), 0);
+	assert_int_equal(svcmd_passwd_line("bob:x::8::/b:/bin/sh", 0, &o), 0);
+	assert_int_equal(svcmd_passwd_line("bob:x:7:-8::/b:/bin/sh", 7, &o), 0);
+	assert_int_equal(svcmd_passwd_line("bob:x:4294967295:8::/b:/bin/sh", 4294967295U, &o), 0);
+	assert_int_equal(svcmd_passwd_line("bob:x:99999999999:8::/b:/bin/sh", 7, &o), 0);
+	assert_int_equal(svcmd_passwd_line(":x:7:8::/b:/bin/sh", 7, &o), 0);
+	assert_int_equal(svcmd_passwd_line("+bob:x:7:8::/b:/bin/sh", 7, &o), 0);
+	assert_int_equal(svcmd_passwd_line("", 7, &o), 0);
+}
+
+static void owner_groups(void **state)
+{
+	struct svowner o;
+	char line[64];
+	int i;
+
+	(void)state;
+	memset(&o, 0, sizeof o);
+	assert_int_equal(svcmd_passwd_line("alice:x:1001:1002::/home/alice:/bin/sh", 1001, &o), 1);
+	assert_int_equal(svcmd_group_line("alice:x:1002:\n", &o), 0);       /* the primary, again */
+	assert_int_equal(svcmd_group_line("staff:x:50:bob,alice,carol\n", &o), 0);
+	assert_int_equal(svcmd_group_line("web:x:33:alice", &o), 0);
+	assert_int_equal(svcmd_group_line("db:x:34:alicia,malice,alice2", &o), 0);
+	assert_int_equal(svcmd_group_line("x:x:35:bob,", &o), 0);
+	assert_int_equal(svcmd_group_line("y:x:36x:alice", &o), 0);
+	assert_int_equal(svcmd_group_line("z:x:37:alice:more", &o), 0);
+	assert_int_equal(svcmd_group_line("+:x:38:alice", &o), 0);
+	assert_int_equal(o.ngroups, 3);
+	assert_int_equal(o.groups[0], 1002);
+	assert_int_equal(o.groups[1], 50);
+	assert_int_equal(o.groups[2], 33);
+	/* more groups than fit: refused, not cut short */
+	for (i = 0; o.ngroups < SVOWNER_GROUPS; i++) {
+		snprintf(line, sizeof line, "g%d:x:%d:alice", i, 2000 + i);
+		assert_int_equal(svcmd_group_line(line, &o), 0);
+	}
+	assert_int_equal(svcmd_group_line("last:x:3000:alice", &o), -1);
+	assert_int_equal(errno, E2BIG);
+	assert_int_equal(o.ngroups, SVOWNER_GROUPS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +458,8 @@ int main(void)
 		cmocka_unit_test(status_ward_backoff),
 		cmocka_unit_test(json_members),
 		cmocka_unit_test(quote_utf8),
+		cmocka_unit_test(owner_from_passwd),
+		cmocka_unit_test(owner_groups),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
