@@ -31,7 +31,7 @@ clean() {
 	if [ -s "$D/privd.pid" ]; then
 		p=$(cat "$D/privd.pid")
 		# privd stops the userds; runsvs outlive userd by design, so exit them
-		# too, as the user (root's sv would open what the user's tree points at)
+		# too, as the user, as the admin would
 		[ -d "$SVC/supervise" ] && [ -x "$B/sv" ] &&
 			su -s /bin/sh "$U" -c "$B/sv exit $SVC" >/dev/null 2>&1
 		kill -TERM "$p" 2>/dev/null
