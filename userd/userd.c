@@ -6,7 +6,7 @@
  * while nothing changes; every runsv runs in its own session so it outlives
  * userd, and a new userd adopts the runsvs it finds holding their
  * supervise/lock instead of starting a second one.  One userd per directory:
- * it holds an flock on DIR itself.  See docs/man/userd.8.
+ * it holds an flock on DIR/.userd/lock.  See docs/man/userd.8.
  *
  * One loop (epoll): the inotify fd, a signalfd (HUP, TERM), the pipe behind
  * the readproctitle log, and one pidfd per runsv, ours or adopted. */
@@ -44,6 +44,7 @@
 #define DOT_MS (15 * 60 * 1000)      /* a dot into the log, as runsvdir */
 
 #define CHAIN_MAX 8                  /* symlinks followed from DIR's name */
+#define LOCK_NAME "lock"             /* DIR/.userd/lock: one userd per DIR */
 
 enum { EV_INOTIFY = 1, EV_SIGNAL, EV_LOG, EV_SVC, EV_RELAY };
 
@@ -68,7 +69,8 @@ struct svc {
 
 static struct {
 	const char *path;      /* DIR as given */
-	int dirfd;             /* DIR, flock'ed for as long as we run */
+	int dirfd;             /* DIR */
+	int lockfd;            /* DIR/.userd/lock, flock'ed for as long as we run */
 	dev_t dev;
 	ino_t ino;
 	int dir_wd;            /* inotify watch on DIR */
@@ -412,13 +414,41 @@ static void rescan(void)
 			svc_stop(&u.svc[i]);
 }
 
-static void dir_lock(int fd)
+/* DIR/.userd/lock, a 0600 file in our own 0700 DIR/.userd: no other user
+ * can open it, let alone hold its flock and so keep us from starting (DIR
+ * itself any user who can read it could flock: homes are often 0755).
+ * Where that cannot be (DIR not writable, a DIR/.userd not ours: only who
+ * may write DIR can make it so), DIR itself is locked, after a warning. */
+static int lock_open(int dirfd)
+{
+	int dfd, fd;
+
+	dfd = fs_own_dir(dirfd, RELAY_DIR);
+	fd = dfd < 0 ? -1 : openat(dfd, LOCK_NAME, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+						   O_NOCTTY | O_CLOEXEC, 0600);
+	if (dfd >= 0)
+		close(dfd);
+	fd = fs_own_fd(fd, S_IFREG, 0600);
+	if (fd >= 0 || (errno != EACCES && errno != EPERM && errno != EROFS))
+		return fd;
+	err_warn_sys("unable to use %s/%s/%s, locking %s itself", u.path, RELAY_DIR, LOCK_NAME,
+		     u.path);
+	return fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+}
+
+/* DIR's lock, held; exits if another userd holds it */
+static int dir_lock(int dirfd)
 {
 	struct stat st;
 	pid_t pid;
+	int fd;
 
+	fd = lock_open(dirfd);
+	if (fd < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to lock %s: unable to open %s/%s", u.path, RELAY_DIR,
+			      LOCK_NAME);
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return;
+		return fd;
 	if (errno != EWOULDBLOCK)
 		err_fatal_sys(EXIT_TEMP, "unable to lock %s", u.path);
 	pid = fstat(fd, &st) == 0 ? lockinfo_holder(st.st_dev, st.st_ino) : 0;
@@ -445,19 +475,21 @@ static void dir_watch(void)
 static int dir_open(void)
 {
 	struct stat st;
-	int fd;
+	int fd, lock;
 
 	fd = open(u.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	dir_lock(fd);
+	lock = dir_lock(fd);
 	if (fstat(fd, &st) < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to stat %s", u.path);
 	if (u.dirfd >= 0) {
 		inotify_rm_watch(u.ino_fd, u.dir_wd);
 		close(u.dirfd);
+		close(u.lockfd);
 	}
 	u.dirfd = fd;
+	u.lockfd = lock;
 	u.dev = st.st_dev;
 	u.ino = st.st_ino;
 	dir_watch();
@@ -761,7 +793,7 @@ int main(int argc, char **argv)
 	int i;
 
 	err_init(argv[0]);
-	u.dirfd = u.log_rd = u.binder = -1;
+	u.dirfd = u.lockfd = u.log_rd = u.binder = -1;
 	u.dot_due = INT64_MAX;
 	i = parse_args(argc, argv);
 	u.path = argv[i];
