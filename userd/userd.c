@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -645,6 +646,57 @@ static void signal_read(void)
 	}
 }
 
+/* ---- a directory still to come ---- */
+
+#define WAIT_MASK (IN_CREATE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+#define WAIT_DEPTH 64
+
+/* Watches the nearest directory on path's way up that exists: a directory
+ * made below it is an event.  A parent that came to exist while we went up
+ * is watched too, once its own parent is (so its creation is not missed). */
+static int watch_up(int wfd, const char *path, int depth)
+{
+	char parent[PATH_MAX], base[NAME_MAX + 1];
+
+	if (depth > WAIT_DEPTH || split_path(path, parent, base) < 0)
+		return -1;
+	if (inotify_add_watch(wfd, parent, WAIT_MASK) >= 0)
+		return 0;
+	if (watch_up(wfd, parent, depth + 1) < 0)
+		return -1;
+	inotify_add_watch(wfd, parent, WAIT_MASK);
+	return 0;
+}
+
+/* Under privd a DIR that does not exist yet is a normal state (the user
+ * has not made ~/service yet), not a failure to restart with backoff: we
+ * wait for it, told by inotify, and say so once.  Each change on the way
+ * up is a look again, with fresh watches (a new inotify instance each
+ * time, so that the main one's watches are never touched). */
+static void dir_wait(void)
+{
+	struct pollfd pfd[2] = { { .fd = u.sig_fd, .events = POLLIN }, { .events = POLLIN } };
+
+	fprintf(stderr, "%s: waiting for %s to appear\n", err_prog, u.path);
+	for (;;) {
+		pfd[1].fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (pfd[1].fd < 0)
+			err_fatal_sys(EXIT_TEMP, "unable to create inotify instance");
+		if (watch_up(pfd[1].fd, u.path, 0) < 0)
+			err_fatal_sys(EXIT_TEMP, "unable to watch the way to %s", u.path);
+		if (dir_open() == 0)
+			break;
+		if (errno != ENOENT)
+			err_fatal_sys(EXIT_TEMP, "unable to open %s", u.path);
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			err_fatal_sys(EXIT_TEMP, "unable to wait for %s", u.path);
+		if (pfd[0].revents)
+			signal_read();
+		close(pfd[1].fd);
+	}
+	close(pfd[1].fd);
+}
+
 /* ---- the loop ---- */
 
 static void start_due(int64_t now)
@@ -814,8 +866,12 @@ int main(int argc, char **argv)
 		err_fatal_sys(EXIT_TEMP, "unable to create inotify instance");
 	ep_add(u.ino_fd, EV_INOTIFY, 0);
 	chain_watch();
-	if (dir_open() < 0)
+	if (dir_open() < 0 && (errno != ENOENT || u.binder < 0))
 		err_fatal_sys(EXIT_TEMP, "unable to open %s", u.path);
+	if (u.dirfd < 0) {
+		dir_wait();
+		chain_watch(); /* the names on DIR's way that exist now */
+	}
 	/* privileged ports for our services (WARD_BIND_SOCKET), after the lock */
 	if (u.binder >= 0 && (i = bindrelay_start(u.dirfd, u.path, u.binder)) >= 0) {
 		ep_add(i, EV_RELAY, 0);
