@@ -62,4 +62,19 @@ mkdir_web2
 check "and supervises: a new service starts" wait_until 30 test -s "$D/web2/supervise/pid"
 check "the old service was adopted, not restarted" eval '[ -n "$svc" ] && [ "$(cat "$D/web/supervise/pid")" = "$svc" ]'
 check "no userd of ${ua} failed on a lock" eval '! logged "exit userd ${ua} \(status 111\)"'
+
+# a DIR its userd may not write (root's, 0755, no .userd): DIR itself is
+# locked, after a warning, and the tree runs
+R=$T/rootdir
+mkdir -m 755 "$R"
+mkdir "$R/web"
+printf '#!/bin/sh\nexec sleep 100000\n' >"$R/web/run"
+chmod 755 "$R/web/run"
+chown -R ${uc}: "$R/web"
+spawn su -s /bin/sh ${uc} -c "exec '$B/userd' '$R'" 2>"$T/ro.err"
+check "DIR not writable: the tree runs" wait_until 30 test -s "$R/web/supervise/pid"
+expect_match "with a warning that DIR itself is locked" \
+	"^userd $R: warning: unable to use $R/.userd/lock, locking $R itself: Permission denied" \
+	"$(cat "$T/ro.err")"
+expect_eq "no .userd made" "" "$(ls -A "$R" | grep -x .userd)"
 done_testing
