@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fs.h"
 #include "sockets.h"
 #include "wire.h"
 
@@ -258,26 +259,6 @@ void bindrelay_run(void)
 
 /* ---- setup ---- */
 
-/* DIR/.userd, ours and 0700, opened without following a link */
-static int relay_dir(int dirfd)
-{
-	struct stat st;
-	int fd;
-
-	if (mkdirat(dirfd, RELAY_DIR, 0700) < 0 && errno != EEXIST)
-		return -1;
-	fd = openat(dirfd, RELAY_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || fchmod(fd, 0700) < 0) {
-		if (st.st_uid != geteuid())
-			errno = EPERM;
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* bound by the directory's fd: the path may be too long for sun_path */
 static int relay_listen(int dfd)
 {
@@ -304,7 +285,7 @@ static int relay_open(int dirfd, struct where *w)
 	struct stat st;
 	int fd;
 
-	w->dfd = relay_dir(dirfd);
+	w->dfd = fs_own_dir(dirfd, RELAY_DIR);
 	if (w->dfd < 0)
 		return -1;
 	fd = relay_listen(w->dfd);

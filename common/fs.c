@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int fs_write_all(int fd, const void *buf, size_t len)
@@ -93,4 +94,29 @@ int fs_sibling_exe(const char *name, char *out, size_t size)
 		return -1;
 	}
 	return 0;
+}
+
+int fs_own_fd(int fd, mode_t type, mode_t mode)
+{
+	struct stat st;
+	int e;
+
+	if (fd < 0)
+		return -1;
+	e = fstat(fd, &st) < 0 ? errno : (st.st_mode & S_IFMT) != type || st.st_uid != geteuid() ? EPERM : 0;
+	if (!e && fchmod(fd, mode) < 0)
+		e = errno;
+	if (!e)
+		return fd;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+int fs_own_dir(int dirfd, const char *name)
+{
+	if (mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
+		return -1;
+	return fs_own_fd(openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC),
+			 S_IFDIR, 0700);
 }

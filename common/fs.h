@@ -16,5 +16,12 @@ int fs_write_all(int fd, const void *buf, size_t len);
  * directory + "/" + name), so that nothing is found through PATH.
  * Returns 0, or -1 if it does not fit or cannot be resolved. */
 int fs_sibling_exe(const char *name, char *out, size_t size);
+/* NAME in dirfd: a directory of our own (made if missing), opened without
+ * following a link and set to 0700, so that no other user can open what
+ * is in it.  Returns its fd, or -1 with errno set (EPERM: not ours). */
+int fs_own_dir(int dirfd, const char *name);
+/* fd, if it is a file of type (S_IFREG, S_IFDIR) owned by our euid, after
+ * a chmod to mode; else -1 with errno set (EPERM: not ours), fd closed. */
+int fs_own_fd(int fd, mode_t type, mode_t mode);
 
 #endif

@@ -1,7 +1,7 @@
 /* lockinfo: is a file flock(2)ed by some process, and by which one.
  *
  * runsv holds an exclusive flock on SERVICE/supervise/lock for as long as it
- * runs, and userd one on its service directory: a supervisor that restarts
+ * runs, and userd one on DIR/.userd/lock: a supervisor that restarts
  * finds the processes that outlived it this way, without pid files that
  * could be stale.
  *

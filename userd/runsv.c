@@ -680,14 +680,18 @@ static void svc_exited(struct svc *s, int wstat, int64_t now)
 }
 
 /* u and o: start now if down (during a backoff wait too), but never twice
- * within a second: then the start is owed until the second is over */
+ * within a second: then the start is owed until the second is over.  u
+ * during ./finish: ./run follows ./finish at once, not after the backoff.
+ * The user asked for it; backoff is for restarts nobody asked for. */
 static void svc_up(struct svc *s, int want, int64_t now)
 {
+	int down = s->state == SV_DOWN && s->pid == 0;
+
 	s->want = want;
-	if (s->state == SV_DOWN && s->pid == 0) {
+	if (down)
 		s->once = want == W_DOWN;
+	if (down || (s->state == SV_FINISH && want == W_UP))
 		restart_skip(&s->rs, now);
-	}
 	svc_status(s);
 	if (owes_start(s) && s->rs.due <= now)
 		svc_start(s, now);

@@ -648,8 +648,10 @@ static int control(const char *acts)
 
 	if (read_view(&v) <= 0)
 		return -1;
-	/* already wanted so; "down" after "once" still sends its TERM */
-	if (v.st.want == acts[0] && (acts[0] != 'd' || v.st.got_term))
+	/* already wanted so; "down" after "once" still sends its TERM, and
+	 * "up" of a service that is not running ends a backoff wait */
+	if (v.st.want == acts[0] && (acts[0] != 'd' || v.st.got_term) &&
+	    (acts[0] != 'u' || v.st.state == SV_RUN))
 		return 0;
 	fd = open_file("supervise/control", O_WRONLY);
 	if (fd < 0 && errno == ENXIO) {

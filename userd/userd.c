@@ -6,13 +6,14 @@
  * while nothing changes; every runsv runs in its own session so it outlives
  * userd (as runsvdir: only with -P, as runit's), and a new userd adopts the runsvs it finds holding their
  * supervise/lock instead of starting a second one.  One userd per directory:
- * it holds an flock on DIR itself.  See docs/man/userd.8.
+ * it holds an flock on DIR/.userd/lock.  See docs/man/userd.8.
  *
  * One loop (epoll): the inotify fd, a signalfd (HUP, TERM), the pipe behind
  * the readproctitle log, and one pidfd per runsv, ours or adopted. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,6 +45,7 @@
 #define DOT_MS (15 * 60 * 1000)      /* a dot into the log, as runsvdir */
 
 #define CHAIN_MAX 8                  /* symlinks followed from DIR's name */
+#define LOCK_NAME "lock"             /* DIR/.userd/lock: one userd per DIR */
 
 enum { EV_INOTIFY = 1, EV_SIGNAL, EV_LOG, EV_SVC, EV_RELAY };
 
@@ -68,7 +70,8 @@ struct svc {
 
 static struct {
 	const char *path;      /* DIR as given */
-	int dirfd;             /* DIR, flock'ed for as long as we run */
+	int dirfd;             /* DIR */
+	int lockfd;            /* DIR/.userd/lock, flock'ed for as long as we run */
 	dev_t dev;
 	ino_t ino;
 	int dir_wd;            /* inotify watch on DIR */
@@ -415,13 +418,41 @@ static void rescan(void)
 			svc_stop(&u.svc[i]);
 }
 
-static void dir_lock(int fd)
+/* DIR/.userd/lock, a 0600 file in our own 0700 DIR/.userd: no other user
+ * can open it, let alone hold its flock and so keep us from starting (DIR
+ * itself any user who can read it could flock: homes are often 0755).
+ * Where that cannot be (DIR not writable, a DIR/.userd not ours: only who
+ * may write DIR can make it so), DIR itself is locked, after a warning. */
+static int lock_open(int dirfd)
+{
+	int dfd, fd;
+
+	dfd = fs_own_dir(dirfd, RELAY_DIR);
+	fd = dfd < 0 ? -1 : openat(dfd, LOCK_NAME, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+						   O_NOCTTY | O_CLOEXEC, 0600);
+	if (dfd >= 0)
+		close(dfd);
+	fd = fs_own_fd(fd, S_IFREG, 0600);
+	if (fd >= 0 || (errno != EACCES && errno != EPERM && errno != EROFS))
+		return fd;
+	err_warn_sys("unable to use %s/%s/%s, locking %s itself", u.path, RELAY_DIR, LOCK_NAME,
+		     u.path);
+	return fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+}
+
+/* DIR's lock, held; exits if another userd holds it */
+static int dir_lock(int dirfd)
 {
 	struct stat st;
 	pid_t pid;
+	int fd;
 
+	fd = lock_open(dirfd);
+	if (fd < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to lock %s: unable to open %s/%s", u.path, RELAY_DIR,
+			      LOCK_NAME);
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return;
+		return fd;
 	if (errno != EWOULDBLOCK)
 		err_fatal_sys(EXIT_TEMP, "unable to lock %s", u.path);
 	pid = fstat(fd, &st) == 0 ? lockinfo_holder(st.st_dev, st.st_ino) : 0;
@@ -448,19 +479,21 @@ static void dir_watch(void)
 static int dir_open(void)
 {
 	struct stat st;
-	int fd;
+	int fd, lock;
 
 	fd = open(u.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	dir_lock(fd);
+	lock = dir_lock(fd);
 	if (fstat(fd, &st) < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to stat %s", u.path);
 	if (u.dirfd >= 0) {
 		inotify_rm_watch(u.ino_fd, u.dir_wd);
 		close(u.dirfd);
+		close(u.lockfd);
 	}
 	u.dirfd = fd;
+	u.lockfd = lock;
 	u.dev = st.st_dev;
 	u.ino = st.st_ino;
 	dir_watch();
@@ -616,6 +649,57 @@ static void signal_read(void)
 	}
 }
 
+/* ---- a directory still to come ---- */
+
+#define WAIT_MASK (IN_CREATE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+#define WAIT_DEPTH 64
+
+/* Watches the nearest directory on path's way up that exists: a directory
+ * made below it is an event.  A parent that came to exist while we went up
+ * is watched too, once its own parent is (so its creation is not missed). */
+static int watch_up(int wfd, const char *path, int depth)
+{
+	char parent[PATH_MAX], base[NAME_MAX + 1];
+
+	if (depth > WAIT_DEPTH || split_path(path, parent, base) < 0)
+		return -1;
+	if (inotify_add_watch(wfd, parent, WAIT_MASK) >= 0)
+		return 0;
+	if (watch_up(wfd, parent, depth + 1) < 0)
+		return -1;
+	inotify_add_watch(wfd, parent, WAIT_MASK);
+	return 0;
+}
+
+/* Under privd a DIR that does not exist yet is a normal state (the user
+ * has not made ~/service yet), not a failure to restart with backoff: we
+ * wait for it, told by inotify, and say so once.  Each change on the way
+ * up is a look again, with fresh watches (a new inotify instance each
+ * time, so that the main one's watches are never touched). */
+static void dir_wait(void)
+{
+	struct pollfd pfd[2] = { { .fd = u.sig_fd, .events = POLLIN }, { .events = POLLIN } };
+
+	fprintf(stderr, "%s: waiting for %s to appear\n", err_prog, u.path);
+	for (;;) {
+		pfd[1].fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (pfd[1].fd < 0)
+			err_fatal_sys(EXIT_TEMP, "unable to create inotify instance");
+		if (watch_up(pfd[1].fd, u.path, 0) < 0)
+			err_fatal_sys(EXIT_TEMP, "unable to watch the way to %s", u.path);
+		if (dir_open() == 0)
+			break;
+		if (errno != ENOENT)
+			err_fatal_sys(EXIT_TEMP, "unable to open %s", u.path);
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			err_fatal_sys(EXIT_TEMP, "unable to wait for %s", u.path);
+		if (pfd[0].revents)
+			signal_read();
+		close(pfd[1].fd);
+	}
+	close(pfd[1].fd);
+}
+
 /* ---- the loop ---- */
 
 static void start_due(int64_t now)
@@ -766,7 +850,7 @@ int main(int argc, char **argv)
 	int i;
 
 	err_init(argv[0]);
-	u.dirfd = u.log_rd = u.binder = -1;
+	u.dirfd = u.lockfd = u.log_rd = u.binder = -1;
 	u.dot_due = INT64_MAX;
 	i = parse_args(argc, argv);
 	u.path = argv[i];
@@ -787,8 +871,12 @@ int main(int argc, char **argv)
 		err_fatal_sys(EXIT_TEMP, "unable to create inotify instance");
 	ep_add(u.ino_fd, EV_INOTIFY, 0);
 	chain_watch();
-	if (dir_open() < 0)
+	if (dir_open() < 0 && (errno != ENOENT || u.binder < 0))
 		err_fatal_sys(EXIT_TEMP, "unable to open %s", u.path);
+	if (u.dirfd < 0) {
+		dir_wait();
+		chain_watch(); /* the names on DIR's way that exist now */
+	}
 	/* privileged ports for our services (WARD_BIND_SOCKET), after the lock */
 	if (u.binder >= 0 && (i = bindrelay_start(u.dirfd, u.path, u.binder)) >= 0) {
 		ep_add(i, EV_RELAY, 0);

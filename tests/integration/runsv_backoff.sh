@@ -1,6 +1,7 @@
 #!/bin/bash
 # Crash-loop backoff: 1, 2, 4 ... s, at most 4 starts in the first 10 s,
-# backoff-max, reset after 10 s up, d and u during a wait; supervise/ward.
+# backoff-max, reset after 10 s up, d and u during a wait; supervise/ward;
+# sv up and sv once during a wait (or during ./finish) start at once.
 # Only lower bounds on elapsed time are checked (a slow machine cannot fail them).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-runsv.sh"
@@ -73,5 +74,46 @@ check "c: the long run ended, two more starts" wait_until 40 lines_ge "$c/starts
 check "c: after staying up, the backoff was reset" wait_until 10 ward_is "$c" backoff_ms 2000
 g4=$(gap "$c/starts" 4)
 check "c: the long run lasted 11 s ($g4 ms)" test "$g4" -ge 11000
+
+# e: sv up (the user asked for it) starts at once, whatever backoff is
+# pending, though sv sees want up already; so does sv once.  The wait the
+# start would otherwise have had: the last start plus sv -j's backoff_ms.
+e=$T/e; mksvc "$e" "$quick"                       # sv up, sv once during waits
+f=$T/f; mksvc "$f" "$quick"                       # sv up while ./finish runs
+mkscript "$f/finish" 'while [ -e hold ]; do sleep 0.05; done'
+start_runsv "$e"
+json() { "$B/sv" -j status "$1" | jq -r ".$2"; }
+# ms_of FILE N: the N-th start in ms
+ms_of() { echo $(( $(sed -n "$2p" "$1") / 1000000 )); }
+# backoff_ge DIR MS: waiting, sv -j shows a backoff of at least MS
+backoff_ge() { local b; b=$(json "$1" backoff_ms); [ "$b" != null ] && [ "$b" -ge "$2" ]; }
+# explicit DIR CMD: sv CMD during a backoff of at least 4 s starts it before the wait is over
+explicit() {
+	local d=$1 cmd=$2 n due t
+	check "${d##*/}: waiting at least 4 s" wait_until 30 backoff_ge "$d" 4000
+	n=$(lines "$d/starts")
+	due=$(( $(ms_of "$d/starts" "$n") + $(json "$d" backoff_ms) ))
+	"$B/sv" "$cmd" "$d" >/dev/null
+	check "${d##*/}: sv $cmd: started" wait_until 30 lines_ge "$d/starts" $((n + 1))
+	t=$(ms_of "$d/starts" $((n + 1)))
+	check "${d##*/}: sv $cmd: before the backoff was over ($((due - t)) ms early)" test "$t" -lt "$due"
+}
+explicit "$e" up
+explicit "$e" once
+check "e: after once, want down" wait_until 10 eval '[ "$(json "$e" want)" = down ]'
+# f: sv up while ./finish runs: once ./finish is done, ./run starts at once
+start_runsv "$f"
+check "f: waiting at least 2 s" wait_until 30 backoff_ge "$f" 2000
+prev=$(json "$f" backoff_ms)
+touch "$f/hold"
+nf=$(lines "$f/starts")
+check "f: ./finish runs" wait_until 30 eval '[ "$(lines "$f/starts")" -gt $nf ] && stat_is "$f" finish'
+nf=$(lines "$f/starts")
+due=$(( $(ms_of "$f/starts" "$nf") + 2 * prev ))
+"$B/sv" up "$f" >/dev/null
+rm -f "$f/hold"
+check "f: sv up during ./finish: started" wait_until 30 lines_ge "$f/starts" $((nf + 1))
+t=$(ms_of "$f/starts" $((nf + 1)))
+check "f: ... before the backoff was over ($((due - t)) ms early)" test "$t" -lt "$due"
 
 done_testing

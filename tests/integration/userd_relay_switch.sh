@@ -46,7 +46,7 @@ check "sb's service started" wait_until 10 test -s "$T/env-web"
 expect_eq "it was told the socket in sb" "$h/sb/.userd/bind.sock" "$(cat "$T/env-web")"
 expect_eq "the relay listens in sb: the user's, mode 0600" "$ur 600" \
 	"$(stat -c '%U %a' "$h/sb/.userd/bind.sock" 2>&1)"
-expect_eq "the old socket file is gone" "" "$(ls -A "$h/sa/.userd" 2>&1)"
+expect_eq "the old socket file is gone (the old lock stays)" "lock" "$(ls -A "$h/sa/.userd" 2>&1)"
 rm -rf "$h/sa"
 touch "$T/go-web"
 check "privbind got the port through the relay" wait_until 10 test -e "$T/rep-web"
@@ -63,6 +63,8 @@ expect_eq "it was told the socket in sb, where the relay stayed" "$h/sb/.userd/b
 check "userd said why, naming the path" wait_until 5 logged \
 	"unable to move the bind relay to $h/service/.userd/bind.sock: it stays at $h/sb/.userd/bind.sock"
 expect_eq "once" 1 "$(grep -c 'unable to move the bind relay' "$T/privd.log")"
+check "and that it locks sc itself, its .userd being root's" logged \
+	"warning: unable to use $h/service/.userd/lock, locking $h/service itself: Operation not permitted"
 touch "$T/go-web2"
 check "sc's service got its port through the relay in sb" wait_until 10 test -e "$T/rep-web2"
 expect_match "served as $ur on $LO:$port2" "^uid=$(id -u $ur) pid=[0-9]+ name=tcp-$port2$" \

@@ -29,8 +29,11 @@ expect_eq "runsv leads its own session" "$r" "$(awk '{print $6}' "/proc/$r/stat"
 # (runsv has a signalfd and sockets of its own; userd's inotify and pidfds
 # are what it must not get)
 expect_eq "runsv inherits none of userd's descriptors" 0 "$(ls -l "/proc/$r/fd" | grep -c 'inotify\|pidfd')"
-expect_eq "runsv does not hold userd's lock on DIR" 0 "$(ls -l "/proc/$r/fd" | grep -c -- "-> $SV\$")"
-expect_eq "userd does" 1 "$(ls -l "/proc/$USERD/fd" | grep -c -- "-> $SV\$")"
+expect_eq "runsv does not hold userd's lock, DIR/.userd/lock" 0 \
+	"$(ls -l "/proc/$r/fd" | grep -c -- "-> $SV\(/.userd/lock\)\?\$")"
+expect_eq "userd does" 1 "$(ls -l "/proc/$USERD/fd" | grep -c -- "-> $SV/.userd/lock\$")"
+expect_eq "DIR/.userd/lock is 0600, in a 0700 DIR/.userd" "600 700" \
+	"$(stat -c %a "$SV/.userd/lock" "$SV/.userd" | tr '\n' ' ' | sed 's/ $//')"
 
 # removal: TERM to its runsv, which stops the service and exits
 r=$(runsvs_in "$SV/api"); s=$(svc_pid "$SV/api")
@@ -90,9 +93,9 @@ expect_match "log shorter than seven characters: warned" "warning: log must have
 kill -HUP "$p"; wait "$p"
 
 # -b FD: privd's binder socket, checked and kept away from the runsvs
-# (a runsv the last userd forked holds DIR's flock until it execs: under
+# (a runsv the last userd forked holds DIR's lock until it execs: under
 # load, a moment after that userd is gone)
-check "DIR's lock is free" wait_until 10 flock -n "$SV" true
+check "DIR's lock is free" wait_until 10 flock -n "$SV/.userd/lock" true
 "$B/tests/seqpair" "$B/userd" -b "{}" "$SV" 2>"$T/b.err" & p=$!
 check "-b with a SOCK_SEQPACKET socket: runs" wait_until 10 has_runsv "$SV/web"
 r=$(runsvs_in "$SV/web")
