@@ -7,6 +7,10 @@
 #   tests/unit/test_*.c cmocka unit tests            -> build/tests/test_*
 #   tests/integration/*.sh  integration tests, run by tests/run.sh
 
+# The one version of the whole kit: every program prints it (-V where
+# runit's program has it, --version for ward's own), see err_version.
+VERSION := 0.2.0
+
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   := build
@@ -21,7 +25,8 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 HARDEN  = -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 WARN    = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-CFLAGS_ALL  = -std=gnu11 -g $(HARDEN) $(WARN) -D_GNU_SOURCE -Icommon $(PKG_CFLAGS) $(CFLAGS)
+CFLAGS_ALL  = -std=gnu11 -g $(HARDEN) $(WARN) -D_GNU_SOURCE -DWARD_VERSION='"$(VERSION)"' \
+              -Icommon $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 ifeq ($(SANITIZE),1)
 CFLAGS_ALL  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -58,7 +63,7 @@ LINK_PROGS = $(foreach l,$(LINKS),$(if $(wildcard userd/$(word 2,$(subst :, ,$(l
 MAN := $(sort $(wildcard docs/man/*.[1-8]))
 
 .SECONDARY:
-.PHONY: all tests check deps install uninstall clean bench demo demo-clean fuzz FORCE
+.PHONY: all tests check deps install uninstall clean bench demo demo-clean fuzz version FORCE
 all: $(PROGS) $(LINK_PROGS)
 tests: all $(UNIT_PROGS) $(HELPER_PROGS) $(REPLAY_PROGS) $(DYN_PROGS)
 
@@ -111,7 +116,8 @@ $(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/rep
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
-FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Icommon $(PKG_CFLAGS)
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
+              -DWARD_VERSION='"$(VERSION)"' -Icommon $(PKG_CFLAGS)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(COMMON_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(COMMON_SRC) $(PKG_LIBS)
@@ -135,6 +141,9 @@ check:
 
 deps:
 	@sh tests/deps.sh
+
+version:
+	@echo $(VERSION)
 
 bench:
 	@sh tests/deps.sh

@@ -68,3 +68,16 @@ void err_warn_sys(const char *fmt, ...)
 	err_print("warning", e, fmt, ap);
 	va_end(ap);
 }
+
+void err_version(FILE *f, const char *prog)
+{
+	fprintf(f, "%s (ward) %s\n", prog, WARD_VERSION);
+}
+
+void err_version_option(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--version"))
+		return;
+	err_version(stdout, err_prog);
+	exit(fflush(stdout) == 0 ? 0 : EXIT_TEMP);
+}

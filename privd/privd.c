@@ -810,7 +810,7 @@ static int check_policy(void)
 
 static void usage(void)
 {
-	err_fatal(EXIT_USAGE, "usage: privd [-t] [-s] [-f FILE] [-p PIDFILE]");
+	err_fatal(EXIT_USAGE, "usage: privd [-t] [-s] [-f FILE] [-p PIDFILE] | -V | --version");
 }
 
 int main(int argc, char **argv)
@@ -818,14 +818,16 @@ int main(int argc, char **argv)
 	int opt, check = 0;
 
 	err_init(argv[0]);
+	err_version_option(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], BINDER_ROLE))
 		binder_main(argc >= 3 && !strcmp(argv[2], "-s"));
-	while ((opt = getopt(argc, argv, "tsf:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "tsf:p:V")) != -1) {
 		switch (opt) {
 		case 't': check = 1; break;
 		case 's': M.log_syslog = 1; break;
 		case 'f': M.policy_file = optarg; break;
 		case 'p': M.pid_file = optarg; break;
+		case 'V': err_version(stdout, "privd"); return 0;
 		default: usage();
 		}
 	}

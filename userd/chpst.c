@@ -21,7 +21,6 @@
 #define USAGE_CHPST "chpst [-vVP012] [-u user[:group]] [-U user[:group]] [-b argv0] " \
 	"[-e dir] [-/ root] [-n nice] [-l|-L lock] [-m n] [-d n] [-o n] [-p n] [-f n] " \
 	"[-c n] [-t n] prog"
-#define VERSION "ward chpst 0.1"
 
 /* What the command line asked for; applied by run_steps. */
 struct chpst {
@@ -123,7 +122,7 @@ static void parse_chpst(struct chpst *o, int argc, char **argv)
 		case 'c': set_limit(o, RLIMIT_CORE, optarg, 0); break;
 		case 't': set_limit(o, RLIMIT_CPU, optarg, 0); break;
 		case 'v': o->verbose = 1; break;
-		case 'V': fprintf(stderr, "%s\n", VERSION); usage(o); break;
+		case 'V': err_version(stderr, "chpst"); usage(o); break;
 		case 'P': o->pgrp = 1; break;
 		case '0': case '1': case '2': o->close_fd[c - '0'] = 1; break;
 		}

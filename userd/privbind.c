@@ -69,6 +69,7 @@ int main(int argc, char **argv)
 	size_t k;
 
 	err_init(argv[0]);
+	err_version_option(argc, argv);
 	default_relays(relays);
 	if (i + 1 < argc && !strcmp(argv[i], "-s")) {
 		relays[0] = argv[i + 1];

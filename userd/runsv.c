@@ -1087,6 +1087,7 @@ static void log_detect(void)
 int main(int argc, char **argv)
 {
 	err_init(argv[0]);
+	err_version_option(argc, argv);
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s dir\n\n", argv[0]);
 		return 1;

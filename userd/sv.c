@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "status.h"
 #include "svcmd.h"
 
@@ -898,7 +899,7 @@ static void usage(int code)
 	char line[256];
 
 	if (cmd.version)
-		fprintf(stderr, "sv (ward)\n");
+		err_version(stderr, "sv");   /* runit's sv: its $Id line, then usage */
 	if (cmd.error[0])
 		fprintf(stderr, "%s: %s\n", cmd.prog, cmd.error);
 	svcmd_usage(&cmd, line, sizeof line);

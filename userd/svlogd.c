@@ -748,8 +748,12 @@ static void parse_args(int argc, char **argv)
 	S.linemax = 1000;
 	S.buflen = 1024;
 	S.repl = '_';
-	while ((c = getopt(argc, argv, "+tvr:R:l:b:")) != -1) {
+	while ((c = getopt(argc, argv, "+tvVr:R:l:b:")) != -1) {
 		switch (c) {
+		case 'V':   /* runit's svlogd: its $Id line, then usage */
+			err_version(stderr, "svlogd");
+			usage(argv[0]);
+			break;
 		case 't': stamps++; break;
 		case 'v': S.verbose = 1; break;
 		case 'r':

@@ -850,6 +850,7 @@ int main(int argc, char **argv)
 	int i;
 
 	err_init(argv[0]);
+	err_version_option(argc, argv);
 	u.dirfd = u.lockfd = u.log_rd = u.binder = -1;
 	u.dot_due = INT64_MAX;
 	i = parse_args(argc, argv);
