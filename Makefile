@@ -1,11 +1,24 @@
 # ward — see README.md.  `make` builds every program into build/.
 #
-# Layout conventions (so that adding a program needs no Makefile edit):
-#   common/*.c          modules shared by both sides -> build/libcommon.a
-#   userd/*.c           one program per file         -> build/NAME
-#   privd/privd.c       privd's main; privd/*.c are its other roles/modules
+# Rooms (so that adding a program needs no Makefile edit), and a fence:
+#   common/*.c          what privd AND the user programs link: root code
+#                                                    -> build/libcommon.a
+#   privd/privd.c       privd's main; privd/*.c its roles and modules
+#                       (binder, policy), compiled with -Iprivd -Icommon
+#                       only, linked with libcommon.a only
+#   userd/*.c           one user program per file    -> build/NAME
+#   userd/lib/*.c       modules the user programs share -> build/libuser.a,
+#                       compiled with -Iuserd/lib -Icommon
 #   tests/unit/test_*.c cmocka unit tests            -> build/tests/test_*
 #   tests/integration/*.sh  integration tests, run by tests/run.sh
+# So privd cannot include or link a user-side module, and a common/ module
+# cannot include anything but common/ (tests/integration/rooms.sh checks
+# that, and that every common/ module is linked by both sides).
+#
+# Link sets:
+#   privd        privd/*.o                  libcommon.a  libcap-ng libseccomp
+#   NAME         userd/NAME.o  libuser.a    libcommon.a  (+ libcap-ng libseccomp)
+#   test_*       test_*.o  libuser.a libprivd.a libcommon.a  cmocka
 
 # The one version of the whole kit: every program prints it (-V where
 # runit's program has it, --version for ward's own), see err_version.
@@ -26,7 +39,7 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 HARDEN  = -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 WARN    = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS_ALL  = -std=gnu11 -g $(HARDEN) $(WARN) -D_GNU_SOURCE -DWARD_VERSION='"$(VERSION)"' \
-              -Icommon $(PKG_CFLAGS) $(CFLAGS)
+              $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 ifeq ($(SANITIZE),1)
 CFLAGS_ALL  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -35,10 +48,14 @@ endif
 
 COMMON_SRC  := $(sort $(wildcard common/*.c))
 COMMON_OBJ  := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+ULIB_SRC    := $(sort $(wildcard userd/lib/*.c))
+ULIB_OBJ    := $(ULIB_SRC:%.c=$(BUILD)/obj/%.o)
 USERD_SRC   := $(sort $(wildcard userd/*.c))
 USERD_PROGS := $(USERD_SRC:userd/%.c=$(BUILD)/%)
 PRIVD_SRC   := $(sort $(wildcard privd/*.c))
 PRIVD_OBJ   := $(PRIVD_SRC:%.c=$(BUILD)/obj/%.o)
+# privd's modules without its main, for the unit tests and fuzz targets
+PLIB_OBJ    := $(filter-out $(BUILD)/obj/privd/privd.o,$(PRIVD_OBJ))
 PRIVD_PROGS := $(if $(wildcard privd/privd.c),$(BUILD)/privd)
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_PROGS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -72,15 +89,30 @@ $(BUILD)/.flags: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL)' | cmp -s - $@ || echo '$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL)' > $@
 
+# The fence: each room sees only its own headers and common/'s.
+ROOM_INC = -Icommon
+$(BUILD)/obj/privd/%.o: ROOM_INC = -Iprivd -Icommon
+$(BUILD)/obj/userd/%.o: ROOM_INC = -Iuserd/lib -Icommon
+$(BUILD)/obj/tests/%.o: ROOM_INC = -Iuserd/lib -Iprivd -Icommon
+
 $(BUILD)/obj/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) $(ROOM_INC) -MMD -MP -c -o $@ $<
 
 $(BUILD)/libcommon.a: $(COMMON_OBJ)
 	rm -f $@; ar rcs $@ $^
 
-$(BUILD)/%: $(BUILD)/obj/userd/%.o $(BUILD)/libcommon.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libcommon.a $(PKG_LIBS)
+$(BUILD)/libuser.a: $(ULIB_OBJ)
+	rm -f $@; ar rcs $@ $^
+
+$(BUILD)/libprivd.a: $(PLIB_OBJ)
+	rm -f $@; ar rcs $@ $^
+
+USER_LIBS = $(BUILD)/libuser.a $(BUILD)/libcommon.a
+TEST_LIBS = $(BUILD)/libuser.a $(BUILD)/libprivd.a $(BUILD)/libcommon.a
+
+$(BUILD)/%: $(BUILD)/obj/userd/%.o $(USER_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(USER_LIBS) $(PKG_LIBS)
 
 # runsv runs once per service and userd once per user, so their private
 # memory is multiplied: link them static-pie (still position independent,
@@ -92,35 +124,37 @@ $(BUILD)/%: $(BUILD)/obj/userd/%.o $(BUILD)/libcommon.a
 # static glibc cannot do well). ASan cannot link statically, so a SANITIZE=1
 # build keeps the dynamic link of the rule above.
 ifneq ($(SANITIZE),1)
-$(STATIC_PROGS): $(BUILD)/%: $(BUILD)/obj/userd/%.o $(BUILD)/libcommon.a
-	$(CC) $(subst -pie,-static-pie,$(LDFLAGS_ALL)) -o $@ $< $(BUILD)/libcommon.a
+$(STATIC_PROGS): $(BUILD)/%: $(BUILD)/obj/userd/%.o $(USER_LIBS)
+	$(CC) $(subst -pie,-static-pie,$(LDFLAGS_ALL)) -o $@ $< $(USER_LIBS)
 endif
 # Dynamically linked twins of those, for valgrind (tests/valgrind.sh), which
 # cannot follow malloc inside a static glibc.
-$(BUILD)/dyn/%: $(BUILD)/obj/userd/%.o $(BUILD)/libcommon.a
+$(BUILD)/dyn/%: $(BUILD)/obj/userd/%.o $(USER_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libcommon.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(USER_LIBS)
 
 $(BUILD)/privd: $(PRIVD_OBJ) $(BUILD)/libcommon.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $(PRIVD_OBJ) $(BUILD)/libcommon.a $(PKG_LIBS)
 
-$(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(BUILD)/libcommon.a
+$(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(TEST_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libcommon.a $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(TEST_LIBS) $(PKG_LIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/helpers/%.o $(BUILD)/libcommon.a
+$(BUILD)/tests/%: $(BUILD)/obj/tests/helpers/%.o $(TEST_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libcommon.a $(PKG_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(TEST_LIBS) $(PKG_LIBS)
 
-$(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/replay.o $(BUILD)/libcommon.a
+$(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/replay.o $(TEST_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
-              -DWARD_VERSION='"$(VERSION)"' -Icommon $(PKG_CFLAGS)
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(COMMON_SRC)
+              -DWARD_VERSION='"$(VERSION)"' -Iuserd/lib -Iprivd -Icommon $(PKG_CFLAGS)
+# (fuzz_binder includes privd/binder.c itself)
+FUZZ_LIB_SRC = $(COMMON_SRC) $(ULIB_SRC) $(filter-out privd/privd.c privd/binder.c,$(PRIVD_SRC))
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(COMMON_SRC) $(PKG_LIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(PKG_LIBS)
 
 # fuzz_binder includes the binder's own source
 $(BUILD)/fuzz/fuzz_binder: privd/binder.c privd/binder.h

@@ -15,7 +15,7 @@
  *                                    of the channel's user (proto 0 when
  *                                    index >= total)
  * userd relays both pairs, unchanged but for the id, between its user's
- * processes and the binder (common/bindrelay.h).
+ * processes and the binder (userd/lib/bindrelay.h).
  * Internal channel (master -> binder only; the binder never writes to it):
  *   WIRE_GRANT   slot, proto, family (0: any address), address, ports lo-hi:
  *                adds to the slot's pending grants
@@ -23,8 +23,8 @@
  *                grants; with has_fd, the attached fd replaces its channel
  *   WIRE_DROP    slot: the binder closes the channel and forgets the slot
  *
- * The pair of a request: wire_bind_request() is the userd's stub,
- * wire_bind_answer() the binder's answer. */
+ * The pair of a request: wire_bind_request() is the user side's stub
+ * (userd/lib/wireclient.h), wire_bind_answer() the binder's answer. */
 #ifndef WARD_WIRE_H
 #define WARD_WIRE_H
 
@@ -123,22 +123,13 @@ ssize_t wire_recv(int sock, unsigned char *m, int *fd);
  * with EAGAIN when no record is queued. */
 ssize_t wire_recv_nowait(int sock, unsigned char *m, int *fd);
 
-/* Sets sock's send and receive timeouts (SO_SNDTIMEO, SO_RCVTIMEO) to ms:
- * the two requests below then wait that long at most.  0 or -1. */
-int wire_timeout(int sock, int ms);
-/* userd side: sends r on chan and waits for the answer, as long as chan's
- * timeouts allow (wire_timeout; none set: for ever).  Returns the socket,
- * or -1 with errno the binder's status (EACCES: not granted, EADDRINUSE
- * ...), ETIMEDOUT, or EPROTO for a malformed answer.  An answer to another
- * id (late, to a request that timed out) is skipped, its socket closed. */
-int wire_bind_request(int chan, const struct wire_bind_req *r);
+/* Answers (the binder, and userd's relay to its clients).  The requests
+ * that wait for them are the user side's: userd/lib/wireclient.h. */
+
 /* binder side: answers request id on chan; fd is sent when status is 0.
  * Never blocks: a full channel fails with EAGAIN. */
 int wire_bind_answer(int chan, uint32_t id, int status, int fd);
 
-/* userd side: asks for grant number index; 0 with *a filled, or -1 (the
- * same timeouts and late answers as wire_bind_request). */
-int wire_grants_request(int chan, uint32_t id, uint16_t index, struct wire_grants_ans *a);
 /* binder side: a filled-in answer (id, index, total, grant); never blocks. */
 int wire_grants_answer(int chan, const struct wire_grants_ans *a);
 

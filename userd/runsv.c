@@ -556,7 +556,7 @@ static void svc_not_started(struct svc *s, int64_t now)
 	svc_status(s);
 }
 
-/* The listen file, re-read before each start (common/sockets).  Without
+/* The listen file, re-read before each start (userd/lib/sockets).  Without
  * every socket ./run is not started: the reason goes to stderr and to
  * sv status, and the start is retried with the usual backoff. */
 static int svc_sockets(struct svc *s, int64_t now)

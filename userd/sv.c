@@ -8,7 +8,7 @@
  * user (act_as), and runs the user's ./check as the user (check_child).
  * Messages and exit codes are runit's; see docs/man/sv.8 for where and why
  * ward differs.  What the command line means and how a status line reads is
- * in common/svcmd.c.  */
+ * in userd/lib/svcmd.c.  */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>

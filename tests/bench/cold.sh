@@ -93,8 +93,8 @@ pss_comm() {
 
 # policy: one line a user
 policy_make() { local n; for n in $(cat "$NAMES"); do echo "supervise $n"; done >"$BT/policy"; }
-# privd takes at most POLICY_MAX_USERS users (common/policy.h)
-max=$(awk '$1 == "#define" && $2 == "POLICY_MAX_USERS" { print $3 }' "$TOP/common/policy.h")
+# privd takes at most POLICY_MAX_USERS users (privd/policy.h)
+max=$(awk '$1 == "#define" && $2 == "POLICY_MAX_USERS" { print $3 }' "$TOP/privd/policy.h")
 if [ -n "$max" ] && [ "$USERS" -gt "$max" ]; then
 	echo "# privd takes at most $max users (POLICY_MAX_USERS): measuring $max users, not $USERS"
 	USERS=$max

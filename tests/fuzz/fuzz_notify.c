@@ -1,5 +1,5 @@
 /* Fuzz target: sd_notify datagrams, /proc/PID/stat parents and the number
- * files of a service directory (common/notify, common/svdir).
+ * files of a service directory (userd/lib/notify, userd/lib/svdir).
  * Oracles: STATUS text is NUL-terminated and printable; READY only if a
  * line is exactly READY=1; a parsed number is in range and reads back. */
 #include <stdint.h>

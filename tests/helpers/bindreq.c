@@ -29,6 +29,7 @@
 #include "bindrelay.h"
 #include "err.h"
 #include "wire.h"
+#include "wireclient.h"
 
 static int held[256];
 static int nheld;

@@ -60,6 +60,7 @@
 #include "bindrelay.h"
 #include "err.h"
 #include "wire.h"
+#include "wireclient.h"
 
 static FILE *out;
 static int chan;

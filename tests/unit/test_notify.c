@@ -1,5 +1,5 @@
 /* Unit tests: sd_notify datagrams, /proc/PID/stat parents, and the small
- * number files of a service directory (common/notify, common/svdir). */
+ * number files of a service directory (userd/lib/notify, userd/lib/svdir). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

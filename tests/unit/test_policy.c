@@ -1,4 +1,4 @@
-/* Unit tests: the policy parser (common/policy).  Uses the system's own
+/* Unit tests: the policy parser (privd/policy).  Uses the system's own
  * users and groups that every Debian has: root 0, daemon 1, bin 2, sys 3
  * (primary group sys, gid 3), group adm (gid 4, no members). */
 #include <setjmp.h>

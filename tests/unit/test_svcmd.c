@@ -1,4 +1,4 @@
-/* Unit tests: sv's command line and status text (common/svcmd). */
+/* Unit tests: sv's command line and status text (userd/lib/svcmd). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "wire.h"
+#include "wireclient.h"
 
 static struct wire_bind_req good_req(void)
 {

@@ -15,6 +15,7 @@
 #include "fs.h"
 #include "netbind.h"
 #include "wire.h"
+#include "wireclient.h"
 
 #define PRIVILEGED_BELOW 1024
 #define GRANTS_SHOWN 16          /* a refusal lists at most this many grants */
