@@ -150,7 +150,7 @@ expect_eq "-012 together" "closed" "$("$C" -012 sh -c 'test -e /proc/self/fd/0 |
 expect_eq "-b sets argv0" "myname" "$("$C" -b myname sh -c 'echo $0')"
 err=$("$C" -V /bin/true 2>&1); rc=$?
 expect_eq "-V prints version and usage, exits 100 (Debian)" 100 "$rc"
-expect_match "-V version line" "^ward chpst" "$err"
+expect_match "-V version line" "^chpst \(ward\) [0-9]" "$err"
 err=$("$C" 2>&1); rc=$?
 expect_eq "no program: exit 100" 100 "$rc"
 expect_match "usage line" "^usage: chpst \[-vVP012\]" "$err"
