@@ -194,6 +194,15 @@ static void child_reset(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* dup2, but onto the same number too: dup2(fd, fd) does nothing, and
+ * would leave a close-on-exec fd closed at exec. */
+static int fd_move(int fd, int to)
+{
+	if (fd != to)
+		return dup2(fd, to);
+	return fcntl(fd, F_SETFD, 0);
+}
+
 static void binder_start(void)
 {
 	char *argv[] = { "privd", BINDER_ROLE, M.log_syslog ? "-s" : NULL, NULL };
@@ -210,7 +219,7 @@ static void binder_start(void)
 	pid = fork();
 	if (pid == 0) {
 		child_reset();
-		if (dup2(sv[1], BINDER_CTL_FD) < 0)
+		if (fd_move(sv[1], BINDER_CTL_FD) < 0)
 			_exit(111);
 		if (M.log_syslog)
 			binder_log_socket();
@@ -276,7 +285,7 @@ static void userd_child(const struct userd *u, const struct creds *c, int uend, 
 	child_reset();
 	setsid();
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null < 0 || dup2(null, 0) < 0 || dup2(uend, 3) < 0)
+	if (null < 0 || fd_move(null, 0) < 0 || fd_move(uend, 3) < 0)
 		child_fail(u, "set up its fds");
 	close_range(4, ~0U, 0);
 	/* the limit of open files privd was given, not the one it raised */
@@ -765,10 +774,26 @@ static void usage(void)
 	err_fatal(EXIT_USAGE, "usage: privd [-t] [-s] [-f FILE]");
 }
 
+/* fds 0, 1 and 2 open before any other: else the first fd we make takes
+ * one of their numbers, and whatever writes to stderr writes into it (the
+ * binder, which sends fd 2 to measure an answer, would die at once). */
+static void stdio_open(void)
+{
+	int fd;
+
+	do
+		fd = open("/dev/null", O_RDWR);
+	while (fd >= 0 && fd <= 2);
+	if (fd < 0)
+		_exit(EXIT_TEMP);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	int opt, check = 0;
 
+	stdio_open();
 	err_init(argv[0]);
 	if (argc >= 2 && !strcmp(argv[1], BINDER_ROLE))
 		binder_main(argc >= 3 && !strcmp(argv[2], "-s"));
