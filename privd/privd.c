@@ -272,6 +272,53 @@ static void service_dir(const struct userd *u, const struct creds *c, char *out,
 		snprintf(out, size, "%s/%s", c->home, d);
 }
 
+/* The sets a capability can hide in, for caps_none. */
+static const capng_type_t cap_sets[] = {
+	CAPNG_EFFECTIVE, CAPNG_PERMITTED, CAPNG_INHERITABLE, CAPNG_AMBIENT, CAPNG_BOUNDING_SET,
+};
+
+/* 1 if no set holds any capability (capng_have_capabilities looks at the
+ * effective set only). */
+static int caps_none(void)
+{
+	unsigned k, cap;
+
+	if (capng_get_caps_process() < 0)
+		return 0;
+	for (k = 0; k < sizeof cap_sets / sizeof cap_sets[0]; k++)
+		for (cap = 0; cap < 64; cap++)
+			if (capng_have_capability(cap_sets[k], cap))
+				return 0;
+	return 1;
+}
+
+/* Before the switch, while we still may: the bounding set and the ambient
+ * set (which privd may have been started with, e.g. systemd's
+ * AmbientCapabilities=). */
+static void caps_drop_bounds(const struct userd *u)
+{
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		child_fail(u, "clear the ambient capabilities");
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
+		child_fail(u, "clear the capability bounding set");
+}
+
+/* After it: setuid cleared the permitted and effective sets but not the
+ * inheritable one, which with a file's inheritable bits would give a
+ * capability back across exec (no_new_privs off); then every set is
+ * checked. */
+static void caps_drop_rest(const struct userd *u)
+{
+	capng_clear(CAPNG_SELECT_ALL);
+	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
+		child_fail(u, "clear the inheritable capabilities");
+	if (!caps_none()) {
+		errno = EPERM;
+		child_fail(u, "drop every capability");
+	}
+}
+
 /* In the child: become the user chpst-style, then run userd.  Nothing in
  * the user's home is touched before the switch. */
 __attribute__((noreturn))
@@ -294,18 +341,10 @@ static void userd_child(const struct userd *u, const struct creds *c, int uend, 
 	for (i = 0; i < u->pu.nlimits; i++)
 		if (limit_set(u->pu.limits[i].resource, u->pu.limits[i].value) < 0)
 			child_fail(u, "set limit %s", limit_name(u->pu.limits[i].resource));
-	/* the bounding set goes while we still may drop it; setuid then
-	 * clears the rest */
-	capng_clear(CAPNG_SELECT_BOTH);
-	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
-		child_fail(u, "clear the capability bounding set");
+	caps_drop_bounds(u);
 	if (creds_switch(c) < 0)
 		child_fail(u, "switch to uid %u", (unsigned)c->uid);
-	capng_get_caps_process();
-	if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE) {
-		errno = EPERM;
-		child_fail(u, "drop every capability");
-	}
+	caps_drop_rest(u);
 	/* if privd dies, its userds get TERM (and leave their runsvs running)
 	 * so that the next privd's userds take over; set after the switch,
 	 * which would clear it */
