@@ -1157,6 +1157,31 @@ static void setup(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* 1 in a build with AddressSanitizer (make SANITIZE=1), whose binder has a
+ * wider seccomp allowlist (binder.c) and whose runtime reads its options
+ * from the environment. */
+static int sanitized_build(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return 1;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+	return 1;
+#endif
+#endif
+	return 0;
+}
+
+static void sanitized_refuse(void)
+{
+	const char *allow = getenv("WARD_ALLOW_SANITIZED");
+
+	if (sanitized_build() && !(allow && !strcmp(allow, "1")))
+		err_fatal(EXIT_USAGE, "a sanitizer build (make SANITIZE=1), whose binder has a wider "
+			  "seccomp allowlist, runs as root only with WARD_ALLOW_SANITIZED=1 in its "
+			  "environment: for tests, never for users");
+}
+
 static void usage(void)
 {
 	err_fatal(EXIT_USAGE, "usage: privd [-t] [-s] [-f FILE]");
@@ -1205,6 +1230,7 @@ int main(int argc, char **argv)
 	}
 	if (geteuid() != 0)
 		err_fatal(EXIT_USAGE, "must run as root");
+	sanitized_refuse();
 	setup();
 	log_setup();
 	M.pol = policy_load();
