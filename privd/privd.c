@@ -49,7 +49,7 @@
  * neither side runs short. */
 #define FD_RESERVE 16
 #define FDS_A_USER 2          /* the master's: the binder's end of the channel, the output */
-#define USER_LINE_MAX 200     /* bytes of a line of a user's output logged; the rest cut */
+#define USER_LINE_MAX 400     /* bytes of a line of a user's output logged; the rest cut */
 #define USER_LOG_BURST 20     /* lines of a user's output logged per window ... */
 #define USER_LOG_WINDOW_MS 10000 /* ... the rest counted, the count logged at its end */
 #define READ_ROUND 65536      /* bytes read from one output per round of the loop */
@@ -172,7 +172,7 @@ static int log_write(const char *s, size_t n)
  * "<PRI>privd[PID]: MSG". */
 static int log_line(int pri, const char *msg)
 {
-	char line[1200];
+	char line[2200];
 	int n;
 
 	if (M.log_syslog)
@@ -206,7 +206,7 @@ static void log_lost_note(void)
 __attribute__((format(printf, 2, 3)))
 static void mlog(int pri, const char *fmt, ...)
 {
-	char msg[1024];
+	char msg[2048];
 	va_list ap;
 
 	va_start(ap, fmt);
