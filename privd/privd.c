@@ -844,6 +844,43 @@ static int same_settings(const struct policy_user *a, const struct policy_user *
 	       !memcmp(a->limits, b->limits, sizeof a->limits[0] * (size_t)a->nlimits);
 }
 
+/* 1 if b asks more of a user's processes than a: no_new_privs turned on,
+ * or a limit added or lowered.  Processes keep what they were started
+ * with, so only a fresh tree gets that. */
+static int stricter_settings(const struct policy_user *a, const struct policy_user *b)
+{
+	int i, k;
+
+	if (b->no_new_privs && !a->no_new_privs)
+		return 1;
+	for (i = 0; i < b->nlimits; i++) {
+		for (k = 0; k < a->nlimits; k++)
+			if (a->limits[k].resource == b->limits[i].resource)
+				break;
+		if (k == a->nlimits || b->limits[i].value < a->limits[k].value)
+			return 1;
+	}
+	return 0;
+}
+
+/* A change of settings: the userd alone is restarted (TERM: it leaves its
+ * runsvs to the next), unless they got stricter, which the services would
+ * not get so: then the whole tree (HUP, as a removal) */
+static void settings_changed(struct userd *u, const struct policy_user *pu)
+{
+	if (!stricter_settings(&u->pu, pu)) {
+		mlog(LOG_INFO, "userd %s: settings changed, restarting", u->pu.name);
+		userd_stop(u, SIGTERM);
+		return;
+	}
+	mlog(LOG_INFO, "userd %s: settings stricter (no_new_privs on, or a limit added or "
+	     "lowered): stopping the user's whole tree and starting it anew", u->pu.name);
+	if (u->pid > 0) {
+		kill(u->pid, SIGHUP);   /* even after a TERM: the tree must go */
+		u->term_sent = 1;
+	}
+}
+
 /* Says at once, not user by user, when the policy asks for more users
  * than the limit of open files leaves room for. */
 static void fd_check_policy(void)
@@ -882,10 +919,8 @@ static void apply_policy(void)
 				slot_free(i);
 			continue;
 		}
-		if (!same_settings(&u->pu, pu)) {
-			mlog(LOG_INFO, "userd %s: settings changed, restarting", u->pu.name);
-			userd_stop(u, SIGTERM);
-		}
+		if (!same_settings(&u->pu, pu))
+			settings_changed(u, pu);
 		u->pu = *pu;
 		binder_send_slot(i, 0);
 	}
