@@ -35,6 +35,7 @@
 #include "creds.h"
 #include "err.h"
 #include "fs.h"
+#include "lograte.h"
 #include "policy.h"
 #include "restart.h"
 #include "wire.h"
@@ -42,10 +43,23 @@
 #define STOP_GRACE_MS 10000   /* after TERM, userds get this long before KILL */
 #define CTL_SEND_TIMEOUT 5    /* seconds; a binder that stops reading is killed */
 #define USERD_PATH "/usr/local/bin:/usr/bin:/bin"
-/* fds privd needs besides one a user: stdio, signalfd, the binder's
- * channel, syslog, a new channel's pair; the binder, which holds fewer than
- * the master, a socket it binds.  Kept free so neither side runs short. */
+/* fds privd needs besides two a user: stdio, signalfd, the binder's
+ * channel and output, the log, a new channel's pair and pipe; the binder,
+ * which holds fewer than the master, a socket it binds.  Kept free so
+ * neither side runs short. */
 #define FD_RESERVE 16
+#define FDS_A_USER 2          /* the master's: the binder's end of the channel, the output */
+#define USER_LINE_MAX 400     /* bytes of a line of a user's output logged; the rest cut */
+#define USER_LOG_BURST 20     /* lines of a user's output logged per window ... */
+#define USER_LOG_WINDOW_MS 10000 /* ... the rest counted, the count logged at its end */
+#define READ_ROUND 65536      /* bytes read from one output per round of the loop */
+
+/* A line being read from a pipe: what fits, and whether more was cut. */
+struct linebuf {
+	char buf[512];
+	size_t len;
+	int cut;
+};
 
 struct userd {
 	int used;
@@ -55,6 +69,10 @@ struct userd {
 	int term_sent;           /* we asked it to stop */
 	int removed;             /* gone from the policy: do not start again */
 	struct restart rs;
+	int out;                 /* read end of the pipe on the userd's fds 1 and 2; -1: none */
+	int out_eof;             /* every writer gone: not polled until the next start */
+	struct linebuf lb;
+	struct lograte lr;
 };
 
 static struct {
@@ -75,23 +93,252 @@ static struct {
 	int sigfd;
 	int stopping;
 	int64_t stop_deadline;
+	int bout;                  /* read end of the binder's fds 1 and 2; -1: none */
+	int bout_eof;
+	struct linebuf blb;
+	int logfd;                 /* where our lines go: see log_setup */
+	int log_sock;              /* a socket: sent with MSG_DONTWAIT */
+	int log_nonblock;          /* a file description of our own, O_NONBLOCK */
+	unsigned log_lost;         /* lines that could not be written */
+	int log_wait;              /* -t: a command, not the daemon: writes wait */
 } M;
+
+/* ---- the log: a write never waits ----
+ *
+ * A reader that stalls (a full pipe, a terminal stopped by ^S or
+ * tcflow) costs lines, never the loop.  fd 2's file description is shared
+ * with whoever started us, so it is not made non-blocking: a pipe or
+ * terminal is opened afresh, non-blocking; a socket is sent to with
+ * MSG_DONTWAIT; anything else is written only when poll says it can be. */
+
+static int syslog_socket(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static void log_setup(void)
+{
+	struct stat st;
+	int fd;
+
+	M.logfd = 2;
+	if (M.log_syslog) {
+		M.logfd = syslog_socket();
+		M.log_sock = 1;
+		return;
+	}
+	if (fstat(2, &st) < 0)
+		return;
+	if (S_ISSOCK(st.st_mode)) {
+		M.log_sock = 1;
+	} else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
+		fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (fd >= 0) {
+			M.logfd = fd;
+			M.log_nonblock = 1;
+		}
+	}
+}
+
+static int log_write(const char *s, size_t n)
+{
+	struct pollfd p = { .fd = M.logfd, .events = POLLOUT };
+
+	if (M.log_syslog && M.logfd < 0)
+		M.logfd = syslog_socket();   /* the syslog daemon may be back */
+	if (M.logfd < 0)
+		return -1;
+	if (M.log_sock) {
+		if (send(M.logfd, s, n, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)n)
+			return 0;
+		if (M.log_syslog && errno != EAGAIN) {
+			close(M.logfd);
+			M.logfd = -1;
+		}
+		return -1;
+	}
+	if (!M.log_nonblock && !M.log_wait && (poll(&p, 1, 0) != 1 || !(p.revents & POLLOUT)))
+		return -1;
+	return write(M.logfd, s, n) == (ssize_t)n ? 0 : -1;
+}
+
+/* One line as it is to be sent: "privd: MSG\n", or for syslog
+ * "<PRI>privd[PID]: MSG". */
+static int log_line(int pri, const char *msg)
+{
+	char line[2200];
+	int n;
+
+	if (M.log_syslog)
+		n = snprintf(line, sizeof line, "<%d>privd[%d]: %s", LOG_DAEMON | pri, (int)getpid(),
+			     msg);
+	else
+		n = snprintf(line, sizeof line, "privd: %s\n", msg);
+	if (n < 0)
+		return -1;
+	if ((size_t)n >= sizeof line) {
+		n = sizeof line - 1;
+		if (!M.log_syslog)
+			line[n - 1] = '\n';
+	}
+	return log_write(line, (size_t)n);
+}
+
+/* Before the next line: how many were lost while the log was stalled. */
+static void log_lost_note(void)
+{
+	unsigned lost = M.log_lost;
+	char note[96];
+
+	if (!lost)
+		return;
+	snprintf(note, sizeof note, "%u lines not logged: the log was not writable", lost);
+	if (log_line(LOG_WARNING, note) == 0)
+		M.log_lost = 0;
+}
 
 __attribute__((format(printf, 2, 3)))
 static void mlog(int pri, const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (M.log_syslog) {
-		vsyslog(pri, fmt, ap);
-	} else {
-		char line[1024];
-
-		vsnprintf(line, sizeof line, fmt, ap);
-		fprintf(stderr, "privd: %s\n", line);
-	}
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	log_lost_note();
+	if (log_line(pri, msg) < 0)
+		M.log_lost++;
+}
+
+/* ---- what our children write: a pipe each, read line by line ---- */
+
+typedef void line_fn(void *arg, const char *s, size_t len, int cut);
+
+static void lines_add(struct linebuf *lb, const char *s, size_t n, line_fn *fn, void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\n') {
+			fn(arg, lb->buf, lb->len, lb->cut);
+			lb->len = 0;
+			lb->cut = 0;
+		} else if (lb->len < sizeof lb->buf) {
+			lb->buf[lb->len++] = s[i];
+		} else {
+			lb->cut = 1;
+		}
+	}
+}
+
+/* Reads until the pipe is empty, or READ_ROUND bytes (the rest waits for
+ * the next round, so that one flood does not hold up the loop); *eof set
+ * when no writer is left. */
+static void out_read(int fd, int *eof, struct linebuf *lb, line_fn *fn, void *arg)
+{
+	char buf[4096];
+	size_t total = 0;
+	ssize_t n = 0;
+
+	while (total < READ_ROUND && (n = read(fd, buf, sizeof buf)) > 0) {
+		lines_add(lb, buf, (size_t)n, fn, arg);
+		total += (size_t)n;
+	}
+	if (n == 0)
+		*eof = 1;
+}
+
+/* A write end for the pipe whose read end is *rd, made at the first call;
+ * later calls open the same pipe again through /proc, so that the next
+ * userd writes where the last one's runsvs still do. */
+static int out_writer(int *rd, int *eof)
+{
+	char path[40];
+	int p[2];
+
+	*eof = 0;
+	if (*rd >= 0) {
+		snprintf(path, sizeof path, "/proc/self/fd/%d", *rd);
+		return open(path, O_WRONLY | O_CLOEXEC);
+	}
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	if (fcntl(p[0], F_SETFL, O_NONBLOCK) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	*rd = p[0];
+	return p[1];
+}
+
+/* The binder's lines are ours, made by the binder: as they are (with -s it
+ * logs to syslog itself, and this pipe only has what failed to). */
+static void binder_line(void *arg, const char *s, size_t len, int cut)
+{
+	char line[600];
+	int n;
+
+	(void)arg;
+	(void)cut;
+	if (M.log_syslog) {
+		mlog(LOG_INFO, "%.*s", (int)len, s);
+		return;
+	}
+	n = snprintf(line, sizeof line, "%.*s\n", (int)len, s);
+	log_lost_note();
+	if (log_write(line, (size_t)n) < 0)
+		M.log_lost++;
+}
+
+/* A user's line: under the user's name, escaped, cut, and only
+ * USER_LOG_BURST lines a window. */
+static void user_line(void *arg, const char *s, size_t len, int cut)
+{
+	struct userd *u = arg;
+	char esc[USER_LINE_MAX * 4 + 1];
+
+	if (len > USER_LINE_MAX) {
+		len = USER_LINE_MAX;
+		cut = 1;
+	}
+	if (!lograte_take(&u->lr, clock_ms(), USER_LOG_BURST, USER_LOG_WINDOW_MS))
+		return;
+	logline_escape(esc, sizeof esc, s, len);
+	mlog(LOG_NOTICE, "user %s: %s%s", u->pu.name, esc, cut ? "... (cut)" : "");
+}
+
+static void user_quiet_note(struct userd *u, unsigned n)
+{
+	if (n)
+		mlog(LOG_WARNING, "user %s: %u more lines not logged (at most %d lines a user per "
+		     "%d s)", u->pu.name, n, USER_LOG_BURST, USER_LOG_WINDOW_MS / 1000);
+}
+
+/* Sums up the windows that are over; returns when the next one is. */
+static int64_t user_log_windows(void)
+{
+	int64_t now = clock_ms(), next = INT64_MAX;
+	unsigned i;
+
+	for (i = 0; i < M.nslots; i++) {
+		struct userd *u = &M.u[i];
+
+		if (!u->used)
+			continue;
+		user_quiet_note(u, lograte_end(&u->lr, now));
+		if (lograte_due(&u->lr) < next)
+			next = lograte_due(&u->lr);
+	}
+	return next;
 }
 
 /* ---- policy ---- */
@@ -180,10 +427,9 @@ static void binder_drop_slot(unsigned i)
  * not open or connect anything itself. */
 static void binder_log_socket(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
-	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	int fd = syslog_socket();
 
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || dup2(fd, 2) < 0)
+	if (fd < 0 || dup2(fd, 2) < 0)
 		return;
 	close(fd);
 }
@@ -194,12 +440,22 @@ static void child_reset(void)
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+}
+
+/* dup2, but onto the same number too: dup2(fd, fd) does nothing, and
+ * would leave a close-on-exec fd closed at exec. */
+static int fd_move(int fd, int to)
+{
+	if (fd != to)
+		return dup2(fd, to);
+	return fcntl(fd, F_SETFD, 0);
 }
 
 static void binder_start(void)
 {
 	char *argv[] = { "privd", BINDER_ROLE, M.log_syslog ? "-s" : NULL, NULL };
-	int sv[2];
+	int sv[2], out;
 	pid_t pid;
 	struct timeval tv = { .tv_sec = CTL_SEND_TIMEOUT };
 	unsigned i;
@@ -209,10 +465,18 @@ static void binder_start(void)
 		M.brs.due = clock_ms() + RESTART_MIN_MS;
 		return;
 	}
+	out = out_writer(&M.bout, &M.bout_eof);
+	if (out < 0) {
+		mlog(LOG_ERR, "binder: unable to create its output: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		M.brs.due = clock_ms() + RESTART_MIN_MS;
+		return;
+	}
 	pid = fork();
 	if (pid == 0) {
 		child_reset();
-		if (dup2(sv[1], BINDER_CTL_FD) < 0)
+		if (fd_move(out, 1) < 0 || fd_move(out, 2) < 0 || fd_move(sv[1], BINDER_CTL_FD) < 0)
 			_exit(111);
 		if (M.log_syslog)
 			binder_log_socket();
@@ -222,6 +486,7 @@ static void binder_start(void)
 		_exit(111);
 	}
 	close(sv[1]);
+	close(out);
 	if (pid < 0) {
 		close(sv[0]);
 		mlog(LOG_ERR, "binder: unable to fork: %s", strerror(errno));
@@ -265,10 +530,78 @@ static void service_dir(const struct userd *u, const struct creds *c, char *out,
 		snprintf(out, size, "%s/%s", c->home, d);
 }
 
+/* In a child: our log out of the way of the fds it sets up, so that
+ * child_fail still reaches it (it closes at exec). */
+static void child_log_keep(void)
+{
+	if (M.logfd >= 0)
+		M.logfd = fcntl(M.logfd, F_DUPFD_CLOEXEC, 10);
+}
+
+/* Closes every fd from fd up, but our log. */
+static void child_close_from(int fd)
+{
+	if (M.logfd < fd) {
+		close_range((unsigned)fd, ~0U, 0);
+		return;
+	}
+	if (M.logfd > fd)
+		close_range((unsigned)fd, (unsigned)M.logfd - 1, 0);
+	close_range((unsigned)M.logfd + 1, ~0U, 0);
+}
+
+/* The sets a capability can hide in, for caps_none. */
+static const capng_type_t cap_sets[] = {
+	CAPNG_EFFECTIVE, CAPNG_PERMITTED, CAPNG_INHERITABLE, CAPNG_AMBIENT, CAPNG_BOUNDING_SET,
+};
+
+/* 1 if no set holds any capability (capng_have_capabilities looks at the
+ * effective set only). */
+static int caps_none(void)
+{
+	unsigned k, cap;
+
+	if (capng_get_caps_process() < 0)
+		return 0;
+	for (k = 0; k < sizeof cap_sets / sizeof cap_sets[0]; k++)
+		for (cap = 0; cap < 64; cap++)
+			if (capng_have_capability(cap_sets[k], cap))
+				return 0;
+	return 1;
+}
+
+/* Before the switch, while we still may: the bounding set and the ambient
+ * set (which privd may have been started with, e.g. systemd's
+ * AmbientCapabilities=). */
+static void caps_drop_bounds(const struct userd *u)
+{
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		child_fail(u, "clear the ambient capabilities");
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
+		child_fail(u, "clear the capability bounding set");
+}
+
+/* After it: setuid cleared the permitted and effective sets but not the
+ * inheritable one, which with a file's inheritable bits would give a
+ * capability back across exec (no_new_privs off); then every set is
+ * checked. */
+static void caps_drop_rest(const struct userd *u)
+{
+	capng_clear(CAPNG_SELECT_ALL);
+	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
+		child_fail(u, "clear the inheritable capabilities");
+	if (!caps_none()) {
+		errno = EPERM;
+		child_fail(u, "drop every capability");
+	}
+}
+
 /* In the child: become the user chpst-style, then run userd.  Nothing in
  * the user's home is touched before the switch. */
 __attribute__((noreturn))
-static void userd_child(const struct userd *u, const struct creds *c, int uend, pid_t master)
+static void userd_child(const struct userd *u, const struct creds *c, int uend, int out,
+			pid_t master)
 {
 	char dir[PATH_MAX + POLICY_DIR_MAX], home[PATH_MAX + 8], user[80], logname[80], shell[300];
 	char *argv[] = { "userd", "-b", "3", dir, NULL };
@@ -277,28 +610,22 @@ static void userd_child(const struct userd *u, const struct creds *c, int uend, 
 
 	child_reset();
 	setsid();
+	child_log_keep();
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null < 0 || dup2(null, 0) < 0 || dup2(uend, 3) < 0)
+	if (null < 0 || fd_move(null, 0) < 0 || fd_move(out, 1) < 0 || fd_move(out, 2) < 0 ||
+	    fd_move(uend, 3) < 0)
 		child_fail(u, "set up its fds");
-	close_range(4, ~0U, 0);
+	child_close_from(4);
 	/* the limit of open files privd was given, not the one it raised */
 	if (setrlimit(RLIMIT_NOFILE, &M.nofile) < 0)
 		child_fail(u, "restore the limit of open files");
 	for (i = 0; i < u->pu.nlimits; i++)
 		if (limit_set(u->pu.limits[i].resource, u->pu.limits[i].value) < 0)
 			child_fail(u, "set limit %s", limit_name(u->pu.limits[i].resource));
-	/* the bounding set goes while we still may drop it; setuid then
-	 * clears the rest */
-	capng_clear(CAPNG_SELECT_BOTH);
-	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
-		child_fail(u, "clear the capability bounding set");
+	caps_drop_bounds(u);
 	if (creds_switch(c) < 0)
 		child_fail(u, "switch to uid %u", (unsigned)c->uid);
-	capng_get_caps_process();
-	if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE) {
-		errno = EPERM;
-		child_fail(u, "drop every capability");
-	}
+	caps_drop_rest(u);
 	/* if privd dies, its userds get TERM (and leave their runsvs running)
 	 * so that the next privd's userds take over; set after the switch,
 	 * which would clear it */
@@ -318,7 +645,7 @@ static void userd_child(const struct userd *u, const struct creds *c, int uend, 
 	child_fail(u, "run %s", M.userd);
 }
 
-/* Channels held: one fd a user, in the master and in the binder alike. */
+/* Channels held: one fd a user in the binder, FDS_A_USER in the master. */
 static unsigned channels_open(void)
 {
 	unsigned i, n = 0;
@@ -331,15 +658,15 @@ static unsigned channels_open(void)
 static void fd_shortage(const struct userd *u)
 {
 	mlog(LOG_ERR, "userd %s: not started: privd is out of file descriptors (%u users' "
-	     "channels open, limit %llu open files, one a user and %d kept free): raise privd's "
+	     "channels open, limit %llu open files, %d a user and %d kept free): raise privd's "
 	     "hard limit of open files (LimitNOFILE=, ulimit -Hn)", u->pu.name, channels_open(),
-	     (unsigned long long)M.fd_max, FD_RESERVE);
+	     (unsigned long long)M.fd_max, FDS_A_USER, FD_RESERVE);
 }
 
 /* How many users the limit of open files leaves room for. */
 static unsigned long long fd_users(void)
 {
-	return M.fd_max > FD_RESERVE ? (unsigned long long)M.fd_max - FD_RESERVE : 0;
+	return M.fd_max > FD_RESERVE ? ((unsigned long long)M.fd_max - FD_RESERVE) / FDS_A_USER : 0;
 }
 
 static void userd_start(unsigned i)
@@ -347,7 +674,7 @@ static void userd_start(unsigned i)
 	struct userd *u = &M.u[i];
 	struct creds c;
 	char err[300];
-	int sv[2];
+	int sv[2], out;
 	pid_t pid, master = getpid();
 
 	restart_started(&u->rs, clock_ms());
@@ -370,10 +697,19 @@ static void userd_start(unsigned i)
 		restart_exited(&u->rs, clock_ms(), 0);
 		return;
 	}
+	out = out_writer(&u->out, &u->out_eof);
+	if (out < 0) {
+		mlog(LOG_ERR, "userd %s: unable to create its output: %s", u->pu.name, strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		restart_exited(&u->rs, clock_ms(), 0);
+		return;
+	}
 	pid = fork();
 	if (pid == 0)
-		userd_child(u, &c, sv[1], master);
+		userd_child(u, &c, sv[1], out, master);
 	close(sv[1]);
+	close(out);
 	if (pid < 0) {
 		close(sv[0]);
 		mlog(LOG_ERR, "userd %s: unable to fork: %s", u->pu.name, strerror(errno));
@@ -407,8 +743,15 @@ static void slot_free(unsigned i)
 	binder_drop_slot(i);
 	if (u->bend >= 0)
 		close(u->bend);
+	if (u->out >= 0) {
+		/* what is left: the userd has gone, its runsvs with it */
+		out_read(u->out, &u->out_eof, &u->lb, user_line, u);
+		close(u->out);
+	}
+	user_quiet_note(u, u->lr.quiet);
 	memset(u, 0, sizeof *u);
 	u->bend = -1;
+	u->out = -1;
 }
 
 static int slot_new(const struct policy_user *pu)
@@ -427,6 +770,7 @@ static int slot_new(const struct policy_user *pu)
 	M.u[i].used = 1;
 	M.u[i].pu = *pu;
 	M.u[i].bend = -1;
+	M.u[i].out = -1;
 	restart_init(&M.u[i].rs, 0);
 	M.u[i].rs.due = clock_ms();
 	return (int)i;
@@ -502,6 +846,43 @@ static int same_settings(const struct policy_user *a, const struct policy_user *
 	       !memcmp(a->limits, b->limits, sizeof a->limits[0] * (size_t)a->nlimits);
 }
 
+/* 1 if b asks more of a user's processes than a: no_new_privs turned on,
+ * or a limit added or lowered.  Processes keep what they were started
+ * with, so only a fresh tree gets that. */
+static int stricter_settings(const struct policy_user *a, const struct policy_user *b)
+{
+	int i, k;
+
+	if (b->no_new_privs && !a->no_new_privs)
+		return 1;
+	for (i = 0; i < b->nlimits; i++) {
+		for (k = 0; k < a->nlimits; k++)
+			if (a->limits[k].resource == b->limits[i].resource)
+				break;
+		if (k == a->nlimits || b->limits[i].value < a->limits[k].value)
+			return 1;
+	}
+	return 0;
+}
+
+/* A change of settings: the userd alone is restarted (TERM: it leaves its
+ * runsvs to the next), unless they got stricter, which the services would
+ * not get so: then the whole tree (HUP, as a removal) */
+static void settings_changed(struct userd *u, const struct policy_user *pu)
+{
+	if (!stricter_settings(&u->pu, pu)) {
+		mlog(LOG_INFO, "userd %s: settings changed, restarting", u->pu.name);
+		userd_stop(u, SIGTERM);
+		return;
+	}
+	mlog(LOG_INFO, "userd %s: settings stricter (no_new_privs on, or a limit added or "
+	     "lowered): stopping the user's whole tree and starting it anew", u->pu.name);
+	if (u->pid > 0) {
+		kill(u->pid, SIGHUP);   /* even after a TERM: the tree must go */
+		u->term_sent = 1;
+	}
+}
+
 /* Says at once, not user by user, when the policy asks for more users
  * than the limit of open files leaves room for. */
 static void fd_check_policy(void)
@@ -540,10 +921,8 @@ static void apply_policy(void)
 				slot_free(i);
 			continue;
 		}
-		if (!same_settings(&u->pu, pu)) {
-			mlog(LOG_INFO, "userd %s: settings changed, restarting", u->pu.name);
-			userd_stop(u, SIGTERM);
-		}
+		if (!same_settings(&u->pu, pu))
+			settings_changed(u, pu);
 		u->pu = *pu;
 		binder_send_slot(i, 0);
 	}
@@ -687,20 +1066,72 @@ static void finish(void)
 	exit(0);
 }
 
+/* The poll timeout: until the sooner of what is due and a log window. */
+static int timeout_with_logs(int timeout)
+{
+	int64_t due = user_log_windows(), wait;
+
+	if (due == INT64_MAX)
+		return timeout;
+	wait = due - clock_ms();
+	if (wait < 0)
+		wait = 0;
+	return timeout < 0 || wait < timeout ? (int)wait : timeout;
+}
+
+/* The signalfd, then the pipes of the binder's and each userd's output
+ * (idx: the slot, or WIRE_MAX_SLOTS for the binder's).  Returns how many. */
+static unsigned poll_set(struct pollfd *pfd, unsigned *idx)
+{
+	unsigned i, n = 0;
+
+	pfd[n].fd = M.sigfd;
+	pfd[n++].events = POLLIN;
+	if (M.bout >= 0 && !M.bout_eof) {
+		idx[n] = WIRE_MAX_SLOTS;
+		pfd[n].fd = M.bout;
+		pfd[n++].events = POLLIN;
+	}
+	for (i = 0; i < M.nslots; i++)
+		if (M.u[i].used && M.u[i].out >= 0 && !M.u[i].out_eof) {
+			idx[n] = i;
+			pfd[n].fd = M.u[i].out;
+			pfd[n++].events = POLLIN;
+		}
+	return n;
+}
+
+static void out_ready(unsigned i, int fd)
+{
+	struct userd *u;
+
+	if (i == WIRE_MAX_SLOTS) {
+		out_read(M.bout, &M.bout_eof, &M.blb, binder_line, NULL);
+		return;
+	}
+	u = &M.u[i];
+	if (u->used && u->out == fd)
+		out_read(u->out, &u->out_eof, &u->lb, user_line, u);
+}
+
 static void run(void)
 {
-	struct pollfd pfd;
+	static struct pollfd pfd[WIRE_MAX_SLOTS + 2];
+	static unsigned idx[WIRE_MAX_SLOTS + 2];
+	unsigned k, n;
 	int timeout;
 
 	for (;;) {
-		timeout = start_due();
+		timeout = timeout_with_logs(start_due());
 		if (M.stopping && (!userds_running() || clock_ms() >= M.stop_deadline))
 			finish();
-		pfd.fd = M.sigfd;
-		pfd.events = POLLIN;
-		if (poll(&pfd, 1, timeout) < 0 && errno != EINTR)
+		n = poll_set(pfd, idx);
+		if (poll(pfd, n, timeout) < 0 && errno != EINTR)
 			err_fatal_sys(EXIT_TEMP, "unable to poll");
-		if (pfd.revents)
+		for (k = 1; k < n; k++)
+			if (pfd[k].revents)
+				out_ready(idx[k], pfd[k].fd);
+		if (pfd[0].revents)
 			on_signal();
 	}
 }
@@ -758,10 +1189,36 @@ static void setup(void)
 	if (M.sigfd < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to create a signalfd");
 	M.ctl = -1;
+	M.bout = -1;
 	restart_init(&M.brs, 0);
 	M.brs.due = clock_ms();
-	if (M.log_syslog)
-		openlog("privd", LOG_PID, LOG_DAEMON);
+	/* a write to a log pipe whose reader has gone fails, and does not kill us */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* 1 in a build with AddressSanitizer (make SANITIZE=1), whose binder has a
+ * wider seccomp allowlist (binder.c) and whose runtime reads its options
+ * from the environment. */
+static int sanitized_build(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return 1;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+	return 1;
+#endif
+#endif
+	return 0;
+}
+
+static void sanitized_refuse(void)
+{
+	const char *allow = getenv("WARD_ALLOW_SANITIZED");
+
+	if (sanitized_build() && !(allow && !strcmp(allow, "1")))
+		err_fatal(EXIT_USAGE, "a sanitizer build (make SANITIZE=1), whose binder has a wider "
+			  "seccomp allowlist, runs as root only with WARD_ALLOW_SANITIZED=1 in its "
+			  "environment: for tests, never for users");
 }
 
 /* -p: for an admin who starts privd by hand, a reload that reaches this
@@ -813,10 +1270,26 @@ static void usage(void)
 	err_fatal(EXIT_USAGE, "usage: privd [-t] [-s] [-f FILE] [-p PIDFILE] | -V | --version");
 }
 
+/* fds 0, 1 and 2 open before any other: else the first fd we make takes
+ * one of their numbers, and whatever writes to stderr writes into it (the
+ * binder, which sends fd 2 to measure an answer, would die at once). */
+static void stdio_open(void)
+{
+	int fd;
+
+	do
+		fd = open("/dev/null", O_RDWR);
+	while (fd >= 0 && fd <= 2);
+	if (fd < 0)
+		_exit(EXIT_TEMP);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	int opt, check = 0;
 
+	stdio_open();
 	err_init(argv[0]);
 	err_version_option(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], BINDER_ROLE))
@@ -833,13 +1306,17 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
+	M.logfd = 2;   /* -t writes to stderr and waits for it, as any command */
+	M.log_wait = check;
 	if (check) {
 		M.log_syslog = 0;
 		return check_policy();
 	}
 	if (geteuid() != 0)
 		err_fatal(EXIT_USAGE, "must run as root");
+	sanitized_refuse();
 	setup();
+	log_setup();
 	M.pol = policy_load();
 	policy_report(M.pol, LOG_ERR);
 	if (M.pol->nerrors)

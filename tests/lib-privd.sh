@@ -6,6 +6,10 @@
 #            copied as "userd": a stand-in that only talks to the binder
 PRIVD=""
 PRIVD_EXE=""
+# A sanitizer build's privd runs as root only when asked (privd(8), NOTES);
+# every privd a test starts inherits this.
+privd_sanitized() { grep -q __asan_init "$B/privd" 2>/dev/null; }
+if privd_sanitized; then export WARD_ALLOW_SANITIZED=1; fi
 # Other checkouts may run these tests at the same time: users, addresses
 # and ports are made unique per run.  Users: wpa$WPTAG ...; tests bind
 # on their own loopback address $LO (127.x.y.z) and IPv6 port $P6.

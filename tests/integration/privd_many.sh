@@ -2,7 +2,7 @@
 # privd with more users than the old bound of 512 (N, default 600), one
 # service each, the real userd and runsv: every user's userd and service
 # run.  Then privd whose hard limit of open files is too small for them
-# (one channel a user): it says so once, names each user it cannot start,
+# (two fds a user: its channel and its output): it says so once, names each user it cannot start,
 # starts as many as fit, and the binder still serves them.
 # privd raises its own soft limit of open files to the hard one; userds get
 # the limit privd was given.  Users are made in one batch (newusers) and
@@ -57,12 +57,12 @@ stop_all() {
 }
 
 # ---- too few fds: privd with a hard limit of 300 open files ----
-# (16 are kept free: room for 284 users)
+# (16 are kept free, two a user: room for 142 users)
 spawn prlimit --nofile=300:300 "$PRIVD_EXE" -f "$T/policy" 2>>"$T/privd.log"
 PRIVD=$SPAWNED
-check "privd limited to 300 fds starts the 284 users that fit" wait_until 120 running_is 284
+check "privd limited to 300 fds starts the 142 users that fit" wait_until 120 running_is 142
 check "and says at once that the rest will not be started" \
-	logged "the policy supervises $N users, but privd's limit of 300 open files leaves room for 284"
+	logged "the policy supervises $N users, but privd's limit of 300 open files leaves room for 142"
 first=$(grep -o "userd wsc[0-9u]*: not started: privd is out of file descriptors" "$T/privd.log" | head -1)
 expect_match "each user not started is named, with the reason" \
 	"^userd wsc[0-9]{3}u[0-9]{3}: not started: privd is out of file descriptors" "$first"

@@ -1,5 +1,6 @@
 #!/bin/bash
-# privd -s logs to syslog, the master through syslog(3) and the sandboxed
+# privd -s logs to syslog, the master through a /dev/log socket of its own
+# (sent to without waiting) and the sandboxed
 # binder through the /dev/log socket the master connects for it.  Runs in a
 # private mount namespace whose /dev has a stand-in syslog daemon
 # (tests/helpers/logsink) at /dev/log, so the machine's own /dev is untouched.
