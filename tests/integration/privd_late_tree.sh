@@ -41,9 +41,9 @@ for u in ${ua} ${ub} ${uc}; do
 done
 pa=$(userd_pid ${ua}) pb=$(userd_pid ${ub}) pc=$(userd_pid ${uc})
 check "${ua}: userd says it waits for the tree" \
-	wait_until 10 logged "^userd $Da: waiting for $Da to appear$"
+	wait_until 10 logged "^privd: user ${ua}: userd $Da: waiting for $Da to appear$"
 check "${ub}: so does ${ub}'s" \
-	wait_until 10 logged "^userd $Db: waiting for $Db to appear$"
+	wait_until 10 logged "^privd: user ${ub}: userd $Db: waiting for $Db to appear$"
 sleep 3
 expect_eq "${ua}: still the same userd after 3 s" "$pa" "$(userd_pid ${ua})"
 
@@ -65,7 +65,7 @@ done
 expect_eq "${ua}: the same userd runs" "$pa" "$(userd_pid ${ua})"
 expect_eq "${ub}: the same userd runs" "$pb" "$(userd_pid ${ub})"
 expect_eq "${ua}: said once that it waits" 1 "$(count "waiting for $Da to appear")"
-expect_eq "no userd called it a failure" 0 "$(count "^userd .*(fatal|warning):")"
+expect_eq "no userd called it a failure" 0 "$(count "^privd: user [^:]*: userd .*(fatal|warning):")"
 expect_eq "${ua}: sv status: run" "run" "$("$B/sv" status "$Da/web" | cut -d: -f1)"
 
 # ${uc}'s tree never came: removed from the policy, the waiting userd goes
