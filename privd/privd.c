@@ -519,6 +519,42 @@ static void child_fail(const struct userd *u, const char *fmt, ...)
 	_exit(111);
 }
 
+/* Why the user cannot execute path (we run as the user): the first
+ * directory on its way they cannot search, or the file itself.  A
+ * checkout in root's 0700 home is the usual case. */
+static void exec_blocker(const char *path, char *out, size_t size)
+{
+	char dir[PATH_MAX];
+	const char *p = path;
+	struct stat st;
+
+	out[0] = '\0';
+	while ((p = strchr(p + 1, '/')) != NULL) {
+		snprintf(dir, sizeof dir, "%.*s", (int)(p - path), path);
+		if (access(dir, X_OK) < 0 && stat(dir, &st) == 0) {
+			snprintf(out, size, "; it cannot search %s (mode %04o, owner uid %u): install "
+				 "ward where every user can run it (make install)", dir,
+				 (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid);
+			return;
+		}
+	}
+	if (access(path, X_OK) < 0 && stat(path, &st) == 0)
+		snprintf(out, size, "; it cannot execute %s (mode %04o, owner uid %u)", path,
+			 (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid);
+}
+
+__attribute__((noreturn))
+static void exec_failed(const struct userd *u, const struct creds *c)
+{
+	int e = errno;
+	char why[PATH_MAX + 160];
+
+	exec_blocker(M.userd, why, sizeof why);
+	mlog(LOG_ERR, "userd %s: unable to run %s as uid %u: %s%s", u->pu.name, M.userd,
+	     (unsigned)c->uid, strerror(e), why);
+	_exit(111);
+}
+
 /* The service directory as userd gets it: absolute, or under the home. */
 static void service_dir(const struct userd *u, const struct creds *c, char *out, size_t size)
 {
@@ -642,7 +678,7 @@ static void userd_child(const struct userd *u, const struct creds *c, int uend, 
 	snprintf(logname, sizeof logname, "LOGNAME=%s", c->name);
 	snprintf(shell, sizeof shell, "SHELL=%s", c->shell);
 	execve(M.userd, argv, envp);
-	child_fail(u, "run %s", M.userd);
+	exec_failed(u, c);
 }
 
 /* Channels held: one fd a user in the binder, FDS_A_USER in the master. */
