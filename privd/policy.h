@@ -20,10 +20,12 @@
  *   policy_user_find(p, uid), policy_grant_match(...)
  *   policy_free(p)
  *
- * Bounded: at most POLICY_MAX_USERS users (p->max_users), POLICY_MAX_GRANTS grants,
- * POLICY_MAX_DROPINS drop-ins,
- * POLICY_MAX_MSGS messages kept (the counts go on), lines of
- * POLICY_LINE_MAX bytes.  Never exits; allocates only in policy_new. */
+ * Bounded: at most POLICY_MAX_USERS users (p->max_users), POLICY_MAX_GRANTS
+ * grants, POLICY_MAX_DROPINS drop-ins, POLICY_MAX_MSGS messages kept (the
+ * counts go on), lines of POLICY_LINE_MAX bytes.  Never exits.  Allocates
+ * the tables once in policy_new, and while reading: a file's text and the
+ * names of a drop-in directory (freed before the read returns), and a
+ * statement's subjects (a user or a group's members, freed with it). */
 #ifndef WARD_POLICY_H
 #define WARD_POLICY_H
 
