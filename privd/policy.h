@@ -25,7 +25,8 @@
  * counts go on), lines of POLICY_LINE_MAX bytes.  Never exits.  Allocates
  * the tables once in policy_new, and while reading: a file's text and the
  * names of a drop-in directory (freed before the read returns), and a
- * statement's subjects (a user or a group's members, freed with it). */
+ * statement's subject (a user or a group's members, freed when the
+ * statement is done). */
 #ifndef WARD_POLICY_H
 #define WARD_POLICY_H
 
