@@ -55,7 +55,8 @@ void svstate_init(struct svstate *s, bool is_log, bool want_down)
 	restart_init(&s->rs, 0);
 }
 
-int svstate_letter_signal(char c)
+/* the signal a control letter sends, 0 for the other letters */
+static int signal_of(char c)
 {
 	static const struct { char c; int sig; } map[] = {
 		{ 'a', SIGALRM }, { 'h', SIGHUP }, { 'i', SIGINT }, { 'q', SIGQUIT },
@@ -116,7 +117,7 @@ static void stop(struct svstate *s, struct sv_action *a)
 /* the rest of a signal letter, once control/C has had its say */
 static void signal_rest(struct svstate *s, struct sv_action *a, char c, bool handled)
 {
-	int sig = svstate_letter_signal(c);
+	int sig = signal_of(c);
 
 	if (!handled) {
 		act(a, SV_ACT_SIGNAL, sig);
@@ -128,7 +129,7 @@ static void signal_rest(struct svstate *s, struct sv_action *a, char c, bool han
 	}
 }
 
-static void letter_signal(struct svstate *s, struct sv_action *a, char c)
+static void signal_letter(struct svstate *s, struct sv_action *a, char c)
 {
 	if (s->state == SV_RUN) {
 		if (!ask(s, a, c))
@@ -165,8 +166,8 @@ static void letter_down(struct svstate *s, struct sv_action *a, int want)
 
 static void on_letter(struct svstate *s, struct sv_action *a, char c, int64_t now)
 {
-	if (svstate_letter_signal(c))
-		letter_signal(s, a, c);
+	if (signal_of(c))
+		signal_letter(s, a, c);
 	else if (c == 'u' || c == 'o')
 		letter_up(s, a, c == 'u' ? SV_WANT_UP : SV_WANT_DOWN, now);
 	else if (c == 'd' || (c == 'x' && !s->is_log))

@@ -83,7 +83,5 @@ int64_t svstate_deadline(const struct svstate *s);
 bool svstate_waiting(const struct svstate *s, int64_t now);
 /* x was given and the service is down: runsv may go */
 bool svstate_gone(const struct svstate *s);
-/* the signal a control letter sends, 0 for the other letters */
-int svstate_letter_signal(char c);
 
 #endif
