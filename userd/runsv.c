@@ -72,8 +72,8 @@ struct svc {
 	int wstat;                 /* ./run's last wait status, for ./finish */
 	struct written files[SF_COUNT]; /* what supervise/ holds, as last written */
 	struct timespec since;     /* last change of state, for supervise/status */
-	int declared;              /* readiness declared (notification-fd, notify-socket) */
-	int use_sock;              /* notify-socket: ./run gets NOTIFY_SOCKET */
+	int ready_declared;        /* notification-fd or notify-socket: readiness is awaited */
+	int pass_notify_socket;    /* notify-socket: ./run gets NOTIFY_SOCKET */
 	int ready;                 /* enum sv_ready */
 	struct timespec ready_at;
 	char text[SVEXTRA_TEXT];   /* last STATUS= */
@@ -183,7 +183,8 @@ static void child_exec(struct svc *s, char *const argv[], int notew, unsigned lo
 	if (!s->islog && s->st.state != SV_FINISH &&
 	    sockets_child(&rv.socks, notew >= 0 ? (int)notefd : -1) < 0)
 		child_fail("unable to hand over the listen sockets (notification-fd must be above them)");
-	if (s->st.state != SV_FINISH && s->use_sock && setenv("NOTIFY_SOCKET", s->notepath, 1))
+	if (s->st.state != SV_FINISH && s->pass_notify_socket &&
+	    setenv("NOTIFY_SOCKET", s->notepath, 1))
 		child_fail("unable to set NOTIFY_SOCKET");
 	execve(argv[0], argv, environ);
 	child_fail(s->islog ? "unable to start log/./run" : s->st.state == SV_FINISH ?
@@ -394,10 +395,10 @@ static int ready_prepare(struct svc *s, unsigned long *fdno)
 	int p[2], r;
 
 	note_close(s);
-	s->declared = faccessat(s->dirfd, "notify-socket", F_OK, 0) == 0;
-	if (s->declared && s->notesock < 0)
+	s->ready_declared = faccessat(s->dirfd, "notify-socket", F_OK, 0) == 0;
+	if (s->ready_declared && s->notesock < 0)
 		notify_open(s);
-	s->use_sock = s->declared && s->notesock >= 0;
+	s->pass_notify_socket = s->ready_declared && s->notesock >= 0;
 	r = svdir_read_uint(s->dirfd, "notification-fd", 3, NOTIFY_FD_MAX, fdno, err, sizeof err);
 	if (r < 0)
 		err_warn("%s%s", s->islog ? "log/" : "", err);
@@ -405,8 +406,8 @@ static int ready_prepare(struct svc *s, unsigned long *fdno)
 		err_warn_sys("unable to create the notification-fd pipe");
 		r = 0;
 	}
-	s->declared |= r == 1;
-	s->ready = s->declared ? SVREADY_WAIT : SVREADY_NONE;
+	s->ready_declared |= r == 1;
+	s->ready = s->ready_declared ? SVREADY_WAIT : SVREADY_NONE;
 	s->ready_at = (struct timespec){ 0, 0 };
 	s->text[0] = '\0';
 	if (r != 1)
@@ -663,7 +664,7 @@ static void svc_exited(struct svc *s, int wstat, int64_t now)
 	note_close(s);
 	if (s->st.state == SV_RUN) {  /* ./run's exit, for ./finish and readiness */
 		s->wstat = wstat;
-		s->ready = s->declared ? SVREADY_WAIT : SVREADY_NONE;
+		s->ready = s->ready_declared ? SVREADY_WAIT : SVREADY_NONE;
 		s->ready_at = (struct timespec){ 0, 0 };
 		ev.backoff_max_ms = svc_backoff_max(s);
 		ev.finish_exists = !s->islog && faccessat(s->dirfd, "finish", F_OK, 0) == 0;
