@@ -12,7 +12,8 @@
  *   x          want exit               want exit; stop (3)      want exit
  *   t          -                       stop (3)                 -
  *   p          paused                  ask p (4): STOP; paused  paused
- *   c          not paused              ask c (4): CONT; not p.  not paused
+ *   c          not paused              ask c (4): CONT; not     not paused
+ *                                      paused
  *   k          -                       ask k (4): KILL, no      -
  *                                      backoff for this exit
  *   h a i q 1 2  -                     ask (4): HUP ALRM INT    -
@@ -37,7 +38,8 @@
  * The log service: the same, but x is ignored, there is no ./finish and no
  * control/ script (ask is "not handled" at once); drain (its input closed
  * by x on the main service) makes it want exit.
- * Every change of a letter writes the status (SV_ACT_STATUS). */
+ * The status is written (SV_ACT_STATUS) after each change it shows: want
+ * (u o d x), paused (p c, after the signal), got TERM, a start, an exit. */
 #include <signal.h>
 
 #include "svstate.h"
