@@ -4,9 +4,12 @@
  *
  * The service and its logger are two struct svc handled by the same code,
  * with islog as the only difference.  One poll loop; signals arrive
- * through a self-pipe; the state lives in `rv` and changes only in the event handlers:
- * a control letter, a child's exit, a deadline (start due, timeout-kill), a
- * readiness report.  Nothing is allocated after startup. */
+ * through a self-pipe.  What to do on a control letter, a child's exit or
+ * a deadline (start due, timeout-kill) is decided by one transition
+ * function, svstate_step (userd/lib/svstate, its table at its head); this
+ * file carries out the actions it returns (svc_do) and keeps the I/O:
+ * supervise/ files, control/ scripts, forks, readiness reports.  Nothing is
+ * allocated after startup. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -34,10 +37,9 @@
 #include "sockets.h"
 #include "status.h"
 #include "svdir.h"
+#include "svstate.h"
 
 extern char **environ;
-
-enum want { W_UP, W_DOWN, W_EXIT };
 
 #define NOTIFY_FD_MAX   1023
 #define BACKOFF_MAX_S   86400
@@ -66,21 +68,14 @@ struct svc {
 	int notefd;                /* read end of the notification-fd pipe, -1 if none */
 	char notepath[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	pid_t pid;                 /* ./run or ./finish, 0 if none */
-	int state;                 /* enum sv_state */
-	int want;                  /* enum want */
-	int paused, got_term;
-	int asked;                 /* runsv sent TERM or KILL: the exit is no crash */
-	int once;                  /* o while down: one start is owed despite want down */
+	struct svstate st;         /* what runsv decides on: userd/lib/svstate */
 	int wstat;                 /* ./run's last wait status, for ./finish */
 	struct written files[SF_COUNT]; /* what supervise/ holds, as last written */
 	struct timespec since;     /* last change of state, for supervise/status */
-	struct restart rs;
-	int64_t kill_at;           /* timeout-kill deadline, 0 if none */
-	int declared;              /* readiness declared (notification-fd, notify-socket) */
-	int use_sock;              /* notify-socket: ./run gets NOTIFY_SOCKET */
+	int ready_declared;        /* notification-fd or notify-socket: readiness is awaited */
+	int pass_notify_socket;    /* notify-socket: ./run gets NOTIFY_SOCKET */
 	int ready;                 /* enum sv_ready */
 	struct timespec ready_at;
-	uint32_t starts;
 	char text[SVEXTRA_TEXT];   /* last STATUS= */
 };
 
@@ -185,13 +180,14 @@ static void child_exec(struct svc *s, char *const argv[], int notew, unsigned lo
 		child_fail("unable to change directory to ./log");
 	if (notew >= 0)
 		child_fd(notew, (int)notefd, "unable to setup notification-fd");
-	if (!s->islog && s->state != SV_FINISH &&
+	if (!s->islog && s->st.state != SV_FINISH &&
 	    sockets_child(&rv.socks, notew >= 0 ? (int)notefd : -1) < 0)
 		child_fail("unable to hand over the listen sockets (notification-fd must be above them)");
-	if (s->state != SV_FINISH && s->use_sock && setenv("NOTIFY_SOCKET", s->notepath, 1))
+	if (s->st.state != SV_FINISH && s->pass_notify_socket &&
+	    setenv("NOTIFY_SOCKET", s->notepath, 1))
 		child_fail("unable to set NOTIFY_SOCKET");
 	execve(argv[0], argv, environ);
-	child_fail(s->islog ? "unable to start log/./run" : argv[0][2] == 'f' ?
+	child_fail(s->islog ? "unable to start log/./run" : s->st.state == SV_FINISH ?
 		   "unable to start ./finish" : "unable to start ./run");
 }
 
@@ -286,18 +282,18 @@ static void status_stat(struct svc *s)
 	char buf[64];
 	int n;
 
-	if (s->state != SV_DOWN && s->want != W_UP)
-		want = s->want == W_DOWN ? ", want down" : ", want exit";
-	n = snprintf(buf, sizeof buf, "%s%s%s%s\n", word[s->state],
-		     s->paused ? ", paused" : "", s->got_term ? ", got TERM" : "", want);
+	if (s->st.state != SV_DOWN && s->st.want != SV_WANT_UP)
+		want = s->st.want == SV_WANT_DOWN ? ", want down" : ", want exit";
+	n = snprintf(buf, sizeof buf, "%s%s%s%s\n", word[s->st.state],
+		     s->st.paused ? ", paused" : "", s->st.term_sent ? ", got TERM" : "", want);
 	write_file(s, SF_STAT, "stat", buf, (size_t)n);
 }
 
 static void status_bin(struct svc *s, int ward_whole)
 {
-	struct svstatus st = { .since = s->since, .pid = s->pid, .paused = s->paused,
-			       .want = s->want == W_UP ? 'u' : 'd', .got_term = s->got_term,
-			       .state = s->state };
+	struct svstatus st = { .since = s->since, .pid = s->pid, .paused = s->st.paused,
+			       .want = s->st.want == SV_WANT_UP ? 'u' : 'd',
+			       .got_term = s->st.term_sent, .state = s->st.state };
 	unsigned char buf[SVSTATUS_SIZE];
 
 	svstatus_mark(&st, ward_whole);
@@ -305,28 +301,18 @@ static void status_bin(struct svc *s, int ward_whole)
 	write_file(s, SF_STATUS, "status", buf, sizeof buf);
 }
 
-static int owes_start(const struct svc *s)
-{
-	return s->pid == 0 && (s->want == W_UP || s->once);
-}
-
-static int waiting(const struct svc *s, int64_t now)
-{
-	return owes_start(s) && s->rs.due > now;
-}
-
 /* returns 1 if supervise/ward is whole: it has something to show */
 static int status_ward(struct svc *s)
 {
-	struct svextra x = { .ready = s->ready, .ready_at = s->ready_at, .starts = s->starts,
+	struct svextra x = { .ready = s->ready, .ready_at = s->ready_at, .starts = s->st.starts,
 			     .runsv_pid = getpid() };
 	unsigned char buf[SVEXTRA_SIZE];
 	int64_t now = clock_ms(), wait;
 	size_t len;
 
-	if (waiting(s, now)) {
-		wait = s->rs.due - now;
-		x.backoff_ms = s->rs.delay_ms;
+	if (svstate_waiting(&s->st, now)) {
+		wait = s->st.rs.due - now;
+		x.backoff_ms = s->st.rs.delay_ms;
 		x.next_start = now_real();
 		x.next_start.tv_sec += wait / 1000;
 		x.next_start.tv_nsec += (wait % 1000) * 1000000;
@@ -409,10 +395,10 @@ static int ready_prepare(struct svc *s, unsigned long *fdno)
 	int p[2], r;
 
 	note_close(s);
-	s->declared = faccessat(s->dirfd, "notify-socket", F_OK, 0) == 0;
-	if (s->declared && s->notesock < 0)
+	s->ready_declared = faccessat(s->dirfd, "notify-socket", F_OK, 0) == 0;
+	if (s->ready_declared && s->notesock < 0)
 		notify_open(s);
-	s->use_sock = s->declared && s->notesock >= 0;
+	s->pass_notify_socket = s->ready_declared && s->notesock >= 0;
 	r = svdir_read_uint(s->dirfd, "notification-fd", 3, NOTIFY_FD_MAX, fdno, err, sizeof err);
 	if (r < 0)
 		err_warn("%s%s", s->islog ? "log/" : "", err);
@@ -420,8 +406,8 @@ static int ready_prepare(struct svc *s, unsigned long *fdno)
 		err_warn_sys("unable to create the notification-fd pipe");
 		r = 0;
 	}
-	s->declared |= r == 1;
-	s->ready = s->declared ? SVREADY_WAIT : SVREADY_NONE;
+	s->ready_declared |= r == 1;
+	s->ready = s->ready_declared ? SVREADY_WAIT : SVREADY_NONE;
 	s->ready_at = (struct timespec){ 0, 0 };
 	s->text[0] = '\0';
 	if (r != 1)
@@ -490,7 +476,7 @@ static void notify_one(struct svc *s, const char *msg, size_t len, const struct 
 	char text[SVEXTRA_TEXT];
 	int got;
 
-	if (!cred || s->pid <= 0 || s->state != SV_RUN || !pid_descends(cred->pid, s->pid))
+	if (!cred || s->pid <= 0 || s->st.state != SV_RUN || !pid_descends(cred->pid, s->pid))
 		return;  /* only ./run and its descendants speak for the service */
 	got = notify_parse(msg, len, text, sizeof text);
 	if (got & NOTIFY_STATUS)
@@ -526,16 +512,24 @@ static void notify_read(struct svc *s)
 	}
 }
 
-/* ---- the state machine ---- */
+/* ---- carrying out what svstate decides ---- */
 
-static void svc_backoff_max(struct svc *s)
+static void svc_do(struct svc *s, struct sv_action a, int64_t now);
+
+/* the state machine's one entry: userd/lib/svstate decides, svc_do acts */
+static void svc_event(struct svc *s, struct sv_event ev, int64_t now)
+{
+	svc_do(s, svstate_step(&s->st, &ev, now), now);
+}
+
+static uint32_t svc_backoff_max(struct svc *s)
 {
 	unsigned long sec = RESTART_MAX_MS / 1000;
 	char err[128];
 
 	if (svdir_read_uint(s->dirfd, "backoff-max", 1, BACKOFF_MAX_S, &sec, err, sizeof err) < 0)
 		err_warn("%s%s", s->islog ? "log/" : "", err);
-	s->rs.max_ms = (uint32_t)sec * 1000;
+	return (uint32_t)sec * 1000;
 }
 
 static void svc_finish_args(struct svc *s, char *code, char *sig, size_t size)
@@ -550,10 +544,7 @@ static void svc_finish_args(struct svc *s, char *code, char *sig, size_t size)
 /* a start that could not happen counts as a quick death: the retry backs off */
 static void svc_not_started(struct svc *s, int64_t now)
 {
-	restart_started(&s->rs, now);
-	restart_exited(&s->rs, now, 0);
-	s->state = SV_DOWN;
-	svc_status(s);
+	svc_event(s, (struct sv_event){ .kind = SV_EV_START_FAILED }, now);
 }
 
 /* The listen file, re-read before each start (userd/lib/sockets).  Without
@@ -592,7 +583,7 @@ static void svc_start(struct svc *s, int64_t now)
 	int notew = -1;
 	pid_t pid;
 
-	if (s->state == SV_FINISH) {
+	if (s->st.state == SV_FINISH) {
 		svc_finish_args(s, code, sig, sizeof code);
 	} else {
 		custom(s, 'u');
@@ -606,21 +597,14 @@ static void svc_start(struct svc *s, int64_t now)
 		return;
 	}
 	if (pid == 0)
-		child_exec(s, s->state == SV_FINISH ? fin : run, notew, fdno);
+		child_exec(s, s->st.state == SV_FINISH ? fin : run, notew, fdno);
 	if (notew >= 0)
 		close(notew);
-	if (s->state != SV_FINISH) {
-		s->state = SV_RUN;
-		s->since = now_real();
-		s->starts++;
-		restart_started(&s->rs, now);
-	}
 	s->pid = pid;
-	s->paused = s->got_term = s->asked = s->once = 0;
-	svc_status(s);
+	svc_event(s, (struct sv_event){ .kind = SV_EV_STARTED }, now);
 }
 
-static void svc_arm_kill(struct svc *s, int64_t now)
+static uint32_t svc_timeout_kill(struct svc *s)
 {
 	unsigned long ms;
 	char err[128];
@@ -629,163 +613,85 @@ static void svc_arm_kill(struct svc *s, int64_t now)
 	r = svdir_read_uint(s->dirfd, "timeout-kill", 1, UINT32_MAX, &ms, err, sizeof err);
 	if (r < 0)
 		err_warn("%s%s", s->islog ? "log/" : "", err);
-	s->kill_at = r == 1 ? now + (int64_t)ms : 0;
+	return r == 1 ? (uint32_t)ms : 0;
 }
 
-/* runit's stopservice: TERM (unless control/t handled it), then for down and
- * exit a CONT and control/d or control/x; ward adds the timeout-kill. */
-static void svc_stop(struct svc *s, int64_t now)
+/* one action; those with an outcome report it as the next event */
+static void svc_act(struct svc *s, const struct sv_act *a, int64_t now)
 {
-	if (!custom(s, 't')) {
-		svc_kill(s, SIGTERM);
-		s->got_term = s->asked = 1;
+	struct sv_event ev = { .kind = SV_EV_VERDICT };
+
+	switch (a->kind) {
+	case SV_ACT_STATUS:
 		svc_status(s);
+		break;
+	case SV_ACT_STAMP:
+		s->since = now_real();
+		break;
+	case SV_ACT_SIGNAL:
+		svc_kill(s, a->arg);
+		break;
+	case SV_ACT_SCRIPT:
+		custom(s, (char)a->arg);
+		break;
+	case SV_ACT_ASK:
+		ev.handled = custom(s, (char)a->arg) != 0;
+		svc_event(s, ev, now);
+		break;
+	case SV_ACT_START:
+		svc_start(s, now);
+		break;
+	case SV_ACT_READ_KILL:
+		ev = (struct sv_event){ .kind = SV_EV_KILL_AFTER, .kill_after_ms = svc_timeout_kill(s) };
+		svc_event(s, ev, now);
+		break;
 	}
-	if (s->want == W_UP)
-		return;
-	svc_kill(s, SIGCONT);
-	custom(s, s->want == W_DOWN ? 'd' : 'x');
-	svc_arm_kill(s, now);
+}
+
+static void svc_do(struct svc *s, struct sv_action a, int64_t now)
+{
+	int i;
+
+	for (i = 0; i < a.n; i++)
+		svc_act(s, &a.step[i], now);
 }
 
 static void svc_exited(struct svc *s, int wstat, int64_t now)
 {
-	int was_run = s->state == SV_RUN;
+	struct sv_event ev = { .kind = SV_EV_EXIT };
 
 	s->pid = 0;
-	s->got_term = 0;
-	s->kill_at = 0;
 	note_close(s);
-	if (was_run) {
+	if (s->st.state == SV_RUN) {  /* ./run's exit, for ./finish and readiness */
 		s->wstat = wstat;
-		s->ready = s->declared ? SVREADY_WAIT : SVREADY_NONE;
+		s->ready = s->ready_declared ? SVREADY_WAIT : SVREADY_NONE;
 		s->ready_at = (struct timespec){ 0, 0 };
-		svc_backoff_max(s);
-		restart_exited(&s->rs, now, s->asked);
-		if (!s->islog && faccessat(s->dirfd, "finish", F_OK, 0) == 0) {
-			s->state = SV_FINISH;
-			svc_start(s, now);
-			return;
-		}
+		ev.backoff_max_ms = svc_backoff_max(s);
+		ev.finish_exists = !s->islog && faccessat(s->dirfd, "finish", F_OK, 0) == 0;
 	}
-	s->state = SV_DOWN;
-	s->since = now_real();
-	if (owes_start(s) && s->rs.due <= now) {
-		/* straight to the next start: the files go from the old run to
-		 * the new one once it is forked, as nothing waits in between */
-		svc_start(s, now);
-		return;
-	}
-	svc_status(s);
-}
-
-/* u and o: start now if down (during a backoff wait too), but never twice
- * within a second: then the start is owed until the second is over.  u
- * during ./finish: ./run follows ./finish at once, not after the backoff.
- * The user asked for it; backoff is for restarts nobody asked for. */
-static void svc_up(struct svc *s, int want, int64_t now)
-{
-	int down = s->state == SV_DOWN && s->pid == 0;
-
-	s->want = want;
-	if (down)
-		s->once = want == W_DOWN;
-	if (down || (s->state == SV_FINISH && want == W_UP))
-		restart_skip(&s->rs, now);
-	svc_status(s);
-	if (owes_start(s) && s->rs.due <= now)
-		svc_start(s, now);
-}
-
-static void svc_down(struct svc *s, int want, int64_t now)
-{
-	s->want = want;
-	s->once = 0;
-	svc_status(s);
-	if (s->state == SV_RUN)
-		svc_stop(s, now);
-}
-
-static int letter_signal(char c)
-{
-	static const struct { char c; int sig; } map[] = {
-		{ 'a', SIGALRM }, { 'h', SIGHUP }, { 'i', SIGINT }, { 'q', SIGQUIT },
-		{ '1', SIGUSR1 }, { '2', SIGUSR2 }, { 'k', SIGKILL }, { 'p', SIGSTOP },
-		{ 'c', SIGCONT },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (map[i].c == c)
-			return map[i].sig;
-	return 0;
-}
-
-/* a, h, i, q, 1, 2, k, p, c: the signal, unless control/C handled it */
-static void svc_signal(struct svc *s, char c, int sig)
-{
-	if (s->state == SV_RUN && !custom(s, c)) {
-		svc_kill(s, sig);
-		s->asked |= sig == SIGKILL;
-	}
-	if (c == 'p' || c == 'c') {
-		s->paused = c == 'p';
-		svc_status(s);
-	}
+	svc_event(s, ev, now);
 }
 
 static void svc_control(struct svc *s, char c, int64_t now)
 {
-	int sig = letter_signal(c);
-
 	if (rv.exiting)
 		return;
-	if (sig)
-		svc_signal(s, c, sig);
-	else if (c == 'u' || c == 'o')
-		svc_up(s, c == 'u' ? W_UP : W_DOWN, now);
-	else if (c == 'd' || (c == 'x' && !s->islog))
-		svc_down(s, c == 'd' ? W_DOWN : W_EXIT, now);
-	else if (c == 't' && s->state == SV_RUN)
-		svc_stop(s, now);
-}
-
-/* deadlines: a start that is due, a timeout-kill */
-static void svc_tick(struct svc *s, int64_t now)
-{
-	if (owes_start(s) && s->rs.due <= now)
-		svc_start(s, now);
-	if (s->pid > 0 && s->kill_at && s->kill_at <= now) {
-		svc_kill(s, SIGKILL);
-		s->kill_at = 0;
-	}
-}
-
-static int64_t svc_deadline(const struct svc *s)
-{
-	int64_t d = INT64_MAX;
-
-	if (owes_start(s))
-		d = s->rs.due;
-	if (s->pid > 0 && s->kill_at && s->kill_at < d)
-		d = s->kill_at;
-	return d;
+	svc_event(s, (struct sv_event){ .kind = SV_EV_LETTER, .letter = c }, now);
 }
 
 /* x: once the service is down, close the log's input and exit when it is */
-static void exit_check(void)
+static void exit_check(int64_t now)
 {
 	struct svc *log = &rv.svc[1];
 
-	if (rv.svc[0].want != W_EXIT || rv.svc[0].state != SV_DOWN)
+	if (!svstate_gone(&rv.svc[0].st))
 		return;
 	if (!rv.haslog || log->pid == 0)
 		exit(0);
 	if (rv.exiting)
 		return;
 	rv.exiting = 1;
-	log->want = W_EXIT;
-	svc_status(log);
+	svc_event(log, (struct sv_event){ .kind = SV_EV_DRAIN }, now);
 	close(rv.logpipe[0]);
 	close(rv.logpipe[1]);
 }
@@ -855,10 +761,10 @@ static int watch_add(struct pollfd *pfd, struct watch *w, int n, int fd,
 
 static int poll_timeout(int64_t now)
 {
-	int64_t d = svc_deadline(&rv.svc[0]);
+	int64_t d = svstate_deadline(&rv.svc[0].st);
 
-	if (rv.haslog && svc_deadline(&rv.svc[1]) < d)
-		d = svc_deadline(&rv.svc[1]);
+	if (rv.haslog && svstate_deadline(&rv.svc[1].st) < d)
+		d = svstate_deadline(&rv.svc[1].st);
 	if (d == INT64_MAX)
 		return -1;
 	return d <= now ? 0 : d - now > INT_MAX ? INT_MAX : (int)(d - now);
@@ -874,8 +780,8 @@ static void loop(void)
 	for (;;) {
 		now = clock_ms();
 		for (i = 0; i <= rv.haslog; i++)
-			svc_tick(&rv.svc[i], now);
-		exit_check();
+			svc_event(&rv.svc[i], (struct sv_event){ .kind = SV_EV_DEADLINE }, now);
+		exit_check(now);
 		n = watch_add(pfd, w, 0, rv.selfpipe[0], on_signal, NULL);
 		for (i = 0; i <= rv.haslog; i++) {
 			n = watch_add(pfd, w, n, rv.svc[i].ctlfd, on_control, &rv.svc[i]);
@@ -1048,11 +954,9 @@ static void svc_init(struct svc *s, int islog)
 	s->dirfd = open(islog ? "log" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s->dirfd < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to open %s", islog ? "./log" : ".");
-	s->state = SV_DOWN;
-	s->want = faccessat(s->dirfd, "down", F_OK, 0) == 0 ? W_DOWN : W_UP;
+	svstate_init(&s->st, islog, faccessat(s->dirfd, "down", F_OK, 0) == 0);
 	s->since = now_real();
 	s->notefd = s->notesock = -1;
-	restart_init(&s->rs, 0);
 	s->supfd = supervise_open(s);
 	svc_lock(s);
 	svc_orphan(s);
