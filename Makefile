@@ -150,14 +150,10 @@ $(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/rep
 
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
               -DWARD_VERSION='"$(VERSION)"' -Iuserd/lib -Iprivd -Icommon $(PKG_CFLAGS)
-# (fuzz_binder includes privd/binder.c itself)
-FUZZ_LIB_SRC = $(COMMON_SRC) $(ULIB_SRC) $(filter-out privd/privd.c privd/binder.c,$(PRIVD_SRC))
+FUZZ_LIB_SRC = $(COMMON_SRC) $(ULIB_SRC) $(filter-out privd/privd.c,$(PRIVD_SRC))
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(PKG_LIBS)
-
-# fuzz_binder includes the binder's own source
-$(BUILD)/fuzz/fuzz_binder: privd/binder.c privd/binder.h
 
 fuzz:
 	@sh tests/deps.sh

@@ -9,6 +9,7 @@
  * read its answers is not read from: it cannot hold more than its share of
  * our fds. */
 #include "binder.h"
+#include "binder_core.h"
 
 #include <arpa/inet.h>
 #include <cap-ng.h>
@@ -685,13 +686,8 @@ static void serve(int ctl)
 
 void binder_main(int log_syslog)
 {
-	unsigned i;
-
 	B.log_syslog = log_syslog;
-	for (i = 0; i < WIRE_MAX_SLOTS; i++) {
-		B.slot[i].fd = -1;
-		B.slot[i].dead = 1;
-	}
+	binder_slots_init();
 	if (fcntl(BINDER_CTL_FD, F_SETFL, O_NONBLOCK) < 0)
 		die("set up the internal channel");
 	fd_share_init();
@@ -699,4 +695,42 @@ void binder_main(int log_syslog)
 	sandbox();
 	blog(LOG_INFO, "started, pid %d", (int)getpid());
 	serve(BINDER_CTL_FD);
+}
+
+/* ---- binder_core.h: the above without the process, for tests ---- */
+
+void binder_slots_init(void)
+{
+	unsigned i;
+
+	for (i = 0; i < WIRE_MAX_SLOTS; i++) {
+		B.slot[i].fd = -1;
+		B.slot[i].dead = 1;
+	}
+}
+
+int binder_ctl_read(int ctl)
+{
+	return ctl_read(ctl);
+}
+
+void binder_serve_one(unsigned idx)
+{
+	serve_one(idx, &B.slot[idx]);
+}
+
+int binder_granted(unsigned idx, const struct wire_bind_req *r)
+{
+	return granted(&B.slot[idx], r);
+}
+
+void binder_view(unsigned idx, struct binder_view *v)
+{
+	const struct slot *s = &B.slot[idx];
+
+	v->fd = s->fd;
+	v->dead = s->dead;
+	v->uid = s->uid;
+	v->grants = s->grants;
+	v->ngrants = s->ngrants;
 }

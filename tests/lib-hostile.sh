@@ -1,8 +1,8 @@
 # Hostile users against privd's binder: every user's "userd" is
 # tests/helpers/hostile (a compromised userd on the real channel), driven
 # through the FIFO ~/service/in, answering in ~/service/out.  For
-# tests/integration/adv_binder.sh and tests/bench/ports.sh.  Source after
-# tests/lib.sh and tests/lib-privd.sh; users need service_fifo.
+# tests/integration/adv_binder.sh and tests/bench/ports.sh: lib_use privd
+# hostile (tests/lib.sh); users need service_fifo.
 
 # hostile_bin: a copy of privd in $T/bin whose "userd" is hostile
 hostile_bin() {
@@ -13,8 +13,8 @@ hostile_bin() {
 	PRIVD_EXE=$T/bin/privd
 }
 
-# h USER COMMAND: the stand-in's answer without the echoed command
-h() { local a; a=$(req "$1" "$2"); echo "${a#"$2": }"; }
+# hostile_ask USER COMMAND: the stand-in's answer without the echoed command
+hostile_ask() { local a; a=$(req "$1" "$2"); echo "${a#"$2": }"; }
 
 _hservice() { echo "$(getent passwd "$1" | cut -d: -f6)/service"; }
 _hcount() { grep -c "$2" "$1"; }

@@ -1,15 +1,16 @@
 # Helpers for the ports tests (privileged ports through userd and privd).
-# Source after tests/lib.sh and tests/lib-privd.sh.  Users are made with
+# lib_use privd ports (tests/lib.sh).  Users are made with
 # make_user; their homes are under $T, so the cleanup of lib.sh removes them.
 #
 # Other checkouts may run these tests at the same time: user names get a
 # per-run suffix (wqa$WQTAG ...), and sockets are bound on the per-run
 # loopback address $LO (lib-privd.sh), never on 0.0.0.0 -- but for the
 # wildcard case, on the per-run port $PW; the IPv6 case uses ::1 and the
-# per-run port $P6.  Port 80 (lighttpd) is bound on $LO too.
+# per-run privileged port $P6LOW (lib-privd.sh's $P6 is above 1024).  Port
+# 80 (lighttpd) is bound on $LO too.
 WQTAG=$(( $$ % 100000 ))
 PW=$(( 750 + $$ % 10 ))
-P6=$(( 760 + $$ % 40 ))
+P6LOW=$(( 760 + $$ % 40 ))
 
 # home USER
 home() { getent passwd "$1" | cut -d: -f6; }
@@ -54,13 +55,14 @@ svc() {
 }
 # svdir USER NAME
 svdir() { echo "$(home "$1")/service/$2"; }
-svpid() { cat "$(svdir "$1" "$2")/supervise/pid" 2>/dev/null; }
+# user_svc_pid USER NAME: the pid of USER's service NAME
+user_svc_pid() { svc_pid "$(svdir "$1" "$2")"; }
 # sv_status USER NAME: ward's sv status line
 sv_status() { "$B/sv" status "$(svdir "$1" "$2")" 2>&1; }
 # report_pid NAME: the pid in lfd_serve's report
 report_pid() { sed -n 's/^pid=\([0-9]*\) .*/\1/p' "$T/rep-$1" 2>/dev/null; }
 # serving NAME USER NAME: the report is there and from the pid runsv started
-serving() { local p; p=$(svpid "$1" "$2"); [ -n "$p" ] && [ "$(report_pid "$2")" = "$p" ]; }
+serving() { local p; p=$(user_svc_pid "$1" "$2"); [ -n "$p" ] && [ "$(report_pid "$2")" = "$p" ]; }
 # sock_inode PID FD: the socket inode behind /proc/PID/fd/FD
 sock_inode() { readlink "/proc/$1/fd/$2" 2>/dev/null; }
 # wait_secs SECONDS CMD...: like wait_until, but by the clock, for a CMD that

@@ -1,4 +1,4 @@
-# Helpers for privd's integration tests.  Source after tests/lib.sh.
+# Helpers for privd's integration tests: lib_use privd (tests/lib.sh).
 #
 # privd starts <its own directory>/userd.  privd_bin MODE picks what that is:
 #   real     build/privd itself, so build/userd (the real one) is started
@@ -52,8 +52,8 @@ userd_pid() {
 	p=$(privd_children | awk -v u="$uid" '$2 == u && $4 == "-b" { print $1 }')
 	[ -n "$p" ] && echo "$p"
 }
-# field PID NAME: a /proc/PID/status field, blanks squeezed
-field() { awk -v f="$2:" '$1 == f { $1 = ""; sub(/^ /, ""); print }' "/proc/$1/status"; }
+# proc_field PID NAME: a /proc/PID/status field, blanks squeezed
+proc_field() { awk -v f="$2:" '$1 == f { $1 = ""; sub(/^ /, ""); print }' "/proc/$1/status"; }
 
 # service_fifo USER: ~USER/service with the bindreq FIFO, owned by USER
 service_fifo() {

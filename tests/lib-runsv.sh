@@ -1,13 +1,7 @@
-# Helpers for runsv's integration tests.  Source after lib.sh.
+# Helpers for runsv's integration tests: lib_use runsv (tests/lib.sh).
 # A runsv is started in its own session (spawn), so that cleanup kills it and
 # its services by process group.
 
-# mksvc DIR 'SCRIPT BODY': DIR/run is "#!/bin/sh" + body, executable
-mksvc() {
-	mkdir -p "$1"
-	printf '#!/bin/sh\n%s\n' "$2" >"$1/run"
-	chmod 755 "$1/run"
-}
 # mkscript FILE 'BODY': an executable sh script
 mkscript() {
 	mkdir -p "$(dirname "$1")"
@@ -24,19 +18,12 @@ start_runsv() {
 # ctl DIR LETTERS: writes control letters (gives up after 5 s if nobody reads)
 ctl() { timeout 5 sh -c 'printf "%s" "$2" >"$1/supervise/control"' - "$1" "$2"; }
 stat_of() { cat "$1/supervise/stat" 2>/dev/null; }
-pid_of() { cat "$1/supervise/pid" 2>/dev/null; }
-# field DIR KEY: one key=value of the decoded status (tests/helpers/svstat.c)
-field() { "$B/tests/svstat" "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+# svstat_field DIR KEY: one key=value of the decoded status (tests/helpers/svstat.c)
+svstat_field() { "$B/tests/svstat" "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 stat_is() { [ "$(stat_of "$1")" = "$2" ]; }
 # new_pid DIR OLD: a running ./run whose pid is not OLD
-new_pid() { local p; p=$(pid_of "$1"); [ -n "$p" ] && [ "$p" != "$2" ] && stat_is "$1" run; }
-alive() { kill -0 "$1" 2>/dev/null; }
-dead() { ! kill -0 "$1" 2>/dev/null; }
-# lines FILE: number of lines (0 if missing)
-lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+new_pid() { local p; p=$(svc_pid "$1"); [ -n "$p" ] && [ "$p" != "$2" ] && stat_is "$1" run; }
 has_line() { grep -qx -- "$2" "$1" 2>/dev/null; }
-# gone PID: exited (a zombie child of ours counts: `wait` collects it)
-gone() { ! kill -0 "$1" 2>/dev/null || [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]; }
 # exit_code PID: waits (10 s at most) for our child PID and prints its exit code
 exit_code() { wait_until 10 gone "$1" && { wait "$1"; echo $?; }; }
 # lines_ge FILE N: FILE has at least N lines

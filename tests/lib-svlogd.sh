@@ -1,4 +1,4 @@
-# Helpers for svlogd integration tests (source after tests/lib.sh).
+# Helpers for svlogd integration tests: lib_use svlogd (tests/lib.sh).
 SVLOGD=$B/svlogd
 
 # numbered LINES [FROM]: "line N" lines, one per number
@@ -17,7 +17,5 @@ start_fifo_svlogd() {
 }
 # stop_fifo_svlogd: EOF on its stdin; waits for it to exit, returns its status
 stop_fifo_svlogd() { exec 7>&-; wait "$SVPID"; }
-# lines_in FILE: number of lines (0 if missing)
-lines_in() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 # has_old DIR N: DIR holds at least N rotated files (for wait_until)
 has_old() { [ "$(old_files "$1" | wc -l)" -ge "$2" ]; }

@@ -1,25 +1,18 @@
-# Helpers for userd's integration tests.  Source after lib.sh.
+# Helpers for userd's integration tests: lib_use userd (tests/lib.sh).
 # runsvs started by userd live in sessions of their own (they must outlive
 # userd), so the cleanup here also ends every process whose working
 # directory is inside $T: the runsvs and their services, by pid.
-SV=$T/service
+SVROOT=$T/service   # the tree userd watches
 [ -x "$B/runsv" ] || skip_all "build/runsv not built"
 
-# mksvc NAME [BODY]: a service in $SV whose run is "#!/bin/sh" + BODY
-# (default: a long sleep); NAME may be a path elsewhere (starting with /)
-mksvc() {
-	local d=$1
-	[[ $d == /* ]] || d=$SV/$d
-	mkdir -p "$d"
-	printf '#!/bin/sh\n%s\n' "${2:-exec sleep 100000}" >"$d/run.new"
-	chmod 755 "$d/run.new"
-	mv "$d/run.new" "$d/run"
-}
+# add_svc NAME [BODY]: mksvc in $SVROOT (NAME may be a path elsewhere,
+# starting with /)
+add_svc() { if [[ $1 == /* ]]; then mksvc "$@"; else mksvc "$SVROOT/$1" "${@:2}"; fi; }
 
-# start_userd [ARGS...]: userd on $SV (or the given args) in its own session,
+# start_userd [ARGS...]: userd on $SVROOT (or the given args) in its own session,
 # stderr in $T/userd.err; USERD is its pid
 start_userd() {
-	[ $# -gt 0 ] || set -- "$SV"
+	[ $# -gt 0 ] || set -- "$SVROOT"
 	spawn "$B/userd" "$@" 2>>"$T/userd.err"
 	USERD=$SPAWNED
 }
@@ -41,12 +34,12 @@ runsv_count() { runsvs_in "$1" | wc -l; }
 # has_runsv DIR: exactly one runsv runs in DIR, and its service runs
 has_runsv() { [ "$(runsv_count "$1")" = 1 ] && [ -s "$1/supervise/pid" ]; }
 no_runsv() { [ "$(runsv_count "$1")" = 0 ]; }
-# all_up N: N services under $SV each have exactly one runsv with its service up
+# all_up N: N services under $SVROOT each have exactly one runsv with its service up
 all_up() {
 	local n=0 d map
 	map=$(runsv_map)
 	[ "$(echo "$map" | grep -c .)" = "$1" ] || return 1
-	for d in "$SV"/*/; do
+	for d in "$SVROOT"/*/; do
 		d=${d%/}
 		[ "$(echo "$map" | awk -v d="$d" '$1 == d' | wc -l)" = 1 ] && [ -s "$d/supervise/pid" ] &&
 			n=$((n + 1))
@@ -54,8 +47,6 @@ all_up() {
 	[ "$n" = "$1" ]
 }
 no_runsvs() { [ "$(runsv_map | wc -l)" = 0 ]; }
-svc_pid() { cat "$1/supervise/pid" 2>/dev/null; }
-gone() { ! kill -0 "$1" 2>/dev/null || [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]; }
 # ctxt PID: voluntary + involuntary context switches so far
 ctxt() { awk '/ctxt_switches/ { s += $2 } END { print s }' "/proc/$1/status"; }
 # reap PID: waits (10 s at most) for our child PID to end; RC is its exit code
@@ -77,4 +68,4 @@ userd_cleanup() {
 	return 0
 }
 trap 'userd_cleanup; _cleanup' EXIT
-mkdir -p "$SV"
+mkdir -p "$SVROOT"

@@ -1,6 +1,6 @@
 # Many users at once, for the tests and benchmarks that need hundreds of
-# them (useradd one by one takes minutes).  Source it after tests/lib.sh or
-# tests/bench/lib.sh.
+# them (useradd one by one takes minutes).  lib_use users (tests/lib.sh),
+# or source it after tests/bench/lib.sh.
 #
 # A batch is a file of names, one a line (FILE); FILE.uids gets their uids.
 # Every user of a batch has the comment (GECOS) given when it was made, so

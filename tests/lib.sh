@@ -1,8 +1,84 @@
 # Shared helpers for integration tests.  Source it:  . "$(dirname "$0")/../lib.sh"
+# and then the area libraries the test needs:  lib_use privd ports
+# (tests/lib-privd.sh, tests/lib-ports.sh), never by `.` (see lib_use).
 # Every check prints "ok - WHAT" or "not ok - WHAT" (counted by tests/run.sh).
 # Everything a test starts or creates is registered here and undone on exit:
 # processes by pid (never by name), users, directories.
 set -u
+
+# ---- one contract per name ----
+# Every helper name has one definition: lib.sh's own (with lib-kill.sh and
+# lib-stage.sh), or that of the one area library that adds it.  Tests load
+# area libraries with lib_use, which notes where each function was defined
+# (file and line) and the value of each variable a library set; a library
+# that defines a function again, or sets another's variable to something
+# else, fails the test at once: two contracts under one name would only
+# show later, as a helper that does not do what its caller reads.
+declare -A _lib_def=()     # function -> "LINE FILE" of its one definition
+declare -A _lib_owner=()   # variable -> the library that set it
+declare -A _lib_value=()   # variable -> its value before the library now sourced
+declare -A _lib_used=()    # library -> 1 once sourced
+_lib_before=""             # every variable before the library now sourced
+
+# _lib_defs: "NAME LINE FILE" of every function
+_lib_defs() {
+	local -a _lib_fns
+	mapfile -t _lib_fns < <(compgen -A function)
+	shopt -s extdebug
+	declare -F "${_lib_fns[@]}"
+	shopt -u extdebug
+}
+# _lib_vars: every variable but bash's own and the guard's
+_lib_vars() { compgen -v | grep -Ev '^(BASH|_lib_|FUNCNAME$|PIPESTATUS$|_$)'; }
+_lib_rel() { echo "${1#"$TOP"/}"; }
+
+# _lib_begin: before a library is sourced
+_lib_begin() {
+	local _lib_n _lib_line _lib_file
+	while read -r _lib_n _lib_line _lib_file; do
+		[ -n "${_lib_def[$_lib_n]+x}" ] || _lib_def[$_lib_n]="$_lib_line $_lib_file"
+	done < <(_lib_defs)
+	for _lib_n in "${!_lib_owner[@]}"; do _lib_value[$_lib_n]=${!_lib_n-}; done
+	_lib_before=" $(_lib_vars | tr '\n' ' ') "
+}
+# _lib_end LIB: after LIB was sourced: fails the test for each name it
+# defined again; the names it added are LIB's from now on
+_lib_end() {
+	local _lib_n _lib_line _lib_file _lib_from=()
+	for _lib_n in "${!_lib_owner[@]}"; do
+		[ "${!_lib_n-}" == "${_lib_value[$_lib_n]}" ] ||
+			_lib_from+=("$_lib_n from $(_lib_rel "${_lib_owner[$_lib_n]}")")
+	done
+	while read -r _lib_n _lib_line _lib_file; do
+		if [ -z "${_lib_def[$_lib_n]+x}" ]; then
+			_lib_def[$_lib_n]="$_lib_line $_lib_file"
+		elif [ "${_lib_def[$_lib_n]}" != "$_lib_line $_lib_file" ]; then
+			_lib_from+=("$_lib_n from $(_lib_rel "${_lib_def[$_lib_n]#* }")")
+		fi
+	done < <(_lib_defs)
+	for _lib_n in $(_lib_vars); do
+		[[ $_lib_before == *" $_lib_n "* ]] || _lib_owner[$_lib_n]=$1
+	done
+	[ ${#_lib_from[@]} = 0 ] && return 0
+	for _lib_n in "${_lib_from[@]}"; do notok "$(_lib_rel "$1") redefines $_lib_n"; done
+	exit 1
+}
+# lib_use LIB...: sources each area library once: NAME for tests/lib-NAME.sh,
+# or a path
+lib_use() {
+	local _lib_f
+	for _lib_f; do
+		[[ $_lib_f == */* ]] || _lib_f=$TOP/tests/lib-$_lib_f.sh
+		[ -z "${_lib_used[$_lib_f]+x}" ] || continue
+		_lib_used[$_lib_f]=1
+		_lib_begin
+		set --   # the library sees no arguments of ours
+		. "$_lib_f" || { notok "$(_lib_rel "$_lib_f") could not be sourced"; exit 1; }
+		_lib_end "$_lib_f"
+	done
+}
+_lib_begin
+
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUNIT_SV=/usr/bin/sv           # Debian's runit, for interop tests only
 RUNIT_RUNSV=/usr/bin/runsv
@@ -85,3 +161,26 @@ B=$(stage_dir) || { B=$T/build; stage_build "$B" || { echo "not ok - stage build
 
 # done_testing: exit status reflects failures
 done_testing() { exit $_failed; }
+
+# ---- helpers every area uses ----
+# alive PID: the process exists (a zombie counts as alive)
+alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+# dead PID: no such process, not even a zombie
+dead() { ! alive "$1"; }
+# gone PID: exited (a zombie counts as gone: `wait` collects a child of ours)
+gone() { ! kill -0 "$1" 2>/dev/null || [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]; }
+# mksvc DIR [BODY]: a service directory whose run is "#!/bin/sh" + BODY
+# (default: a long sleep, as the service's own process); run is replaced
+# whole, never seen half written
+mksvc() {
+	mkdir -p "$1"
+	printf '#!/bin/sh\n%s\n' "${2:-exec sleep 100000}" >"$1/run.new"
+	chmod 755 "$1/run.new"
+	mv "$1/run.new" "$1/run"
+}
+# svc_pid DIR: the pid in DIR/supervise/pid (nothing if none)
+svc_pid() { cat "$1/supervise/pid" 2>/dev/null; }
+# lines FILE: number of lines (0 if missing)
+lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+
+_lib_end "$TOP/tests/lib.sh"

@@ -9,32 +9,29 @@
 # ratio (target: within 2x), median of REPS rounds.
 # runit has no such path (a root process or a proxy binds), so its column
 # is n/a.  Needs root (users, privd).
-. "$(dirname "$0")/lib.sh"
-. "$TOP/tests/lib.sh"          # users, spawn, wait_until: cleaned up at exit
-. "$TOP/tests/lib-privd.sh"
-. "$TOP/tests/lib-hostile.sh"
+# tests/lib.sh, not tests/bench/lib.sh: users, spawn, wait_until, cleaned
+# up at exit, and one definition of each name (lib_use)
+. "$(dirname "$0")/../lib.sh"
+lib_use privd hostile "$TOP/tests/bench/lib-table.sh"
 [ "$(id -u)" = 0 ] || { echo "ports.sh: needs root, skipped"; exit 0; }
 [ -x "$B/tests/bindbench" ] || { echo "build/tests/bindbench missing: make bench builds it"; exit 1; }
 N=${N:-5000}
 U=wqbench$(( $$ % 10000 ))
-LO=127.$(( ($$ >> 8) & 255 )).$(( $$ & 255 )).9
 PORT=790
-H=$BT/home
+H=$T/home
 _pcleanup() {
 	ps -o pid= -u "$U" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
 	userdel -r "$U" >/dev/null 2>&1
-	_bcleanup
 	_cleanup
 }
 trap _pcleanup EXIT
 useradd -m -d "$H" -s /bin/sh "$U" || exit 1
 su -s /bin/sh "$U" -c "mkdir $H/service"
-printf 'supervise %s\nbind %s tcp %s on %s\n' "$U" "$U" "$PORT" "$LO" >"$BT/policy"
-setsid "$B/privd" -f "$BT/policy" </dev/null 2>"$BT/privd.log" &
-btrack $!
+printf 'supervise %s\nbind %s tcp %s on %s\n' "$U" "$U" "$PORT" "$LO" >"$T/policy-bench"
+spawn "$B/privd" -f "$T/policy-bench" 2>"$T/privd-bench.log"
 sock=$H/service/.userd/bind.sock
 for i in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
-[ -S "$sock" ] || { echo "ports.sh: userd's relay did not come up"; cat "$BT/privd.log"; exit 1; }
+[ -S "$sock" ] || { echo "ports.sh: userd's relay did not come up"; cat "$T/privd-bench.log"; exit 1; }
 out=$(su -s /bin/sh "$U" -c "$B/tests/bindbench $sock $LO $PORT $N") || { echo "ports.sh: bindbench failed: $out"; exit 1; }
 set -- $out
 header
@@ -56,9 +53,9 @@ wait_until 10 eval 'userd_pid $vm >/dev/null && userd_pid $vf >/dev/null' ||
 	{ echo "ports.sh: the stand-ins did not start"; cat "$T/privd.log"; exit 1; }
 alone="" during="" fl=""
 for r in $(seq "$REPS"); do
-	a=$(h $vm "latency $LAT tcp $LO 941")
+	a=$(hostile_ask $vm "latency $LAT tcp $LO 941")
 	flood $vf "$FLOOD read tcp $LO 942" || { echo "ports.sh: flood did not start"; exit 1; }
-	d=$(h $vm "latency $LAT tcp $LO 941")
+	d=$(hostile_ask $vm "latency $LAT tcp $LO 941")
 	fl=$(flood_result $vf "$FLOOD read tcp $LO 942")
 	case "$a $d" in *"ok $LAT "*"ok $LAT "*) ;; *) echo "ports.sh: binds failed: $a / $d"; exit 1 ;; esac
 	alone="$alone $(latency_median "$a")" during="$during $(latency_median "$d")"

@@ -1,5 +1,5 @@
 /* Fuzz target: the binder's request handler, the real code of
- * privd/binder.c (included below) driven in-process through real
+ * privd/binder.c driven in-process through real
  * SOCK_SEQPACKET socketpairs, as the master and two userds would drive it.
  *
  * The input is a list of operations, each one byte and its arguments:
@@ -14,6 +14,9 @@
  * After each record the binder serves the channel once (as its poll loop
  * would) and the harness reads what came back.
  *
+ * The binder is reached through privd/binder_core.h: its handler without
+ * the process around it (capabilities, seccomp, poll loop).
+ *
  * Oracles: a well-formed request gets exactly one answer with its id (a
  * grants query: the slot's own grant at that index and its count), and a
  * socket only if the slot's grants allow exactly that socket (right type,
@@ -24,12 +27,23 @@
  *
  * Sockets are bound for real: in a network namespace of its own when the
  * target may make one (root), so nothing is ever bound on the host. */
-#include "../../privd/binder.c"
-
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "binder_core.h"
+#include "wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -89,10 +103,7 @@ static void setup_once(void)
 	unsigned i;
 
 	net_of_our_own();
-	for (i = 0; i < WIRE_MAX_SLOTS; i++) {
-		B.slot[i].fd = -1;
-		B.slot[i].dead = 1;
-	}
+	binder_slots_init();
 	/* the binder's log goes nowhere: it would swamp the fuzzer's output */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		abort();
@@ -111,7 +122,7 @@ static void master_send(const struct wire_ctl *c, int fd)
 
 	if (wire_encode_ctl(m, c) < 0 || wire_send(ctl_master, m, fd) < 0)
 		abort();
-	if (!ctl_read(ctl_binder))
+	if (!binder_ctl_read(ctl_binder))
 		abort();
 }
 
@@ -213,20 +224,22 @@ static int user_send(unsigned i, const void *m, size_t len, int with_fd, int wit
 /* What the binder's poll loop does for this channel. */
 static void binder_turn(unsigned i)
 {
-	struct slot *s = &B.slot[i];
+	struct binder_view v;
 	struct pollfd p;
 
-	if (s->fd < 0 || s->dead)
+	binder_view(i, &v);
+	if (v.fd < 0 || v.dead)
 		return;
-	p.fd = s->fd;
+	p.fd = v.fd;
 	p.events = POLLIN;
 	if (poll(&p, 1, 0) == 1)
-		serve_one(i, s);
+		binder_serve_one(i);
 }
 
 /* The socket the binder sent must be exactly what r asked for and granted. */
 static void check_socket(unsigned i, const struct wire_bind_req *r, int fd)
 {
+	struct binder_view v;
 	struct sockaddr_storage ss;
 	struct wire_bind_req got = *r;
 	socklen_t len = sizeof ss;
@@ -246,8 +259,9 @@ static void check_socket(unsigned i, const struct wire_bind_req *r, int fd)
 		got.port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 		memcpy(got.addr, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
 	}
-	if (got.port != r->port || memcmp(got.addr, r->addr, 16) || !granted(&B.slot[i], &got) ||
-	    B.slot[i].uid != H[i].uid)
+	binder_view(i, &v);
+	if (got.port != r->port || memcmp(got.addr, r->addr, 16) || !binder_granted(i, &got) ||
+	    v.uid != H[i].uid)
 		abort();
 }
 
@@ -266,7 +280,7 @@ static void expect_answer(unsigned i, const struct wire_bind_req *r)
 	if (fd >= 0) {
 		check_socket(i, r, fd);
 		close(fd);
-	} else if (!granted(&B.slot[i], r) && a.status != EACCES) {
+	} else if (!binder_granted(i, r) && a.status != EACCES) {
 		abort();
 	}
 	if (wire_recv(H[i].user, m, &fd) != -1 || errno != EAGAIN)
@@ -276,35 +290,42 @@ static void expect_answer(unsigned i, const struct wire_bind_req *r)
 /* After a well-formed grants query: its answer, the slot's own grant. */
 static void expect_grants(unsigned i, const struct wire_grants_req *q)
 {
-	const struct slot *s = &B.slot[i];
+	struct binder_view s;
 	unsigned char m[WIRE_SIZE];
 	struct wire_grants_ans a;
 	ssize_t n = wire_recv(H[i].user, m, NULL);
 
+	binder_view(i, &s);
 	if (n != WIRE_SIZE || wire_decode_grants_ans(m, (size_t)n, &a) < 0 || a.id != q->id ||
-	    a.index != q->index || a.total != s->ngrants)
+	    a.index != q->index || a.total != s.ngrants)
 		abort();
-	if (q->index < s->ngrants ? a.proto != s->grants[q->index].proto ||
-				    a.lo != s->grants[q->index].lo || a.hi != s->grants[q->index].hi
-				  : a.proto != 0)
+	if (q->index < s.ngrants ? a.proto != s.grants[q->index].proto ||
+				   a.lo != s.grants[q->index].lo || a.hi != s.grants[q->index].hi
+				 : a.proto != 0)
 		abort();
 }
 
 /* After a malformed record: the channel is shut, the userd sees EOF. */
 static void expect_eof(unsigned i)
 {
+	struct binder_view v;
 	unsigned char m[WIRE_SIZE];
 	int fd;
 
-	if (wire_recv(H[i].user, m, &fd) != 0 || !B.slot[i].dead || B.slot[i].fd != -1)
+	binder_view(i, &v);
+	if (wire_recv(H[i].user, m, &fd) != 0 || !v.dead || v.fd != -1)
 		abort();
 }
 
 static void op_raw(unsigned i, int with_fd, int with_creds, const uint8_t *b, size_t len)
 {
+	struct binder_view v;
 	struct wire_bind_req r;
 	struct wire_grants_req q;
-	int live = B.slot[i].fd >= 0 && !B.slot[i].dead;
+	int live;
+
+	binder_view(i, &v);
+	live = v.fd >= 0 && !v.dead;
 
 	if (H[i].user < 0 || user_send(i, b, len, with_fd, with_creds) < 0)
 		return;

@@ -11,8 +11,7 @@
 # another user is still answered, every time, and how long that takes under
 # a flood is reported (no threshold: the machine is noisy).
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-privd.sh"
-. "$(dirname "$0")/../lib-hostile.sh"
+lib_use privd hostile
 need_root
 hostile_bin
 
@@ -63,25 +62,25 @@ check "the binder logged each channel's bound" \
 	logged "binder: fd limit 256; at most [0-9]+ answers unread per channel"
 
 # ---- grants: other users' ports, addresses not granted, port edges ----
-expect_eq "granted: bottom of a range" "ok 800" "$(h $va "bind tcp $LO 800")"
-expect_eq "granted: top of a range" "ok 899" "$(h $va "bind tcp $LO 899")"
-expect_eq "below the range" "EACCES" "$(h $va "bind tcp $LO 799")"
-expect_eq "above the range" "EACCES" "$(h $va "bind tcp $LO 900")"
-expect_eq "another user's port" "EACCES" "$(h $va "bind tcp $LO 1023")"
-expect_eq "another user's port, other way" "EACCES" "$(h $vb "bind tcp $LO 800")"
-expect_eq "address not granted: any" "EACCES" "$(h $va "bind tcp 0.0.0.0 800")"
-expect_eq "address not granted: IPv6 any" "EACCES" "$(h $va "bind tcp :: 800")"
-expect_eq "address not granted: v4-mapped" "EACCES" "$(h $va "bind tcp ::ffff:$LO 800")"
-expect_eq "protocol not granted" "EACCES" "$(h $va "bind udp $LO 800")"
-expect_eq "edge 1023 granted" "ok 1023" "$(h $vb "bind tcp $LO 1023")"
-expect_eq "edge 1024 granted" "ok 1024" "$(h $vb "bind tcp $LO 1024")"
-expect_eq "edge 1022 not granted" "EACCES" "$(h $vb "bind tcp $LO 1022")"
-expect_eq "edge 1025 not granted" "EACCES" "$(h $vb "bind tcp $LO 1025")"
-expect_eq "edge 65535 granted" "ok 65535" "$(h $vb "bind tcp $LO 65535")"
-expect_eq "edge 65534 not granted" "EACCES" "$(h $vb "bind tcp $LO 65534")"
-expect_eq "port 0 refused by the stub itself" "EINVAL" "$(h $vb "bind tcp $LO 0")"
-expect_eq "a user sees their own grants only" "total 1 tcp 800-899" "$(h $va grants)"
-expect_eq "another user sees theirs" "total 2 tcp 1023-1024 tcp 65535-65535" "$(h $vb grants)"
+expect_eq "granted: bottom of a range" "ok 800" "$(hostile_ask $va "bind tcp $LO 800")"
+expect_eq "granted: top of a range" "ok 899" "$(hostile_ask $va "bind tcp $LO 899")"
+expect_eq "below the range" "EACCES" "$(hostile_ask $va "bind tcp $LO 799")"
+expect_eq "above the range" "EACCES" "$(hostile_ask $va "bind tcp $LO 900")"
+expect_eq "another user's port" "EACCES" "$(hostile_ask $va "bind tcp $LO 1023")"
+expect_eq "another user's port, other way" "EACCES" "$(hostile_ask $vb "bind tcp $LO 800")"
+expect_eq "address not granted: any" "EACCES" "$(hostile_ask $va "bind tcp 0.0.0.0 800")"
+expect_eq "address not granted: IPv6 any" "EACCES" "$(hostile_ask $va "bind tcp :: 800")"
+expect_eq "address not granted: v4-mapped" "EACCES" "$(hostile_ask $va "bind tcp ::ffff:$LO 800")"
+expect_eq "protocol not granted" "EACCES" "$(hostile_ask $va "bind udp $LO 800")"
+expect_eq "edge 1023 granted" "ok 1023" "$(hostile_ask $vb "bind tcp $LO 1023")"
+expect_eq "edge 1024 granted" "ok 1024" "$(hostile_ask $vb "bind tcp $LO 1024")"
+expect_eq "edge 1022 not granted" "EACCES" "$(hostile_ask $vb "bind tcp $LO 1022")"
+expect_eq "edge 1025 not granted" "EACCES" "$(hostile_ask $vb "bind tcp $LO 1025")"
+expect_eq "edge 65535 granted" "ok 65535" "$(hostile_ask $vb "bind tcp $LO 65535")"
+expect_eq "edge 65534 not granted" "EACCES" "$(hostile_ask $vb "bind tcp $LO 65534")"
+expect_eq "port 0 refused by the stub itself" "EINVAL" "$(hostile_ask $vb "bind tcp $LO 0")"
+expect_eq "a user sees their own grants only" "total 1 tcp 800-899" "$(hostile_ask $va grants)"
+expect_eq "another user sees theirs" "total 2 tcp 1023-1024 tcp 65535-65535" "$(hostile_ask $vb grants)"
 
 # ---- SO_REUSEPORT: no protocol version since 2 has it ----
 # Every socket the binder binds is owned by root, so the kernel's rule that
@@ -91,16 +90,16 @@ expect_eq "another user sees theirs" "total 2 tcp 1023-1024 tcp 65535-65535" "$(
 listeners() { ss -Hltn "src $1" | wc -l; }
 # (a) a more specific address beside another user's 0.0.0.0 group
 expect_eq "(a) SO_REUSEPORT on 0.0.0.0:$pa refused (channel closed)" "after 0: eof" \
-	"$(h $ra "reuse tcp 0.0.0.0 $pa")"
+	"$(hostile_ask $ra "reuse tcp 0.0.0.0 $pa")"
 expect_eq "(a) SO_REUSEPORT on $LO:$pa, the same port more specific, refused" "after 0: eof" \
-	"$(h $rb "reuse tcp $LO $pa")"
+	"$(hostile_ask $rb "reuse tcp $LO $pa")"
 expect_eq "(a) nobody listens on $LO:$pa" 0 "$(listeners "$LO:$pa")"
 # (b) 128 throw-away binds evicted what the binder remembered
-expect_eq "(b) SO_REUSEPORT on $LO:27000 refused" "after 0: eof" "$(h $ro "reuse tcp $LO 27000")"
+expect_eq "(b) SO_REUSEPORT on $LO:27000 refused" "after 0: eof" "$(hostile_ask $ro "reuse tcp $LO 27000")"
 expect_eq "(b) 128 throw-away SO_REUSEPORT binds refused" "after 0: eof" \
-	"$(h $re "reuse tcp $LO 27100-27227")"
+	"$(hostile_ask $re "reuse tcp $LO 27100-27227")"
 expect_eq "(b) SO_REUSEPORT on $LO:27000 by another member of the group refused" "after 0: eof" \
-	"$(h $rs "reuse tcp $LO 27000")"
+	"$(hostile_ask $rs "reuse tcp $LO 27000")"
 expect_eq "(b) nobody listens on $LO:27000" 0 "$(listeners "$LO:27000")"
 # (c) a root daemon's own SO_REUSEPORT listener (nginx reuseport, HAProxy)
 spawn /usr/bin/python3 -c 'import signal, socket, sys
@@ -111,7 +110,7 @@ s.listen()
 signal.pause()' "$LO"
 check "a root listener with SO_REUSEPORT on $LO:27300" wait_until 10 eval '[ "$(listeners "$LO:27300")" = 1 ]'
 expect_eq "(c) SO_REUSEPORT on the root listener's port refused" "after 0: eof" \
-	"$(h $rc "reuse tcp $LO 27300")"
+	"$(hostile_ask $rc "reuse tcp $LO 27300")"
 expect_eq "(c) the root listener is still alone on $LO:27300" 1 "$(listeners "$LO:27300")"
 check "the refusal is logged, naming SO_REUSEPORT" \
 	logged "deny uid $(id -u $rc) \(channel [0-9]+\): malformed request \(flags: SO_REUSEPORT, not in protocol version [0-9]+\); channel closed"
@@ -133,13 +132,13 @@ for k in $kinds; do
 done
 check "malformed records logged" logged "deny uid $(id -u ${tag}k1) \(channel [0-9]+\): malformed request; channel closed"
 expect_eq "credentials sent with a request are ignored (served as usual)" "answer EACCES" \
-	"$(h $vb "send creds")"
-expect_eq "same channel still served after that" "ok 1024" "$(h $vb "bind tcp $LO 1024")"
-expect_eq "half-open (our write side shut): channel closed" "eof" "$(h ${tag}w "halfopen wr")"
-expect_eq "half-open (our read side shut): requests sent" "sent 100" "$(h ${tag}r "halfopen rd")"
+	"$(hostile_ask $vb "send creds")"
+expect_eq "same channel still served after that" "ok 1024" "$(hostile_ask $vb "bind tcp $LO 1024")"
+expect_eq "half-open (our write side shut): channel closed" "eof" "$(hostile_ask ${tag}w "halfopen wr")"
+expect_eq "half-open (our read side shut): requests sent" "sent 100" "$(hostile_ask ${tag}r "halfopen rd")"
 
 # ---- floods, and another user's answers meanwhile ----
-latency() { h $va "latency 300 tcp $LO 801"; }
+latency() { hostile_ask $va "latency 300 tcp $LO 801"; }
 
 base=$(latency)
 expect_match "another user's baseline: 300 of 300 sockets" "^n 300 ok 300 " "$base"
@@ -185,7 +184,7 @@ check "the binder took only part of it ($(echo "$fl2" | awk '{ print $2 }') of 1
 	[ "$(echo "$fl2" | awk '{ print $2 }')" -lt 100000 ]
 check "the binder logged the user who does not read" \
 	logged "binder: uid $(id -u $vf) \(channel [0-9]+\) leaves [0-9]+ answers unread"
-expect_eq "another user served after them" "ok 803" "$(h $va "bind tcp $LO 803")"
+expect_eq "another user served after them" "ok 803" "$(hostile_ask $va "bind tcp $LO 803")"
 
 b=$(latency_median "$base") d=$(latency_median "$during") d2=$(latency_median "$during2")
 x() { awk -v a="$1" -v b="$2" 'BEGIN { printf "x%.1f", a / (b ? b : 1) }'; }
@@ -200,8 +199,8 @@ expect_eq "binder is the same process" "$bp" "$(binder_pid)"
 check "privd is alive" kill -0 "$PRIVD"
 fds_after=$(ls "/proc/$bp/fd" | wc -l)
 check "binder holds no more fds than before ($fds_after <= $fds_before)" [ "$fds_after" -le "$fds_before" ]
-expect_eq "first user still served" "ok 802" "$(h $va "bind tcp $LO 802")"
-expect_eq "edge user still served" "ok 65535" "$(h $vb "bind tcp $LO 65535")"
+expect_eq "first user still served" "ok 802" "$(hostile_ask $va "bind tcp $LO 802")"
+expect_eq "edge user still served" "ok 65535" "$(hostile_ask $vb "bind tcp $LO 65535")"
 still_run() { local u; for u in "$@"; do userd_pid "$u" >/dev/null || return 1; done; }
 check "the stand-ins whose channel was closed still run (only the channel went)" \
 	still_run ${tag}k1 ${tag}k12 ${tag}w $rc

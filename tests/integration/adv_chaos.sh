@@ -12,7 +12,7 @@
 # reported. No service process may be left running unsupervised by a runsv
 # killed -9: the next runsv stops it before starting ./run again.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-privd.sh"
+lib_use privd
 need_root
 [ -x "$B/runsv" ] || skip_all "build/runsv not built"
 SECS=${CHAOS_SECONDS:-30}

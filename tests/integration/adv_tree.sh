@@ -8,7 +8,7 @@
 # userd or runsv crashes; the user's good service and another user's
 # service keep the same pid throughout.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-userd.sh"
+lib_use userd
 need_root
 
 tag=wx$(( $$ % 100000 ))

@@ -5,8 +5,7 @@
 # privbind from a login shell finds the relay of a tree outside ~/service;
 # without any relay, the refusal says that privileged ports need privd.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-privd.sh"
-. "$(dirname "$0")/../lib-ports.sh"
+lib_use privd ports
 need_root
 
 qa=wqa$WQTAG qb=wqb$WQTAG

@@ -4,8 +4,7 @@
 # one-second floor).  runsv holds the listening socket, so a client that
 # connects between two ./run waits in the backlog: zero refused.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-privd.sh"
-. "$(dirname "$0")/../lib-ports.sh"
+lib_use privd ports
 need_root
 [ -x "$B/runsv" ] || skip_all "build/runsv not built"
 KILLS=${KILLS:-50}
@@ -22,7 +21,7 @@ check "web serves port 730" wait_until 15 serving $qe web
 spawn sh -c 'exec "$1" "$4" 730 "$2" >"$3"' _ "$B/tests/connect_loop" "$T/stop" "$T/counts" "$LO"
 killed=0
 for i in $(seq "$KILLS"); do
-	p=$(svpid $qe web)
+	p=$(user_svc_pid $qe web)
 	"$B/sv" kill "$(svdir $qe web)" >/dev/null
 	wait_until 15 eval '[ "$(report_pid web)" != "$p" ] && serving $qe web' || break
 	killed=$((killed + 1))

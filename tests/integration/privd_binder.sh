@@ -4,7 +4,7 @@
 # Grants by port and address, denials, a port held, a group grant shared
 # first come, a malformed request closing only that user's channel.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-privd.sh"
+lib_use privd
 need_root
 privd_bin bindreq
 

@@ -2,7 +2,7 @@
 # privd -t: a good policy exits 0; a bad one exits 1 with every error on
 # stderr as FILE:LINE: message; warnings do not fail the check.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-privd.sh"
+lib_use privd
 need_root
 make_user ${ua} || exit 1
 make_user ${ub} || exit 1

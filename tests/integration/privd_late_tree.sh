@@ -8,7 +8,7 @@
 # time, is followed down.  A user removed from the policy while waiting
 # goes as usual.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-privd.sh"
+lib_use privd
 need_root
 [ -x "$B/userd" ] || skip_all "build/userd not built"
 privd_bin real
@@ -17,10 +17,10 @@ for u in ${ua} ${ub} ${uc}; do make_user $u || exit 1; done
 Ha=$T/home-${ua} Hb=$T/home-${ub}
 Da=$Ha/service Db=$Hb/deep/er/service
 
-# as USER CMD: a shell command as that user
-as() { su -s /bin/sh "$1" -c "$2"; }
+# as_sh USER CMD: a shell command as that user
+as_sh() { su -s /bin/sh "$1" -c "$2"; }
 # mkweb USER DIR: DIR/web, a service that sleeps
-mkweb() { as "$1" "mkdir -p '$2/web' && printf '#!/bin/sh\nexec sleep 100000\n' >'$2/web/run' && chmod 755 '$2/web/run'"; }
+mkweb() { as_sh "$1" "mkdir -p '$2/web' && printf '#!/bin/sh\nexec sleep 100000\n' >'$2/web/run' && chmod 755 '$2/web/run'"; }
 # runs DIR: DIR/web's service runs
 runs() {
 	local p
@@ -51,9 +51,9 @@ expect_eq "${ua}: still the same userd after 3 s" "$pa" "$(userd_pid ${ua})"
 mkweb ${ua} "$Da"
 check "${ua}: the service runs" wait_until 30 runs "$Da"
 # ${ub} makes deep/er/service a directory at a time
-as ${ub} "mkdir '$Hb/deep'"
+as_sh ${ub} "mkdir '$Hb/deep'"
 sleep 1
-as ${ub} "mkdir '$Hb/deep/er'"
+as_sh ${ub} "mkdir '$Hb/deep/er'"
 sleep 1
 mkweb ${ub} "$Db"
 check "${ub}: the service runs" wait_until 30 runs "$Db"

@@ -8,8 +8,7 @@
 # the limit privd was given.  Users are made in one batch (newusers) and
 # removed at the end.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-privd.sh"
-. "$(dirname "$0")/../lib-users.sh"
+lib_use privd users
 need_root
 N=${N:-600}
 STAMP=$B/tests/benchstamp

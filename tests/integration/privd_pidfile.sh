@@ -2,7 +2,7 @@
 # privd -p FILE: the pid of this privd, for a reload that reaches it and no
 # other privd on the host (kill -HUP "$(cat FILE)"); removed when it stops.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-privd.sh"
+lib_use privd
 need_root
 privd_bin real
 make_user ${ua} || exit 1

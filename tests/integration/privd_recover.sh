@@ -4,7 +4,7 @@
 # broken policy keeps the old one; reloads add and remove users and apply
 # changed limits; SIGTERM stops every userd and privd exits 0.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-privd.sh"
+lib_use privd
 need_root
 privd_bin bindreq
 
@@ -28,7 +28,7 @@ expect_eq "the userd was not restarted" "$pa" "$(userd_pid ${ua})"
 expect_eq "the same channel works with the new binder" "tcp $LO 661: ok listening 661" \
 	"$(req ${ua} "tcp $LO 661")"
 nb=$(binder_pid)
-expect_eq "new binder sandboxed too" "2" "$(field "$nb" Seccomp)"
+expect_eq "new binder sandboxed too" "2" "$(proc_field "$nb" Seccomp)"
 check "binder exit logged" logged "exit binder \(signal 9\), restart in [0-9]+ ms"
 
 # kill -9 the userd: restarted with backoff, with a fresh channel

@@ -4,7 +4,7 @@
 # directory; the binder is sandboxed; a symlink planted by a user does not
 # make root touch its target.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-privd.sh"
+lib_use privd
 need_root
 if [ -x "$B/userd" ]; then mode=real; else mode=bindreq; fi
 echo "# userd started by privd: $mode"
@@ -38,15 +38,15 @@ pa=$(userd_pid ${ua}) pb=$(userd_pid ${ub})
 for u in ${ua} ${ub}; do
 	p=$(userd_pid $u)
 	uid=$(id -u $u) gid=$(id -g $u) home=$T/home-$u
-	expect_eq "$u: uid real/effective/saved/fs" "$uid $uid $uid $uid" "$(field "$p" Uid | tr -s '\t ' ' ')"
-	expect_eq "$u: gid real/effective/saved/fs" "$gid $gid $gid $gid" "$(field "$p" Gid | tr -s '\t ' ' ')"
+	expect_eq "$u: uid real/effective/saved/fs" "$uid $uid $uid $uid" "$(proc_field "$p" Uid | tr -s '\t ' ' ')"
+	expect_eq "$u: gid real/effective/saved/fs" "$gid $gid $gid $gid" "$(proc_field "$p" Gid | tr -s '\t ' ' ')"
 	want=$(id -G $u | tr ' ' '\n' | sort -n | tr '\n' ' ')
-	got=$(field "$p" Groups | tr ' ' '\n' | grep . | sort -n | tr '\n' ' ')
+	got=$(proc_field "$p" Groups | tr ' ' '\n' | grep . | sort -n | tr '\n' ' ')
 	expect_eq "$u: groups as initgroups sets them" "$want" "$got"
 	for c in CapInh CapPrm CapEff CapBnd CapAmb; do
-		expect_eq "$u: $c empty" "0000000000000000" "$(field "$p" $c)"
+		expect_eq "$u: $c empty" "0000000000000000" "$(proc_field "$p" $c)"
 	done
-	expect_eq "$u: umask 022" "0022" "$(field "$p" Umask)"
+	expect_eq "$u: umask 022" "0022" "$(proc_field "$p" Umask)"
 	expect_eq "$u: working directory is the home" "$home" "$(readlink "/proc/$p/cwd")"
 	env=$(tr '\0' '\n' <"/proc/$p/environ" | sort | tr '\n' ' ')
 	# PATH: privd's own directory first, so a run script's sv or svlogd is ward's
@@ -55,21 +55,21 @@ for u in ${ua} ${ub}; do
 	expect_match "$u: fd 3 is its channel" "^socket:" "$(readlink "/proc/$p/fd/3")"
 	expect_eq "$u: own session" "$p" "$(ps -o sid= -p "$p" | tr -d ' ')"
 done
-expect_eq "${ua}: no_new_privs on by default" "1" "$(field "$pa" NoNewPrivs)"
-expect_eq "${ub}: no_new_privs off as the policy says" "0" "$(field "$pb" NoNewPrivs)"
+expect_eq "${ua}: no_new_privs on by default" "1" "$(proc_field "$pa" NoNewPrivs)"
+expect_eq "${ub}: no_new_privs off as the policy says" "0" "$(proc_field "$pb" NoNewPrivs)"
 lim=$(cat "/proc/$pa/limits")
 expect_match "${ua}: nofile 123 soft and hard" "Max open files +123 +123 " "$lim"
 expect_match "${ua}: nproc 77 soft and hard" "Max processes +77 +77 " "$lim"
 expect_match "${ub}: core 0" "Max core file size +0 +0 " "$(cat "/proc/$pb/limits")"
 
 bp=$(binder_pid)
-expect_eq "binder: Seccomp 2 (filter)" "2" "$(field "$bp" Seccomp)"
-expect_eq "binder: CapEff cap_net_bind_service only" "0000000000000400" "$(field "$bp" CapEff)"
-expect_eq "binder: CapPrm cap_net_bind_service only" "0000000000000400" "$(field "$bp" CapPrm)"
-expect_eq "binder: CapInh empty" "0000000000000000" "$(field "$bp" CapInh)"
-expect_eq "binder: CapAmb empty" "0000000000000000" "$(field "$bp" CapAmb)"
-expect_match "binder: bounding set holds nothing else" "^00000000000004|^0000000000000000$" "$(field "$bp" CapBnd)"
-expect_eq "binder: NoNewPrivs" "1" "$(field "$bp" NoNewPrivs)"
+expect_eq "binder: Seccomp 2 (filter)" "2" "$(proc_field "$bp" Seccomp)"
+expect_eq "binder: CapEff cap_net_bind_service only" "0000000000000400" "$(proc_field "$bp" CapEff)"
+expect_eq "binder: CapPrm cap_net_bind_service only" "0000000000000400" "$(proc_field "$bp" CapPrm)"
+expect_eq "binder: CapInh empty" "0000000000000000" "$(proc_field "$bp" CapInh)"
+expect_eq "binder: CapAmb empty" "0000000000000000" "$(proc_field "$bp" CapAmb)"
+expect_match "binder: bounding set holds nothing else" "^00000000000004|^0000000000000000$" "$(proc_field "$bp" CapBnd)"
+expect_eq "binder: NoNewPrivs" "1" "$(proc_field "$bp" NoNewPrivs)"
 # no file open: only stdio, its internal channel and user channels (sockets)
 files=$(for f in /proc/"$bp"/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && readlink "$f"; done | grep -vc '^socket:')
 expect_eq "binder: holds no file beyond stdio" "0" "$files"

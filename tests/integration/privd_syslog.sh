@@ -5,7 +5,7 @@
 # private mount namespace whose /dev has a stand-in syslog daemon
 # (tests/helpers/logsink) at /dev/log, so the machine's own /dev is untouched.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-privd.sh"
+lib_use privd
 need_root
 command -v unshare >/dev/null || skip_all "needs unshare(1)"
 unshare -m true 2>/dev/null || skip_all "cannot make a mount namespace here"

@@ -4,13 +4,13 @@
 # sv up and sv once during a wait (or during ./finish) start at once.
 # Only lower bounds on elapsed time are checked (a slow machine cannot fail them).
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-runsv.sh"
+lib_use runsv
 
 quick='date +%s%N >>starts; exit 0'
 # gap FILE N: ms between start N-1 and start N
 gap() { sed -n "$(($2 - 1))p;$2p" "$1" | awk 'NR == 1 { a = $1 } NR == 2 { print int(($1 - a) / 1e6) }'; }
 # ward_is DIR KEY VALUE
-ward_is() { [ "$(field "$1" "$2")" = "$3" ]; }
+ward_is() { [ "$(svstat_field "$1" "$2")" = "$3" ]; }
 
 # four services at once, so the waits overlap
 a=$T/a; mksvc "$a" "$quick"                       # d and u during waits
@@ -28,16 +28,16 @@ g2=$(gap "$a/starts" 2) g3=$(gap "$a/starts" 3)
 check "a: first wait at least 1 s ($g2 ms)" test "$g2" -ge 1000
 check "a: second wait at least 2 s ($g3 ms)" test "$g3" -ge 2000
 check "a: now waiting 4 s" wait_until 10 ward_is "$a" backoff_ms 4000
-nx=$(field "$a" next_in_ms)
+nx=$(svstat_field "$a" next_in_ms)
 check "a: next start announced within 4 s ($nx ms)" test "$nx" -gt 0 -a "$nx" -le 4000
 expect_eq "a: stat during the wait" down "$(stat_of "$a")"
-expect_eq "a: ward counts the starts" 3 "$(field "$a" starts)"
-expect_eq "a: ward has runsv's pid" "$pid_a" "$(field "$a" runsv)"
+expect_eq "a: ward counts the starts" 3 "$(svstat_field "$a" starts)"
+expect_eq "a: ward has runsv's pid" "$pid_a" "$(svstat_field "$a" runsv)"
 
 # d during the wait: nothing is owed any more
 ctl "$a" d
 check "a: d: want down" wait_until 10 ward_is "$a" want d
-expect_eq "a: d: no backoff shown" 0 "$(field "$a" backoff_ms)"
+expect_eq "a: d: no backoff shown" 0 "$(svstat_field "$a" backoff_ms)"
 sleep 5
 expect_eq "a: d: no start after the wait would have ended" 3 "$(lines "$a/starts")"
 
@@ -45,7 +45,7 @@ expect_eq "a: d: no start after the wait would have ended" 3 "$(lines "$a/starts
 ctl "$a" u
 check "a: u: started" wait_until 10 lines_ge "$a/starts" 4
 check "a: then waits 8 s (count kept)" wait_until 10 ward_is "$a" backoff_ms 8000
-due=$(( $(date +%s%N) / 1000000 + $(field "$a" next_in_ms) ))
+due=$(( $(date +%s%N) / 1000000 + $(svstat_field "$a" next_in_ms) ))
 ctl "$a" u
 check "a: u during the wait: started" wait_until 10 lines_ge "$a/starts" 5
 t5=$(( $(sed -n 5p "$a/starts") / 1000000 ))

@@ -2,7 +2,7 @@
 # runsv as runit's: start, restart, ./finish arguments, ./down, the lock,
 # supervise/ files and their modes, kill -9 of the service.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-runsv.sh"
+lib_use runsv
 
 out=$("$B/runsv" 2>&1); rc=$?
 expect_eq "no argument: exit 1, as runit" 1 "$rc"
@@ -18,13 +18,13 @@ mkscript "$s/finish" 'echo "$1 $2" >>finish.args'
 echo 1 >"$s/backoff-max"   # quick exits below: no growing backoff
 start_runsv "$s"
 check "stat says run" wait_until 10 stat_is "$s" run
-p=$(pid_of "$s")
+p=$(svc_pid "$s")
 check "supervise/pid is the running ./run" alive "$p"
 expect_eq "pid file is the pid and a newline" "$p" "$(cat "$s/supervise/pid")"
-expect_eq "status: state" run "$(field "$s" state)"
-expect_eq "status: pid" "$p" "$(field "$s" pid)"
-expect_eq "status: want up" u "$(field "$s" want)"
-expect_eq "status: not paused, no TERM" "0 0" "$(field "$s" paused) $(field "$s" term)"
+expect_eq "status: state" run "$(svstat_field "$s" state)"
+expect_eq "status: pid" "$p" "$(svstat_field "$s" pid)"
+expect_eq "status: want up" u "$(svstat_field "$s" want)"
+expect_eq "status: not paused, no TERM" "0 0" "$(svstat_field "$s" paused) $(svstat_field "$s" term)"
 expect_eq "./run in runsv's process group and session, as runit" \
 	"$(ps -o pgid=,sid= -p "$RUNSV_PID")" "$(ps -o pgid=,sid= -p "$p")"
 expect_eq "supervise/ is 0700" 700 "$(stat -c %a "$s/supervise")"
@@ -48,11 +48,11 @@ check "runsv survived" alive "$RUNSV_PID"
 check "the killed one is gone (reaped)" wait_until 5 gone "$p"
 
 # finish args after TERM, after exit 3, after exit 0
-p=$(pid_of "$s"); kill -TERM "$p"
+p=$(svc_pid "$s"); kill -TERM "$p"
 wait_until 10 new_pid "$s" "$p"
 expect_eq "TERM: finish args" "-1 15" "$(tail -1 "$s/finish.args")"
 mksvc "$s" 'echo $$ >>starts; sleep 0.2; exit 3'
-p=$(pid_of "$s"); kill "$p"
+p=$(svc_pid "$s"); kill "$p"
 check "exit 3: finish args" wait_until 10 has_line "$s/finish.args" "3 0"
 mksvc "$s" 'echo $$ >>starts; sleep 0.2; exit 0'
 check "exit 0: finish args" wait_until 10 has_line "$s/finish.args" "0 0"
@@ -70,7 +70,7 @@ mksvc "$d" 'exec sleep 1000'
 touch "$d/down"
 start_runsv "$d"
 expect_eq "./down: stat down" down "$(stat_of "$d")"
-expect_eq "./down: want d" d "$(field "$d" want)"
+expect_eq "./down: want d" d "$(svstat_field "$d" want)"
 expect_eq "./down: empty pid file" "" "$(cat "$d/supervise/pid")"
 ctl "$d" u
 check "u starts it" wait_until 10 stat_is "$d" run

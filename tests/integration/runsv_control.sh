@@ -2,7 +2,7 @@
 # Every control letter (u d o p c h a i q 1 2 t k x), control/X overrides,
 # TERM to runsv, and x with a log service.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-runsv.sh"
+lib_use runsv
 
 # a service that writes every signal it gets into sig.log
 s=$T/svc
@@ -13,41 +13,41 @@ while :; do sleep 0.05; done'
 mkscript "$s/finish" 'echo "$1 $2" >>finish.args'
 start_runsv "$s"
 check "running" wait_until 10 stat_is "$s" run
-p=$(pid_of "$s")
+p=$(svc_pid "$s")
 
 # the plain signal letters
 for l in h:HUP a:ALRM i:INT q:QUIT 1:USR1 2:USR2 c:CONT; do
 	ctl "$s" "${l%%:*}"
 	check "letter ${l%%:*} sends ${l#*:}" wait_until 10 has_line "$s/sig.log" "${l#*:}"
 done
-expect_eq "the signals went to the same ./run" "$p" "$(pid_of "$s")"
+expect_eq "the signals went to the same ./run" "$p" "$(svc_pid "$s")"
 
 # p: STOP and ", paused"; c: CONT
 ctl "$s" p
 proc_state() { awk '{print $3}' "/proc/$1/stat"; }
-# state_is PID STATE: read afresh at every try of wait_until
-state_is() { [ "$(proc_state "$1")" = "$2" ]; }
-state_is_not() { [ "$(proc_state "$1")" != "$2" ]; }
-check "p stops the service" wait_until 10 state_is "$p" T
+# proc_state_is PID STATE: read afresh at every try of wait_until
+proc_state_is() { [ "$(proc_state "$1")" = "$2" ]; }
+proc_state_is_not() { [ "$(proc_state "$1")" != "$2" ]; }
+check "p stops the service" wait_until 10 proc_state_is "$p" T
 check "p: stat says paused" wait_until 10 stat_is "$s" "run, paused"
-expect_eq "p: status byte paused" 1 "$(field "$s" paused)"
+expect_eq "p: status byte paused" 1 "$(svstat_field "$s" paused)"
 ctl "$s" c
 check "c continues it" wait_until 10 stat_is "$s" run
-check "c: running again" wait_until 10 state_is_not "$p" T
+check "c: running again" wait_until 10 proc_state_is_not "$p" T
 
 # t: TERM, restarted (want up)
 : >"$s/sig.log"
 ctl "$s" t
 check "t sends TERM" wait_until 10 has_line "$s/sig.log" TERM
 check "t: restarted" wait_until 10 new_pid "$s" "$p"
-p=$(pid_of "$s")
+p=$(svc_pid "$s")
 
 # d: TERM then CONT, ./finish, stays down
 : >"$s/sig.log"
 ctl "$s" d
 check "d: down" wait_until 10 stat_is "$s" down
 expect_eq "d: TERM was sent" TERM "$(head -1 "$s/sig.log")"
-expect_eq "d: want d" d "$(field "$s" want)"
+expect_eq "d: want d" d "$(svstat_field "$s" want)"
 check "d: the old ./run is gone" wait_until 5 gone "$p"
 n=$(lines "$s/starts")
 sleep 1.5
@@ -56,23 +56,23 @@ expect_eq "d: not restarted" "$n" "$(lines "$s/starts")"
 # o: once -- runs, not restarted after it exits
 ctl "$s" o
 check "o: runs" wait_until 10 stat_is "$s" "run, want down"
-p=$(pid_of "$s")
+p=$(svc_pid "$s")
 kill -9 "$p"
 check "o: down after it exits" wait_until 10 stat_is "$s" down
 expect_eq "o: ./finish ran after it" "-1 9" "$(tail -1 "$s/finish.args")"
 sleep 1.5
-expect_eq "o: not restarted" "" "$(pid_of "$s")"
+expect_eq "o: not restarted" "" "$(svc_pid "$s")"
 
 # u: up again
 ctl "$s" u
 check "u: runs" wait_until 10 stat_is "$s" run
-p=$(pid_of "$s")
+p=$(svc_pid "$s")
 
 # k: KILL, restarted
 ctl "$s" k
 check "k: restarted" wait_until 10 new_pid "$s" "$p"
 expect_eq "k: killed by KILL" "-1 9" "$(tail -1 "$s/finish.args")"
-p=$(pid_of "$s")
+p=$(svc_pid "$s")
 # the new ./run has set its traps once it wrote its pid to ./starts: a
 # signal before that would end it, not be logged
 trapped() { [ "$(tail -1 "$s/starts")" = "$p" ]; }
@@ -127,11 +127,11 @@ mkscript "$l/log/run" 'while read -r line; do echo "$line" >>got; done; echo eof
 start_runsv "$l"
 check "log: running" wait_until 10 stat_is "$l/log" run
 check "log: got the service's output" wait_until 10 has_line "$l/log/got" hello
-lp=$(pid_of "$l/log")
+lp=$(svc_pid "$l/log")
 ctl "$l/log" x
 sleep 0.3
 check "x to log/supervise/control is ignored" alive "$RUNSV_PID"
-expect_eq "... log still runs" "$lp" "$(pid_of "$l/log")"
+expect_eq "... log still runs" "$lp" "$(svc_pid "$l/log")"
 kill -TERM "$RUNSV_PID"
 check "TERM to runsv acts as x: it exits" wait_until 10 gone "$RUNSV_PID"
 expect_eq "TERM: exit code 0" 0 "$(exit_code "$RUNSV_PID")"

@@ -2,7 +2,7 @@
 # runit's own sv (/usr/bin/sv) reads our supervise/ files: the same output,
 # up to pids and seconds, as for Debian's runsv in the same states.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-runsv.sh"
+lib_use runsv
 [ -x "$RUNIT_SV" ] && [ -x "$RUNIT_RUNSV" ] || skip_all "runit's sv/runsv not installed"
 
 # norm: pids and seconds out; the directory name too

@@ -3,7 +3,7 @@
 # log/run: runsv holds both ends.  Takes about 100 s (runit's one start a
 # second; backoff-max 1 keeps it at that).
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-runsv.sh"
+lib_use runsv
 RUNS=100 PER=20
 
 s=$T/svc
@@ -24,7 +24,7 @@ count_is() { [ "$(cat "$s/count")" = "$1" ]; }
 check "./run was started $RUNS times (and once more to stay up)" wait_until 10 count_is $((RUNS + 1))
 want=$(for n in $(seq 1 $RUNS); do for i in $(seq 1 $PER); do echo "r$n-$i"; done; done | md5sum)
 expect_eq "every line once, in order" "$want" "$(md5sum <"$s/log/out")"
-expect_match "the logger restarted many times" "^[0-9]+$" "$(field "$s/log" starts)"
-check "... at least 50" test "$(field "$s/log" starts)" -ge 50
+expect_match "the logger restarted many times" "^[0-9]+$" "$(svstat_field "$s/log" starts)"
+check "... at least 50" test "$(svstat_field "$s/log" starts)" -ge 50
 
 done_testing

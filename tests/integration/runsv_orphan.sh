@@ -4,7 +4,7 @@
 # KILL after 5 s) before it starts its own, so the service never runs twice;
 # a pid in supervise/status that now names another process is left alone.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-runsv.sh"
+lib_use runsv
 
 lacks_line_matching() { ! grep -q -- "$2" "$1"; }
 
@@ -28,7 +28,7 @@ mkscript "$s/log/run" 'exec cat >>../logged'
 start_runsv "$s"
 check "service up" wait_until 10 stat_is "$s" run
 check "logger up" wait_until 10 stat_is "$s/log" run
-p=$(pid_of "$s"); lp=$(pid_of "$s/log")
+p=$(svc_pid "$s"); lp=$(svc_pid "$s/log")
 kill -9 "$RUNSV_PID"
 check "the killed runsv is gone" wait_until 10 gone "$RUNSV_PID"
 check "its ./run runs on, unsupervised" alive "$p"
@@ -51,7 +51,7 @@ t=$T/stubborn
 mksvc "$t" 'trap "" TERM; exec sleep 1000'
 start_runsv "$t"
 check "stubborn service up" wait_until 10 stat_is "$t" run
-p=$(pid_of "$t")
+p=$(svc_pid "$t")
 kill -9 "$RUNSV_PID"
 wait_until 10 gone "$RUNSV_PID"
 start_runsv "$t"
@@ -64,14 +64,14 @@ u=$T/reused
 mksvc "$u" 'exec sleep 1000'
 start_runsv "$u"
 check "third service up" wait_until 10 stat_is "$u" run
-p=$(pid_of "$u")
+p=$(svc_pid "$u")
 kill -9 "$RUNSV_PID"; wait_until 10 gone "$RUNSV_PID"
 kill -9 "$p"; wait_until 10 dead "$p"
 # bytes 12..15 of the status: the pid, little-endian
 le=$(printf '\\%03o\\%03o\\%03o\\%03o' $((innocent & 255)) $((innocent >> 8 & 255)) \
 	$((innocent >> 16 & 255)) $((innocent >> 24 & 255)))
 printf "$le" | dd of="$u/supervise/status" bs=1 seek=12 conv=notrunc status=none
-expect_eq "forged status names the unrelated process" "$innocent" "$(field "$u" pid)"
+expect_eq "forged status names the unrelated process" "$innocent" "$(svstat_field "$u" pid)"
 start_runsv "$u"
 check "the new runsv starts ./run" wait_until 10 new_pid "$u" "$innocent"
 check "the unrelated process was not touched" alive "$innocent"

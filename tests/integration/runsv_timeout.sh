@@ -1,7 +1,7 @@
 #!/bin/bash
 # timeout-kill: KILL after the TERM of d or x when the service ignores it.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-runsv.sh"
+lib_use runsv
 
 stubborn='trap "echo TERM >>sig.log" TERM; echo $$ >>starts; while :; do sleep 0.05; done'
 
@@ -11,7 +11,7 @@ mkscript "$s/finish" 'echo "$1 $2" >>finish.args'
 echo 300 >"$s/timeout-kill"
 start_runsv "$s"
 check "running" wait_until 10 stat_is "$s" run
-p=$(pid_of "$s")
+p=$(svc_pid "$s")
 ctl "$s" d
 check "d: TERM delivered and ignored" wait_until 10 has_line "$s/sig.log" TERM
 check "d: KILLed after timeout-kill" wait_until 10 stat_is "$s" down
@@ -21,7 +21,7 @@ check "d: gone" wait_until 5 gone "$p"
 # t (want up) does not arm it: TERM only, the service goes on
 ctl "$s" u
 check "u: running" wait_until 10 stat_is "$s" run
-p=$(pid_of "$s")
+p=$(svc_pid "$s")
 : >"$s/sig.log"
 ctl "$s" t
 check "t: TERM delivered" wait_until 10 has_line "$s/sig.log" TERM

@@ -4,7 +4,7 @@
 # runsv exiting), what sv prints, and its exit code; -v and -w, timeouts and
 # the force-* kill, ./check scripts.
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/lib-sv.sh"
+lib_use sv
 
 # got SIG: the service of $d/sig logged SIG since the log was cleared
 got() { grep -qx "$1" "$d/sig/sig.log" 2>/dev/null; }
@@ -14,7 +14,7 @@ signal_suite() {
 	mkdir -p "$d"
 	export SVDIR=$d
 	mksvc "$d/sig" "$SIGLOG_RUN"
-	start_runsv "$runsv" "$d/sig" || return
+	supervise "$runsv" "$d/sig" || return
 	wait_until 5 got start
 	# plain commands print nothing and exit 0
 	for c in hup:HUP alarm:ALRM interrupt:INT quit:QUIT 1:USR1 2:USR2 cont:CONT; do
@@ -23,18 +23,18 @@ signal_suite() {
 		wait_until 5 got "${c#*:}"
 		check "$tag: sv ${c%%:*} sends ${c#*:}" got "${c#*:}"
 	done
-	pid=$(pid_of sig)
-	"$SV" pause sig
+	pid=$(sv_pid sig)
+	"$WARD_SV" pause sig
 	wait_until 5 eval 'grep -q "^State:.*T" /proc/$pid/status'
 	check "$tag: sv pause stops the process" grep -q '^State:.*T' "/proc/$pid/status"
 	svrun "$tag: -v cont" 0 "^ok: run: sig: \(pid $pid\) [0-9]+s$" -v cont sig
 	: >"$d/sig/sig.log"
 	svrun "$tag: -v term restarts" 0 '^ok: run: sig: \(pid [0-9]+\) [0-9]+s$' -v term sig
 	check "$tag: term sent TERM" got TERM
-	check "$tag: term: new pid" test "$(pid_of sig)" != "$pid"
-	pid=$(pid_of sig)
+	check "$tag: term: new pid" test "$(sv_pid sig)" != "$pid"
+	pid=$(sv_pid sig)
 	svrun "$tag: -v kill restarts" 0 '^ok: run: sig: \(pid [0-9]+\) [0-9]+s$' -v kill sig
-	check "$tag: kill: new pid" test "$(pid_of sig)" != "$pid"
+	check "$tag: kill: new pid" test "$(sv_pid sig)" != "$pid"
 	svrun "$tag: -v down" 0 '^ok: down: sig: [0-9]+s, normally up$' -v down sig
 	svrun "$tag: -v up" 0 '^ok: run: sig: \(pid [0-9]+\) [0-9]+s$' -v up sig
 	svrun "$tag: up when up sends nothing" 0 '^$' up sig
@@ -51,7 +51,7 @@ lsb_suite() {
 	export SVDIR=$d
 	mksvc "$d/web"
 	mksvc "$d/web/log" 'exec cat >/dev/null'
-	start_runsv "$runsv" "$d/web" || return
+	supervise "$runsv" "$d/web" || return
 	wait_until 5 state_is web run
 	svrun "$tag: stop" 0 '^ok: down: web: [0-9]+s, normally up$' stop web
 	svrun "$tag: try-restart of a down service" 0 '^ok: down: web: [0-9]+s, normally up$' try-restart web
@@ -60,9 +60,9 @@ lsb_suite() {
 	svrun "$tag: check of a running service" 0 '^ok: run: web: ' check web
 	svrun "$tag: reload = hup + status" 0 '^ok: run: web: \(pid [0-9]+\) [0-9]+s$' reload web
 	for c in restart try-restart force-reload force-restart; do
-		pid=$(pid_of web)
+		pid=$(sv_pid web)
 		svrun "$tag: $c" 0 '^ok: run: web: \(pid [0-9]+\) [0-9]+s$' $c web
-		check "$tag: $c: a new process" test "$(pid_of web)" != "$pid"
+		check "$tag: $c: a new process" test "$(sv_pid web)" != "$pid"
 	done
 	svrun "$tag: force-stop" 0 '^ok: down: web: [0-9]+s, normally up$' force-stop web
 	svrun "$tag: shutdown" 0 '^ok: web: runsv not running$' shutdown web
@@ -70,7 +70,7 @@ lsb_suite() {
 	check "$tag: shutdown: runsv exited" runsv_gone "$RUNSV_PID"
 	svrun "$tag: check without runsv" 1 '^fail: web: runsv not running$' check web
 	svrun "$tag: start without runsv" 1 '^fail: web: runsv not running$' start web
-	start_runsv "$runsv" "$d/web" || return
+	supervise "$runsv" "$d/web" || return
 	svrun "$tag: force-shutdown" 0 '^ok: web: runsv not running$' force-shutdown web
 	wait_until 5 runsv_gone "$RUNSV_PID"
 	check "$tag: force-shutdown: runsv exited" runsv_gone "$RUNSV_PID"
@@ -81,7 +81,7 @@ timeout_suite() {
 	local runsv=$1 tag=$2 d=$T/$2 out rc
 	export SVDIR=$d
 	mksvc "$d/stub" 'trap "" TERM; exec sleep 100000'
-	start_runsv "$runsv" "$d/stub" || return
+	supervise "$runsv" "$d/stub" || return
 	svrun "$tag: -w 1 down times out" 1 '^timeout: run: stub: \(pid [0-9]+\) [0-9]+s, want down, got TERM$' -w 1 down stub
 	SVWAIT=1 svrun "$tag: SVWAIT=1 stop times out" 1 '^timeout: run: stub: .*, want down, got TERM$' stop stub
 	svrun "$tag: -w 1 force-stop kills" 1 '^kill: run: stub: \(pid [0-9]+\) [0-9]+s, want down, got TERM$' -w 1 force-stop stub
@@ -90,14 +90,14 @@ timeout_suite() {
 	svrun "$tag: -w 1 up" 0 '^ok: run: stub: ' -w 1 up stub
 	svrun "$tag: -w 1 restart times out" 1 '^timeout: run: stub: .*got TERM$' -w 1 restart stub
 	svrun "$tag: -w 1 force-restart kills and restarts" 1 '^kill: run: stub: ' -w 1 force-restart stub
-	wait_until 5 eval '[[ $("$SV" status stub) == "run: stub: "*[0-9]s ]]'
+	wait_until 5 eval '[[ $("$WARD_SV" status stub) == "run: stub: "*[0-9]s ]]'
 	svrun "$tag: running again after the kill" 0 '^run: stub: \(pid [0-9]+\) [0-9]+s$' status stub
 	mksvc "$d/stub2" 'trap "" TERM; exec sleep 100000'
-	start_runsv "$runsv" "$d/stub2" || return
-	out=$("$SV" -w 1 down stub stub2 nosuch 2>&1); rc=$?
+	supervise "$runsv" "$d/stub2" || return
+	out=$("$WARD_SV" -w 1 down stub stub2 nosuch 2>&1); rc=$?
 	expect_eq "$tag: exit code counts each timeout and failure" 3 "$rc"
 	expect_eq "$tag: one line each" 3 "$(echo "$out" | wc -l)"
-	"$SV" -w 1 force-shutdown stub stub2 >/dev/null
+	"$WARD_SV" -w 1 force-shutdown stub stub2 >/dev/null
 	wait_until 5 runsv_gone "$RUNSV_PID"
 }
 
@@ -109,7 +109,7 @@ check_suite() {
 	printf '#!/bin/sh\ntest -e ready\n' >"$d/ck/check"
 	chmod 755 "$d/ck/check"
 	touch "$d/ck/down"
-	start_runsv "$runsv" "$d/ck" || return
+	supervise "$runsv" "$d/ck" || return
 	svrun "$tag: start waits for ./check: timeout" 1 '^timeout: run: ck: \(pid [0-9]+\) [0-9]+s, normally down$' -w 1 start ck
 	svrun "$tag: check: timeout" 1 '^timeout: run: ck: ' -w 1 check ck
 	(sleep 0.5; touch "$d/ck/ready") &
@@ -121,7 +121,7 @@ check_suite() {
 	svrun "$tag: restart: ok once ./check passes" 0 '^ok: run: ck: ' -w 5 restart ck
 	svrun "$tag: down ignores ./check" 0 '^ok: down: ck: ' -w 1 down ck
 	svrun "$tag: check of a down service ignores ./check" 0 '^ok: down: ck: ' -w 1 check ck
-	"$SV" -w 1 shutdown ck >/dev/null
+	"$WARD_SV" -w 1 shutdown ck >/dev/null
 }
 
 for r in $(sv_runsvs); do

@@ -6,7 +6,7 @@
 #  2. once build/runsv exists: Debian's sv against our runsv prints what it
 #     prints against Debian's runsv (status, up, down, term, once).
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/lib-sv.sh"
+lib_use sv
 
 maskpid() { sed -E 's/\(pid [0-9]+\)/(pid N)/g'; }
 
@@ -21,7 +21,7 @@ cmp_status() {
 	local what=$1 a arc b brc
 	shift
 	a=$("$RUNIT_SV" "$@" 2>/dev/null); arc=$?
-	b=$("$SV" "$@" 2>/dev/null); brc=$?
+	b=$("$WARD_SV" "$@" 2>/dev/null); brc=$?
 	same "$what" "$(mask <<<"$a")" $arc "$(mask <<<"$b")" $brc
 }
 
@@ -33,7 +33,7 @@ cmp_cmd() {
 	eval "$reset" >/dev/null
 	a=$("$RUNIT_SV" "$@" 2>/dev/null); arc=$?
 	eval "$reset" >/dev/null
-	b=$("$SV" "$@" 2>/dev/null); brc=$?
+	b=$("$WARD_SV" "$@" 2>/dev/null); brc=$?
 	same "$what" "$(mask <<<"$a" | maskpid)" $arc "$(mask <<<"$b" | maskpid)" $brc
 }
 
@@ -58,9 +58,9 @@ our_sv_vs_debian_sv() {
 	chmod 755 "$d/ckout/check"
 	mksvc "$d/gone"
 	mkdir -p "$d/nosup"
-	for s in web dn stub ck ckout gone; do start_runsv "$RUNIT_RUNSV" "$d/$s" || return; done
+	for s in web dn stub ck ckout gone; do supervise "$RUNIT_RUNSV" "$d/$s" || return; done
 	gone_pid=$RUNSV_PID
-	"$SV" -w 5 exit gone >/dev/null
+	"$WARD_SV" -w 5 exit gone >/dev/null
 	wait_until 5 runsv_gone "$gone_pid"
 	wait_until 5 state_is web run
 
@@ -71,35 +71,35 @@ our_sv_vs_debian_sv() {
 	cmp_status "status: path" status "$d/web"
 	cd "$T" && cmp_status "status: ./path" status ./ours-vs-runit/dn
 	cd "$TOP" || return
-	"$SV" -v pause web >/dev/null; "$SV" -w 5 up dn >/dev/null
+	"$WARD_SV" -v pause web >/dev/null; "$WARD_SV" -w 5 up dn >/dev/null
 	cmp_status "status: paused, normally down" status web dn
-	"$SV" -v once dn >/dev/null; "$SV" -v cont web >/dev/null
+	"$WARD_SV" -v once dn >/dev/null; "$WARD_SV" -v cont web >/dev/null
 	cmp_status "status: want down" status dn
-	"$SV" -w 5 down web/log >/dev/null
+	"$WARD_SV" -w 5 down web/log >/dev/null
 	cmp_status "status: log down" status web
-	"$SV" -w 5 up web/log >/dev/null; "$SV" -w 5 down web >/dev/null
+	"$WARD_SV" -w 5 up web/log >/dev/null; "$WARD_SV" -w 5 down web >/dev/null
 	cmp_status "status: down, normally up" status web
-	"$SV" -w 5 up web >/dev/null
+	"$WARD_SV" -w 5 up web >/dev/null
 
-	cmp_cmd "-v up" '"$SV" -w 5 down dn' -v up dn
-	cmp_cmd "-v down" '"$SV" -w 5 up dn' -v down dn
-	cmp_cmd "-v once of a running service" '"$SV" -w 5 up dn' -v once dn
-	cmp_cmd "-v pause" '"$SV" -w 5 cont web' -v pause web
-	cmp_cmd "-v cont" '"$SV" -w 5 pause web' -v cont web
-	cmp_cmd "-v term" '"$SV" -w 5 up dn; settle' -v term dn
+	cmp_cmd "-v up" '"$WARD_SV" -w 5 down dn' -v up dn
+	cmp_cmd "-v down" '"$WARD_SV" -w 5 up dn' -v down dn
+	cmp_cmd "-v once of a running service" '"$WARD_SV" -w 5 up dn' -v once dn
+	cmp_cmd "-v pause" '"$WARD_SV" -w 5 cont web' -v pause web
+	cmp_cmd "-v cont" '"$WARD_SV" -w 5 pause web' -v cont web
+	cmp_cmd "-v term" '"$WARD_SV" -w 5 up dn; settle' -v term dn
 	cmp_cmd "-v hup" '' -v hup web
-	cmp_cmd "start" '"$SV" -w 5 down dn' start dn
-	cmp_cmd "stop" '"$SV" -w 5 up dn' stop dn
-	cmp_cmd "restart" '"$SV" -w 5 up dn; settle' restart dn
-	cmp_cmd "try-restart of a down service" '"$SV" -w 5 down dn' try-restart dn
-	cmp_cmd "force-restart" '"$SV" -w 5 up dn; settle' force-restart dn
+	cmp_cmd "start" '"$WARD_SV" -w 5 down dn' start dn
+	cmp_cmd "stop" '"$WARD_SV" -w 5 up dn' stop dn
+	cmp_cmd "restart" '"$WARD_SV" -w 5 up dn; settle' restart dn
+	cmp_cmd "try-restart of a down service" '"$WARD_SV" -w 5 down dn' try-restart dn
+	cmp_cmd "force-restart" '"$WARD_SV" -w 5 up dn; settle' force-restart dn
 	cmp_cmd "reload" '' reload web
 	cmp_cmd "check" '' check web dn
-	cmp_cmd "-w 1 down: timeout" '"$SV" -w 1 force-restart stub; wait_until 5 state_is stub run; settle' -w 1 down stub
-	cmp_cmd "-w 1 force-stop: kill" '"$SV" -w 1 force-restart stub; wait_until 5 state_is stub run; settle' -w 1 force-stop stub
-	cmp_cmd "check with a failing ./check" '"$SV" -w 5 up ck; rm -f "$d/ck/ready"' -w 1 check ck
+	cmp_cmd "-w 1 down: timeout" '"$WARD_SV" -w 1 force-restart stub; wait_until 5 state_is stub run; settle' -w 1 down stub
+	cmp_cmd "-w 1 force-stop: kill" '"$WARD_SV" -w 1 force-restart stub; wait_until 5 state_is stub run; settle' -w 1 force-stop stub
+	cmp_cmd "check with a failing ./check" '"$WARD_SV" -w 5 up ck; rm -f "$d/ck/ready"' -w 1 check ck
 	cmp_cmd "check: ./check's standard output is closed" '' -w 1 check ckout
-	cmp_cmd "start with a passing ./check" '"$SV" -w 5 down ck; touch "$d/ck/ready"' -w 3 start ck
+	cmp_cmd "start with a passing ./check" '"$WARD_SV" -w 5 down ck; touch "$d/ck/ready"' -w 3 start ck
 	cmp_cmd "up to a stopped runsv" '' -v up gone
 	cmp_cmd "exit to a stopped runsv" '' exit gone
 	cmp_cmd "no supervise/" '' -v up nosup
@@ -108,11 +108,11 @@ our_sv_vs_debian_sv() {
 	cmp_cmd "usage: bad option" '' -q status web
 
 	ln -s "$RUNIT_SV" "$T/runit-lsb"; mkdir -p "$T/a" "$T/b"
-	ln -s "$RUNIT_SV" "$T/a/dn"; ln -s "$SV" "$T/b/dn"
-	"$SV" -w 5 down dn
+	ln -s "$RUNIT_SV" "$T/a/dn"; ln -s "$WARD_SV" "$T/b/dn"
+	"$WARD_SV" -w 5 down dn
 	a=$("$T/a/dn" status); arc=$?; b=$("$T/b/dn" status); brc=$?
 	same "LSB status of a down service" "$(mask <<<"$a")" $arc "$(mask <<<"$b")" $brc
-	a=$("$T/a/dn" start); arc=$?; "$SV" -w 5 down dn; b=$("$T/b/dn" start); brc=$?
+	a=$("$T/a/dn" start); arc=$?; "$WARD_SV" -w 5 down dn; b=$("$T/b/dn" start); brc=$?
 	same "LSB start" "$(mask <<<"$a" | maskpid)" $arc "$(mask <<<"$b" | maskpid)" $brc
 	a=$("$T/a/dn" status); arc=$?; b=$("$T/b/dn" status); brc=$?
 	same "LSB status of a running service" "$(mask <<<"$a")" $arc "$(mask <<<"$b")" $brc
@@ -127,8 +127,8 @@ debian_sv_on() {
 	mksvc "$d/web/log" 'exec cat >/dev/null'
 	mksvc "$d/dn"
 	touch "$d/dn/down"
-	start_runsv "$runsv" "$d/web" || return
-	start_runsv "$runsv" "$d/dn" || return
+	supervise "$runsv" "$d/web" || return
+	supervise "$runsv" "$d/dn" || return
 	wait_until 5 state_is "$d/web" run
 	step() {
 		local o r

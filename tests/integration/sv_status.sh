@@ -5,7 +5,7 @@
 # exit codes, broken status files, the LSB init-script mode, and the default
 # services directory of a user.
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/lib-sv.sh"
+lib_use sv
 
 status_suite() {
 	local runsv=$1 tag=$2 d=$T/$2 out rc
@@ -18,32 +18,32 @@ status_suite() {
 	mksvc "$d/fin" 'sleep 0.2; exit 1'
 	printf '#!/bin/sh\nexec sleep 2\n' >"$d/fin/finish"
 	chmod 755 "$d/fin/finish"
-	start_runsv "$runsv" "$d/web" || return
-	start_runsv "$runsv" "$d/dn" || return
-	start_runsv "$runsv" "$d/fin" || return
+	supervise "$runsv" "$d/web" || return
+	supervise "$runsv" "$d/dn" || return
+	supervise "$runsv" "$d/fin" || return
 	fin_pid=$RUNSV_PID
 	wait_until 5 state_is "$d/web" run
 
-	out=$("$SV" status web)
+	out=$("$WARD_SV" status web)
 	expect_match "$tag: run with log" '^run: web: \(pid [0-9]+\) [0-9]+s; run: log: \(pid [0-9]+\) [0-9]+s$' "$out"
 	svrun "$tag: down, normally down" 0 '^down: dn: [0-9]+s$' status dn
 	# runsv writes "finish" (pid 0) just before it starts ./finish
-	wait_until 5 eval '[[ $("$SV" status fin) == "finish: fin: (pid "[1-9]* ]]'
+	wait_until 5 eval '[[ $("$WARD_SV" status fin) == "finish: fin: (pid "[1-9]* ]]'
 	svrun "$tag: finish state" 0 '^finish: fin: \(pid [0-9]+\) [0-9]+s$' status fin
 
-	"$SV" up dn && wait_until 5 state_is "$d/dn" run
+	"$WARD_SV" up dn && wait_until 5 state_is "$d/dn" run
 	svrun "$tag: normally down annotation" 0 '^run: dn: \(pid [0-9]+\) [0-9]+s, normally down$' status dn
-	"$SV" pause dn
-	wait_until 5 eval '[[ $("$SV" status dn) == *paused* ]]'
+	"$WARD_SV" pause dn
+	wait_until 5 eval '[[ $("$WARD_SV" status dn) == *paused* ]]'
 	svrun "$tag: paused" 0 ', normally down, paused$' status dn
-	"$SV" -v cont dn >/dev/null
-	"$SV" -v once dn >/dev/null
+	"$WARD_SV" -v cont dn >/dev/null
+	"$WARD_SV" -v once dn >/dev/null
 	svrun "$tag: want down after once" 0 '^run: dn: \(pid [0-9]+\) [0-9]+s, normally down, want down$' status dn
-	"$SV" down web && wait_until 5 state_is "$d/web" down
+	"$WARD_SV" down web && wait_until 5 state_is "$d/web" down
 	svrun "$tag: normally up annotation, log still runs" 0 '^down: web: [0-9]+s, normally up; run: log: ' status web
-	"$SV" down web/log && wait_until 5 state_is "$d/web/log" down
+	"$WARD_SV" down web/log && wait_until 5 state_is "$d/web/log" down
 	svrun "$tag: log down" 0 '^down: web: [0-9]+s, normally up; down: log: [0-9]+s, normally up$' status web
-	"$SV" -w 5 up web web/log >/dev/null
+	"$WARD_SV" -w 5 up web web/log >/dev/null
 
 	# names vs paths: a name is looked up in $SVDIR, anything with a leading
 	# . or / or a trailing / is a path from the current directory
@@ -54,16 +54,16 @@ status_suite() {
 	svrun "$tag: trailing slash is a path" 0 "^run: $tag/web/: " status "$tag/web/"
 	svrun "$tag: name not in SVDIR" 1 '^fail: nosuch: unable to change to service directory: file does not exist$' status nosuch
 	svrun "$tag: trailing-slash path not in cwd" 1 '^fail: web/: unable to change to service directory: file does not exist$' status web/
-	out=$(SVDIR=$d/web "$SV" status log)
+	out=$(SVDIR=$d/web "$WARD_SV" status log)
 	expect_match "$tag: SVDIR from the environment" '^run: log: ' "$out"
 	# names and paths mixed in one call: each relative one from where sv
 	# started, whatever directory the one before left sv in
-	out=$("$SV" status "$tag/web/" web "$d/dn" "./$tag/dn" dn "$tag/web/" 2>&1 | sed 's/[0-9]//g')
+	out=$("$WARD_SV" status "$tag/web/" web "$d/dn" "./$tag/dn" dn "$tag/web/" 2>&1 | sed 's/[0-9]//g')
 	expect_eq "$tag: names and paths mixed" "$(for a in "$tag/web/" web "$d/dn" "./$tag/dn" dn "$tag/web/"; do
-		"$SV" status "$a" 2>&1; done | sed 's/[0-9]//g')" "$out"
+		"$WARD_SV" status "$a" 2>&1; done | sed 's/[0-9]//g')" "$out"
 
 	# several services: one line each, exit code counts the failures
-	out=$("$SV" status web nosuch dn nosuch2 2>&1)
+	out=$("$WARD_SV" status web nosuch dn nosuch2 2>&1)
 	rc=$?
 	expect_eq "$tag: exit code = failed services" 2 "$rc"
 	expect_eq "$tag: one line per service" 4 "$(echo "$out" | wc -l)"
@@ -71,14 +71,14 @@ status_suite() {
 	# a log directory that no runsv watches: the warning alone, not the
 	# service's status again under the name "log" (Debian's sv does that)
 	mkdir "$d/dn/log"
-	out=$("$SV" status dn); rc=$?
+	out=$("$WARD_SV" status dn); rc=$?
 	expect_eq "$tag: unsupervised log: counts as a failure" 1 "$rc"
 	expect_match "$tag: unsupervised log: warning after the service's part" \
 		"^run: dn: \(pid [0-9]+\) [0-9]+s, normally down, want down; warning: dn/log: unable to open supervise/ok: file does not exist\$" "$out"
 	rmdir "$d/dn/log"
 
 	# runsv gone but supervise/ left behind
-	"$SV" exit fin
+	"$WARD_SV" exit fin
 	wait_until 10 runsv_gone "$fin_pid"
 	svrun "$tag: runsv not running" 1 '^fail: fin: runsv not running$' status fin
 
@@ -104,13 +104,13 @@ broken_suite() {
 	svrun "status file too long" 1 '^warning: huge: unable to read supervise/status: bad format$' status huge
 	rm "$d/short/supervise/status"
 	svrun "status file missing" 1 '^warning: short: unable to open supervise/status: file does not exist$' status short
-	expect_eq "a bad file fails only its own service" 4 "$("$SV" status bad short nosup nosuch >/dev/null 2>&1; echo $?)"
+	expect_eq "a bad file fails only its own service" 4 "$("$WARD_SV" status bad short nosup nosuch >/dev/null 2>&1; echo $?)"
 	for fd in $fds; do exec {fd}>&-; done
 }
 
 usage_suite() {
 	local out rc
-	out=$("$SV" 2>&1); rc=$?
+	out=$("$WARD_SV" 2>&1); rc=$?
 	expect_eq "no arguments: exit 100" 100 "$rc"
 	expect_match "usage line" '^usage: sv \[-v\] \[-j\] \[-w sec\] command service \.\.\.' "$out"
 	svrun "no service: usage" 100 '^usage: ' status
@@ -118,7 +118,7 @@ usage_suite() {
 	svrun "unknown option" 100 '^sv: illegal option -- x' -x status web
 	svrun "-w without argument" 100 '^sv: option requires an argument -- w' -w
 	svrun "-V prints a version, then usage" 100 'ward' -V status web
-	"$SV" status $(seq 1 120) >/dev/null 2>&1
+	"$WARD_SV" status $(seq 1 120) >/dev/null 2>&1
 	expect_eq "exit code: at most 99 failed services" 99 "$?"
 }
 
@@ -127,9 +127,9 @@ lsb_suite() {
 	export SVDIR=$d
 	mksvc "$d/lweb"
 	touch "$d/lweb/down"
-	start_runsv "$runsv" "$d/lweb" || return
-	ln -s "$SV" "$T/lweb"
-	ln -s "$SV" "$T/lnone"
+	supervise "$runsv" "$d/lweb" || return
+	ln -s "$WARD_SV" "$T/lweb"
+	ln -s "$WARD_SV" "$T/lnone"
 	out=$("$T/lweb" status); rc=$?
 	expect_eq "LSB: status of a down service exits 3" 3 "$rc"
 	expect_match "LSB: status names the service" '^down: lweb: ' "$out"
@@ -149,8 +149,8 @@ lsb_suite() {
 	mksvc "$d/llog"
 	mksvc "$d/llog/log" 'exec cat >/dev/null'
 	touch "$d/llog/down"
-	start_runsv "$runsv" "$d/llog" || return
-	ln -s "$SV" "$T/llog"
+	supervise "$runsv" "$d/llog" || return
+	ln -s "$WARD_SV" "$T/llog"
 	out=$("$T/llog" status); rc=$?
 	expect_eq "LSB: status of a down service with a running log exits 3" 3 "$rc"
 	expect_match "LSB: ... and shows both" '^down: llog: [0-9]+s; run: log: ' "$out"
@@ -165,12 +165,12 @@ home_suite() {
 	setpriv --reuid=$u --regid=$u --init-groups "$runsv" "$h/service/hweb" </dev/null >/dev/null 2>&1 &
 	track $!
 	user_status() {
-		out=$(cd / && env -u SVDIR HOME="$h" setpriv --reuid=$u --regid=$u --init-groups "$SV" status hweb 2>&1)
+		out=$(cd / && env -u SVDIR HOME="$h" setpriv --reuid=$u --regid=$u --init-groups "$WARD_SV" status hweb 2>&1)
 		[[ $out == "run: "* ]]
 	}
 	wait_until 5 user_status
 	expect_match "a user's default services directory is ~/service" '^run: hweb: \(pid [0-9]+\) ' "$out"
-	out=$(cd / && env -u SVDIR HOME=/root "$SV" status hweb 2>&1)
+	out=$(cd / && env -u SVDIR HOME=/root "$WARD_SV" status hweb 2>&1)
 	expect_match "root's default is /etc/service/" '^fail: hweb: unable to change to service directory' "$out"
 }
 

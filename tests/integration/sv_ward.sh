@@ -5,7 +5,7 @@
 # readiness, and `sv -j status` JSON.  supervise/ward is written by the
 # tests/helpers/sv_ward helper next to Debian's runsv, which does not write it.
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/lib-sv.sh"
+lib_use sv
 W=$B/tests/sv_ward
 command -v jq >/dev/null || skip_all "jq not installed (tests/deps.sh installs it)"
 
@@ -13,7 +13,7 @@ d=$T/svc
 export SVDIR=$d
 mksvc "$d/web"
 mksvc "$d/web/log" 'exec cat >/dev/null'
-start_runsv "$RUNIT_RUNSV" "$d/web" || done_testing
+supervise "$RUNIT_RUNSV" "$d/web" || done_testing
 web_runsv=$RUNSV_PID
 wait_until 5 state_is web run
 
@@ -23,7 +23,7 @@ svrun "declared, not yet ready" 0 '^run: web: \(pid [0-9]+\) [0-9]+s, not ready;
 "$W" "$d/web" runsv=$web_runsv ready=yes ready_ago=0 'text=Listening on :80'
 svrun "ready and STATUS text, before the log part" 0 \
 	'^run: web: \(pid [0-9]+\) [0-9]+s, ready [0-9]+s, "Listening on :80"; run: log: ' status web
-out=$("$SV" status web)
+out=$("$WARD_SV" status web)
 expect_match "runit's parse of the line still works" '^run: web: \(pid [0-9]+\) [0-9]+s' "$(echo "$out" | sed 's/,.*//')"
 "$W" "$d/web" runsv=$web_runsv ready=yes ready_ago=100000
 svrun "ready before this run began: not ready" 0 '^run: web: \(pid [0-9]+\) [0-9]+s, not ready; ' status web
@@ -37,7 +37,7 @@ sleep 0 & dead=$!; wait $dead
 svrun "ward file of a dead runsv ignored" 0 '^run: web: \(pid [0-9]+\) [0-9]+s; run: log: ' status web
 head -c 256 /dev/urandom >"$d/web/supervise/ward"
 printf '\2' | dd of="$d/web/supervise/ward" bs=1 count=1 conv=notrunc 2>/dev/null   # unknown version
-out=$("$SV" status web 2>"$T/err"); rc=$?
+out=$("$WARD_SV" status web 2>"$T/err"); rc=$?
 expect_eq "malformed ward file: still exit 0" 0 "$rc"
 expect_match "malformed ward file: runit's status" '^run: web: \(pid [0-9]+\) [0-9]+s; run: log: ' "$out"
 expect_match "malformed ward file: warning on stderr" 'warning: web: ignoring supervise/ward: bad format' "$(cat "$T/err")"
@@ -66,11 +66,11 @@ rm -f "$d/web/supervise/ward"
 # that does not write supervise/ward rewrites its status unmarked)
 mksvc "$d/rd"
 touch "$d/rd/down"
-start_runsv "$RUNIT_RUNSV" "$d/rd" || done_testing
+supervise "$RUNIT_RUNSV" "$d/rd" || done_testing
 
 # --- JSON ---
 "$W" "$d/web" runsv=$web_runsv ready=yes ready_ago=0 starts=3 "text=$(printf 'a "b" \\ c\té\001\377')"
-out=$("$SV" -j status web nosuch rd crash); rc=$?
+out=$("$WARD_SV" -j status web nosuch rd crash); rc=$?
 expect_eq "-j: exit code counts failures as status does" 1 "$rc"
 expect_eq "-j: one line per service" 4 "$(echo "$out" | wc -l)"
 check "-j: every line is valid JSON" jq -e . <<<"$out" >/dev/null
@@ -88,9 +88,9 @@ expect_eq "-j: no backoff while wanted down" '0 null' \
 	"$(echo "$out" | sed -n 4p | jq -r '[.backoff_ms, .next_start_in] | map(tostring) | join(" ")' 2>&1)"
 "$W" "$d/crash" runsv=$$ backoff_ms=4000 next_in=3 state=down want=u since_ago=1
 expect_eq "-j: backoff while wanted up" '4000 true' \
-	"$("$SV" -j status crash | jq -r '[.backoff_ms, (.next_start_in >= 0)] | map(tostring) | join(" ")' 2>&1)"
+	"$("$WARD_SV" -j status crash | jq -r '[.backoff_ms, (.next_start_in >= 0)] | map(tostring) | join(" ")' 2>&1)"
 name=$(printf 'we"ird\nname')
-out=$("$SV" -j status "$name")
+out=$("$WARD_SV" -j status "$name")
 expect_eq "-j: hostile service name escaped" "$name" "$(jq -j .name <<<"$out")"
 svrun "-j with another command: usage" 100 '-j works with the status command only' -j up web
 exec {okfd}>&-
@@ -107,14 +107,14 @@ our_runsv_suite() {
 	touch "$o/never/down"
 	mksvc "$o/crash" 'exit 1'
 	mksvc "$o/plain" 'exec sleep 100000'
-	for s in rdy never crash plain; do start_runsv "$B/runsv" "$o/$s" || return; done
+	for s in rdy never crash plain; do supervise "$B/runsv" "$o/$s" || return; done
 	# nothing for a status line: the brief form, which sv need not read
 	wait_until 10 test -s "$o/plain/supervise/pid"
 	expect_eq "our runsv: a plain service's ward is brief (40 bytes)" 40 \
 		"$(stat -c %s "$o/plain/supervise/ward")"
 	svrun "our runsv: brief ward, plain status line" 0 '^run: plain: \(pid [0-9]+\) [0-9]+s$' status plain
 	expect_eq "our runsv: -j reads the brief ward's starts" '1' \
-		"$("$SV" -j status plain | jq -r .starts)"
+		"$("$WARD_SV" -j status plain | jq -r .starts)"
 	svrun "our runsv: -w up waits for the notification fd" 0 \
 		'^ok: run: rdy: \(pid [0-9]+\) [0-9]+s, normally down, ready [0-9]+s$' -w 5 up rdy
 	svrun "our runsv: status shows ready" 0 '^run: rdy: \(pid [0-9]+\) [0-9]+s, normally down, ready [0-9]+s$' status rdy
@@ -129,13 +129,13 @@ our_runsv_suite() {
 	svrun "our runsv: -w up without declared readiness: as runit" 0 '^ok: run: plain: ' -w 1 up plain
 	svrun "our runsv: never ready: timeout" 1 \
 		'^timeout: run: never: \(pid [0-9]+\) [0-9]+s, normally down, not ready$' -w 1 up never
-	wait_until 10 eval '[[ $("$SV" status crash) == *backoff* ]]'
+	wait_until 10 eval '[[ $("$WARD_SV" status crash) == *backoff* ]]'
 	svrun "our runsv: a crash loop shows its backoff" 0 \
 		'^down: crash: [0-9]+s, normally up, want up, backoff [0-9.]+s, next start in [0-9]+s$' status crash
-	out=$("$SV" -j status rdy crash)
+	out=$("$WARD_SV" -j status rdy crash)
 	expect_eq "our runsv: -j ready and starts" 'true 2' "$(sed -n 1p <<<"$out" | jq -r '[.ready, .starts] | map(tostring) | join(" ")')"
 	svrun "our runsv: -w down ignores readiness" 0 '^ok: down: rdy: ' -w 5 down rdy
-	"$SV" -w 5 down never plain >/dev/null
+	"$WARD_SV" -w 5 down never plain >/dev/null
 }
 if [ -x "$B/runsv" ]; then
 	our_runsv_suite

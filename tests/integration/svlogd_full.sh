@@ -2,7 +2,7 @@
 # svlogd on a full disk (a small tmpfs) and in a directory it may not write:
 # it warns, retries, and loses no line; N lets it delete old files instead.
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/lib-svlogd.sh"
+lib_use svlogd
 need_root
 mkdir "$T/fs"
 mount -t tmpfs -o size=256k tmpfs "$T/fs" || skip_all "cannot mount a tmpfs"

@@ -2,7 +2,7 @@
 # svlogd: 1,000,000 lines across ~100 rotations, none lost, none doubled,
 # in order; and the same with rotation points that cut lines (s below -l).
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/lib-svlogd.sh"
+lib_use svlogd
 
 awk 'BEGIN { pad = sprintf("%88s", ""); gsub(/ /, "x", pad);
 	for (i = 1; i <= 1000000; i++) printf "%10d %s\n", i, pad }' >"$T/input"

@@ -2,7 +2,7 @@
 # svlogd: + - e E patterns, p prefix, -r -R replacement, -l, u/U udp
 # forwarding, several log directories at once, usage errors.
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/lib-svlogd.sh"
+lib_use svlogd
 PORT=22101
 
 input=$'keep this\ndebug: noise\ndebug: keep me\nerror: disk\nerror: quiet one\nlast'
@@ -56,7 +56,7 @@ wait "$rpid"
 mapfile -t pk <"$T/udp.out"
 expect_match "u: sent with timestamp and prefix, cut to -l with ..." '^[0-9-]{10}_[0-9:.]{14} P hello u\.\.\.$' "${pk[0]:-}"
 expect_match "u: a short line whole" '^[0-9-]{10}_[0-9:.]{14} P second$' "${pk[2]:-}"
-expect_eq "u: also written to the log" 2 "$(lines_in "$d/current")"
+expect_eq "u: also written to the log" 2 "$(lines "$d/current")"
 d=$T/udponly; mkdir "$d"
 printf 'U127.0.0.1:%s\n' "$PORT" >"$d/config"
 "$B/tests/udp_recv" "$PORT" 1 5 >"$T/udp.out" 2>"$T/udp.err" &
@@ -65,7 +65,7 @@ wait_until 5 grep -q ready "$T/udp.err"
 echo only-udp | "$SVLOGD" "$d"
 wait "$rpid"
 expect_eq "U: sent" $'only-udp\n--' "$(cat "$T/udp.out")"
-expect_eq "U: not written to the log" 0 "$(lines_in "$d/current")"
+expect_eq "U: not written to the log" 0 "$(lines "$d/current")"
 
 d=$T/udpfail; mkdir "$d"
 printf 'u255.255.255.255:9\n' >"$d/config"

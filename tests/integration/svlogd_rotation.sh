@@ -2,7 +2,7 @@
 # svlogd: current, rotation by size (runit's rule), @TAI64N.s names and
 # modes, n retention, timestamps, an unclean current kept as .u, processor.
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/lib-svlogd.sh"
+lib_use svlogd
 
 d=$T/log; mkdir "$d"
 numbered 3 | "$SVLOGD" "$d"
@@ -72,7 +72,7 @@ check "and ends with a newline" test "$(tail -c 1 "$d/current" | od -An -c | tr 
 d=$T/long; mkdir "$d"
 long=$(head -c 5000 /dev/zero | tr '\0' a)
 printf '%s\nshort\n' "$long" | "$SVLOGD" -tt "$d"
-expect_eq "a line longer than -l stays one line" 2 "$(lines_in "$d/current")"
+expect_eq "a line longer than -l stays one line" 2 "$(lines "$d/current")"
 expect_eq "written whole" 5027 "$(head -1 "$d/current" | wc -c)"
 
 # an unclean current (no x bit) is set aside as .u

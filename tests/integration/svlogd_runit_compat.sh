@@ -2,7 +2,7 @@
 # svlogd side by side with Debian's runit svlogd (/usr/bin/svlogd): same
 # input and config, no timestamps -> the same files with the same bytes.
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/lib-svlogd.sh"
+lib_use svlogd
 RUNIT_SVLOGD=/usr/bin/svlogd
 [ -x "$RUNIT_SVLOGD" ] || skip_all "Debian's runit svlogd not installed"
 

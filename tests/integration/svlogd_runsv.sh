@@ -3,7 +3,7 @@
 # runit user runs it: lines arrive, `sv alarm log` rotates, `sv down log`
 # (TERM) stops it cleanly.
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/lib-svlogd.sh"
+lib_use svlogd
 [ -x "$RUNIT_RUNSV" ] && [ -x "$RUNIT_SV" ] || skip_all "Debian's runit not installed"
 
 s=$T/svc; mkdir -p "$s/log/main"

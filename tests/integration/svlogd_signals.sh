@@ -2,7 +2,7 @@
 # svlogd while running: HUP rereads config and reopens, ALRM rotates, TERM
 # flushes and exits, t rotates by age, current is 0644 while open.
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/lib-svlogd.sh"
+lib_use svlogd
 
 d=$T/log; mkdir "$d"
 start_fifo_svlogd "$d"

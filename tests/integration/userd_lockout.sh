@@ -7,7 +7,7 @@
 # blocking one waits for its next start: the victim's service runs all the
 # same, and no userd of the victim fails on a lock.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-privd.sh"
+lib_use privd
 need_root
 [ -x "$B/userd" ] || skip_all "build/userd not built"
 privd_bin real
@@ -50,7 +50,7 @@ expect_match "${uc} cannot open the lock" "Permission denied" "$out"
 kill -TERM -- "-$holder" 2>/dev/null
 wait_until 10 eval '! held "$(stat -c %i "$D")"'
 spawn su -s /bin/sh ${uc} -c "exec flock -x '$D' sleep 100000"
-svc=$(cat "$D/web/supervise/pid")
+web_pid=$(cat "$D/web/supervise/pid")
 kill -TERM "$p"
 check "${uc} got DIR's flock while ${ua}'s userd restarted" wait_until 10 held "$(stat -c %i "$D")"
 check "privd restarted ${ua}'s userd" wait_until 30 eval '[ -n "$(userd_pid ${ua})" ] && [ "$(userd_pid ${ua})" != "$p" ]'
@@ -60,7 +60,7 @@ check "the new userd runs and holds its lock" wait_until 10 eval \
 mkdir_web2() { su -s /bin/sh ${ua} -c "mkdir -p '$D/web2' && printf '#!/bin/sh\nexec sleep 100000\n' >'$D/web2/run' && chmod 755 '$D/web2/run'"; }
 mkdir_web2
 check "and supervises: a new service starts" wait_until 30 test -s "$D/web2/supervise/pid"
-check "the old service was adopted, not restarted" eval '[ -n "$svc" ] && [ "$(cat "$D/web/supervise/pid")" = "$svc" ]'
+check "the old service was adopted, not restarted" eval '[ -n "$web_pid" ] && [ "$(cat "$D/web/supervise/pid")" = "$web_pid" ]'
 check "no userd of ${ua} failed on a lock" eval '! logged "exit userd ${ua} \(status 111\)"'
 
 # a DIR its userd may not write (root's, 0755, no .userd): DIR itself is

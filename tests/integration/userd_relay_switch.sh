@@ -6,8 +6,7 @@
 # Then a switch to sc, whose .userd is root's: the relay cannot move, says
 # so once, and stays in sb, where sc's service still gets its port.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-privd.sh"
-. "$(dirname "$0")/../lib-ports.sh"
+lib_use privd ports
 need_root
 
 ur=wrl$WQTAG port=$(( 900 + $$ % 25 * 2 )); port2=$((port + 1))
