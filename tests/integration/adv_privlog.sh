@@ -9,8 +9,7 @@
 # Then privd's own standard error stalls (a full pipe nobody reads): privd
 # drops lines instead of waiting, and still restarts a userd.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-userd.sh"
-. "$(dirname "$0")/../lib-privd.sh"
+lib_use userd privd
 need_root
 privd_bin real
 

@@ -6,8 +6,7 @@
 # no_new_privs off, and a program file with inheritable bits
 # (cap_net_bind_service+ei) gains nothing from them.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-userd.sh"
-. "$(dirname "$0")/../lib-privd.sh"
+lib_use userd privd
 need_root
 privd_bin real
 
@@ -30,17 +29,17 @@ spawn setpriv --inh-caps +net_bind_service --ambient-caps +net_bind_service \
 PRIVD=$SPAWNED
 check "${ua}'s userd started" wait_until 10 eval 'userd_pid ${ua} >/dev/null'
 expect_eq "privd itself holds the ambient capability (the test's premise)" \
-	0000000000000400 "$(field "$PRIVD" CapAmb)"
+	0000000000000400 "$(proc_field "$PRIVD" CapAmb)"
 check "the plain service runs" wait_until 20 eval '[ -n "$(svc_pid "$H/service/plain")" ]'
 check "the service with file capabilities runs" wait_until 20 eval '[ -n "$(svc_pid "$H/service/fcap")" ]'
 pu=$(userd_pid ${ua}) pp=$(svc_pid "$H/service/plain") pf=$(svc_pid "$H/service/fcap")
 for c in CapInh CapPrm CapEff CapAmb CapBnd; do
-	expect_eq "userd: $c empty" 0000000000000000 "$(field "$pu" $c)"
-	expect_eq "a service: $c empty" 0000000000000000 "$(field "$pp" $c)"
+	expect_eq "userd: $c empty" 0000000000000000 "$(proc_field "$pu" $c)"
+	expect_eq "a service: $c empty" 0000000000000000 "$(proc_field "$pp" $c)"
 done
 if [ $fcap = 1 ]; then
 	for c in CapPrm CapEff; do
-		expect_eq "a file with inheritable bits: $c empty" 0000000000000000 "$(field "$pf" $c)"
+		expect_eq "a file with inheritable bits: $c empty" 0000000000000000 "$(proc_field "$pf" $c)"
 	done
 else
 	echo "# setcap not installed: no file with inheritable bits tried"

@@ -4,7 +4,7 @@
 # could not run, as whom, and which directory on the way the user cannot
 # search, not only "Permission denied".
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-privd.sh"
+lib_use privd
 need_root
 make_user ${ua} || exit 1
 mkdir -p "$T/locked/bin"

@@ -4,7 +4,7 @@
 # its environment (tests/lib-privd.sh sets it for every test then); a
 # normal build runs without it.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-privd.sh"
+lib_use privd
 need_root
 privd_bin bindreq
 make_user ${ua} || exit 1

@@ -6,7 +6,7 @@
 # sending fd 2) and a granted bind works; the userd stand-in gets its
 # channel on fd 3 (a dup2 onto the same number keeps close-on-exec).
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-privd.sh"
+lib_use privd
 need_root
 privd_bin bindreq
 

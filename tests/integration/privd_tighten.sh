@@ -5,8 +5,7 @@
 # so.  A reload that only loosens them restarts the userd alone, and the
 # services keep running.  Real privd, userd, runsv, real users.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-userd.sh"
-. "$(dirname "$0")/../lib-privd.sh"
+lib_use userd privd
 need_root
 privd_bin real
 
@@ -26,7 +25,7 @@ start_privd "$T/policy"
 check "${ua}'s service runs" wait_until 20 eval '[ -n "$(svc_pid "$SA")" ]'
 check "${ub}'s service runs" wait_until 20 eval '[ -n "$(svc_pid "$SB")" ]'
 sa=$(pid_of "$SA") sb=$(pid_of "$SB")
-expect_eq "${ua}'s service: no_new_privs off" 0 "$(field "$sa" NoNewPrivs)"
+expect_eq "${ua}'s service: no_new_privs off" 0 "$(proc_field "$sa" NoNewPrivs)"
 expect_match "${ua}'s service: nofile 500" "Max open files +500 +500 " "$(cat "/proc/$sa/limits")"
 
 # stricter: no_new_privs on (the default), nofile lowered to 300
@@ -36,7 +35,7 @@ check "the stricter settings are logged as such" \
 	wait_until 10 logged "userd ${ua}: settings stricter .*: stopping the user's whole tree"
 check "${ua}'s service is started anew" wait_until 20 started_anew "$SA" "$sa"
 sa=$NEW
-expect_eq "with no_new_privs on" 1 "$(field "$sa" NoNewPrivs)"
+expect_eq "with no_new_privs on" 1 "$(proc_field "$sa" NoNewPrivs)"
 expect_match "and nofile 300" "Max open files +300 +300 " "$(cat "/proc/$sa/limits")"
 expect_eq "${ub}'s service untouched" "$sb" "$(pid_of "$SB")"
 
