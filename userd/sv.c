@@ -12,13 +12,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -41,10 +39,7 @@ static int curdir = -1;
 static int away;                 /* the cwd is not curdir */
 static struct timespec tstart, tnow;
 static char lasterr[256];        /* the last message, for -j */
-static int helper;               /* a forked helper of a long status (see split) */
 static uid_t dir_owner;          /* the owner of the service (or log) directory */
-
-#define HELPER_STOP 111          /* a helper's exit when it stops early */
 
 static void finish(int code)
 {
@@ -52,15 +47,10 @@ static void finish(int code)
 	exit(code);
 }
 
-/* before anything goes to stderr: what went to stdout comes first.  A
- * helper's lines are printed later, in their turn, so it cannot keep that
- * order: it stops, and sv does the services it left in their turn (see
- * split). */
+/* before anything goes to stderr: what went to stdout comes first */
 static void stderr_ahead(void)
 {
 	fflush(stdout);
-	if (helper)
-		_exit(HELPER_STOP);
 }
 
 static void fatal(const char *msg)
@@ -334,7 +324,7 @@ static int enter(const char *name)
  * one by one: three close(2) a service were a fifth of its system calls.
  * Only fds above fd_keep are held, at most FD_BATCH of them. */
 #define FD_BATCH 32
-static int fd_keep;              /* the highest fd sv keeps: curdir, or a memfd */
+static int fd_keep;              /* the highest fd sv keeps: curdir */
 static int fd_high;              /* the highest fd held, fd_keep if none */
 
 static void fds_release(void)
@@ -926,173 +916,11 @@ static int act_on(const char *name)
 	return wanted;
 }
 
-static void act_range(int lo, int hi)
-{
-	int i;
-
-	for (i = lo; i < hi; i++)
-		act_on(cmd.services[i]);
-}
-
-/* A status of many services is shared among the CPUs sv may run on: one
- * forked helper a CPU takes CHUNK services at a time, until none are left
- * (so a helper on a busy CPU simply does fewer), and writes their lines to
- * a memfd of its own.  Then sv prints the chunks in order, so the output is
- * the same, byte for byte, as one process's.  A status only reads, so a
- * chunk no helper finished (a helper failed, or gave up: see stderr_ahead)
- * is simply done by sv, in its place. */
-#define SPLIT_MIN 128  /* services a helper, below which a fork costs more */
-#define SPLIT_MAX 8
-#define CHUNK 32
-
-struct chunk {                 /* in memory shared with the helpers */
-	int done;              /* set last, when the rest is written */
-	int owner;             /* the helper that did it */
-	unsigned failed;       /* what it added to rc */
-	off_t off, len;        /* its lines in the owner's memfd */
-};
-
-struct board {
-	int next;              /* the next chunk to take */
-	struct chunk c[];
-};
-
-struct share {
-	int fd;                /* the helper's stdout, -1 if none */
-	pid_t pid;             /* the helper, -1 if none */
-	unsigned char *out;    /* its memfd, mapped once it exited */
-	size_t size;
-};
-
-static int helpers_wanted(void)
-{
-	cpu_set_t cpus;
-	int n = 1, k;
-
-	if (!(cmd.status || cmd.json) || cmd.lsb || cmd.check)
-		return 1;
-	if (sched_getaffinity(0, sizeof cpus, &cpus) == 0)
-		n = CPU_COUNT(&cpus);
-	k = cmd.nservices / SPLIT_MIN;
-	if (k > n)
-		k = n;
-	return k < 1 ? 1 : k > SPLIT_MAX ? SPLIT_MAX : k;
-}
-
-static int nchunks(void)
-{
-	return (cmd.nservices + CHUNK - 1) / CHUNK;
-}
-
-static void chunk_act(int c)
-{
-	int hi = (c + 1) * CHUNK;
-
-	act_range(c * CHUNK, hi < cmd.nservices ? hi : cmd.nservices);
-}
-
-static void helper_run(struct board *bd, int me, int fd)
-{
-	struct chunk *ch;
-	unsigned before;
-	off_t off = 0, end;
-	int c;
-
-	helper = 1;
-	if (dup2(fd, 1) < 0)
-		_exit(HELPER_STOP);
-	while ((c = __atomic_fetch_add(&bd->next, 1, __ATOMIC_RELAXED)) < nchunks()) {
-		ch = &bd->c[c];
-		before = rc;
-		chunk_act(c);
-		if (fflush(stdout) != 0 || (end = lseek(1, 0, SEEK_CUR)) < 0)
-			_exit(HELPER_STOP);
-		ch->owner = me;
-		ch->failed = rc - before;
-		ch->off = off;
-		ch->len = end - off;
-		__atomic_store_n(&ch->done, 1, __ATOMIC_RELEASE);
-		off = end;
-	}
-	_exit(0);
-}
-
-static void share_collect(struct share *s)
-{
-	struct stat st;
-	void *p;
-
-	while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	if (fstat(s->fd, &st) < 0 || st.st_size <= 0)
-		return;
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
-	if (p == MAP_FAILED)
-		return;
-	s->out = p;
-	s->size = (size_t)st.st_size;
-}
-
-/* each chunk in order: a helper's lines, or done here and now */
-static void chunks_print(const struct board *bd, const struct share *sh, int k)
-{
-	const struct chunk *ch;
-	const struct share *s;
-	int c;
-
-	for (c = 0; c < nchunks(); c++) {
-		ch = &bd->c[c];
-		s = __atomic_load_n(&ch->done, __ATOMIC_ACQUIRE) && ch->owner >= 0 &&
-		    ch->owner < k ? &sh[ch->owner] : NULL;
-		if (s && s->out && ch->off >= 0 && ch->len >= 0 &&
-		    (size_t)(ch->off + ch->len) <= s->size) {
-			fwrite(s->out + ch->off, 1, (size_t)ch->len, stdout);
-			rc += ch->failed;
-		} else {
-			chunk_act(c);
-		}
-	}
-}
-
-static void split(int k)
-{
-	struct share sh[SPLIT_MAX];
-	size_t size = sizeof(struct board) + (size_t)nchunks() * sizeof(struct chunk);
-	struct board *bd;
-	int i;
-
-	bd = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (bd == MAP_FAILED) {
-		act_range(0, cmd.nservices);
-		return;
-	}
-	fflush(stdout);  /* nothing buffered is copied into the helpers */
-	for (i = 0; i < k; i++) {
-		sh[i] = (struct share){ .fd = memfd_create("sv-share", MFD_CLOEXEC), .pid = -1 };
-		if (sh[i].fd > fd_keep)
-			fd_keep = fd_high = sh[i].fd;  /* not closed with the files read */
-	}
-	for (i = 0; i < k; i++)
-		if (sh[i].fd >= 0 && (sh[i].pid = fork()) == 0)
-			helper_run(bd, i, sh[i].fd);
-	for (i = 0; i < k; i++)
-		if (sh[i].pid > 0)
-			share_collect(&sh[i]);
-	chunks_print(bd, sh, k);
-	for (i = 0; i < k; i++) {
-		if (sh[i].out)
-			munmap(sh[i].out, sh[i].size);
-		if (sh[i].fd >= 0)
-			close(sh[i].fd);
-	}
-	munmap(bd, size);
-}
-
 int main(int argc, char **argv)
 {
 	const char *env;
 	char *alive;
-	int i, code, k;
+	int i, code;
 
 	code = svcmd_parse(&cmd, argc, argv, getenv("SVWAIT"));
 	if (code)
@@ -1109,11 +937,6 @@ int main(int argc, char **argv)
 	if (curdir < 0)
 		fatal("unable to open current directory");
 	fd_keep = fd_high = curdir;
-	k = helpers_wanted();
-	if (k > 1) {
-		split(k);
-		finish(rc > 99 ? 99 : (int)rc);
-	}
 	alive = calloc((size_t)cmd.nservices, 1);
 	if (!alive)
 		fatal("unable to allocate memory");

@@ -62,6 +62,22 @@ printf "\\$(printf %o $((n & ~1)))" | dd of="$d/web/supervise/status" bs=1 seek=
 svrun "a whole ward, runit's status (no mark): not read" 0 '^run: web: \(pid [0-9]+\) [0-9]+s; run: log: ' status web
 rm -f "$d/web/supervise/ward"
 
+# runit's runsv where ward's left a marked status and a whole ward (whose
+# runsv pid is alive, this shell's): runit's runsv writes the status anew
+# as it starts, unmarked, so sv shows runit's line and never the ward
+mksvc "$d/left"
+mkdir -p "$d/left/supervise"
+mkfifo "$d/left/supervise/ok"
+exec {leftfd}<>"$d/left/supervise/ok"
+"$W" "$d/left" runsv=$$ state=run pid=$$ since_ago=5 'text=left behind'
+svrun "a marked status, its ward shown (the setup)" 0 '^run: left: \(pid [0-9]+\) [0-9]+s, "left behind"$' status left
+exec {leftfd}>&-
+supervise "$RUNIT_RUNSV" "$d/left" || done_testing
+wait_until 5 eval '[[ $(od -An -tu4 -j12 -N4 "$d/left/supervise/status") -ne $$ ]]'
+expect_eq "runit's runsv rewrote the status: even nanoseconds" 0 \
+	"$(( $(od -An -tu1 -j11 -N1 "$d/left/supervise/status") % 2 ))"
+svrun "runit's runsv over a ward left behind: runit's line" 0 '^run: left: \(pid [0-9]+\) [0-9]+s$' status left
+
 # -w waiting for declared readiness: with ward's runsv, below (a runsv
 # that does not write supervise/ward rewrites its status unmarked)
 mksvc "$d/rd"

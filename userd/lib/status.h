@@ -13,14 +13,38 @@
  * versioned; runit's tools never look at it.  It has two sizes: the whole
  * SVEXTRA_SIZE bytes, or the first SVEXTRA_BRIEF of them when nothing in it
  * would show on a status line (no readiness declared, no backoff, no text).
- *
- * Whether it is whole is also marked in supervise/status, so that sv need
- * not even look for it: ward's runsv makes the nanoseconds of the TAI64N
- * odd when supervise/ward is whole, even when not (the time moves by 1 ns
- * at most).  runit's runsv writes microseconds (1000 * usec + 500), always
- * even, so its status never carries the mark.
  * Both are written as NAME.new and renamed (fs_write_atomic), so a reader
- * never sees half a file.  */
+ * never sees half a file.
+ *
+ * The mark.  So that `sv status` need not open supervise/ward for every
+ * service, supervise/status says whether the ward is whole, in the lowest
+ * bit of its nanoseconds (bytes 8..11): odd, whole; even, brief or none.
+ *  - Writer: ward's runsv, alone.  Each time it writes the status it writes
+ *    the ward first, then sets or clears the mark by what it just wrote
+ *    (svstatus_mark); when the ward turns whole or brief it writes the
+ *    status again, even if nothing else in it changed.  The time moves by
+ *    1 ns at most, which no reader shows (sv prints seconds).
+ *  - Reader: ward's sv (svstatus_marked), wherever it reads a status: for
+ *    a status line, and for the readiness that -w waits for.  Not marked:
+ *    sv does not open the ward, and prints and waits as runit's sv does.
+ *    Marked: it reads the ward, and uses it only if it decodes (else a
+ *    warning) and the runsv_pid in it is a live process.  `sv -j` reads the
+ *    ward whatever the mark (it shows the starts, which a brief ward holds
+ *    too).  Nothing else reads the mark: runit's sv and monitors see
+ *    runit's layout, the time 1 ns off at most.
+ *  - Races are harmless: the ward is written before the status, so a marked
+ *    status never comes with an older ward; a ward that turned brief since is
+ *    quiet and shows nothing; a ward that turned whole before the status was
+ *    rewritten waits for that rewrite, as if sv had looked a moment sooner.
+ *  - runit's runsv never carries it: its times are gettimeofday's
+ *    microseconds as 1000 * usec + 500 nanoseconds (taia_now), always even.
+ *  - Under runit's runsv: it writes supervise/status as it starts (also with
+ *    ./down) and at each change, never supervise/ward.  Its status is never
+ *    marked, so a status line never opens a ward an earlier ward runsv left
+ *    in the directory, and sv prints what runit's sv would.  (Another
+ *    supervisor's time may be odd by chance: that costs sv one open, and a
+ *    ward left behind counts only while its runsv_pid is a live process.)
+ */
 #ifndef WARD_STATUS_H
 #define WARD_STATUS_H
 
@@ -43,7 +67,7 @@ struct svstatus {
 };
 
 void svstatus_encode(unsigned char out[SVSTATUS_SIZE], const struct svstatus *st);
-/* the mark above: set or clear it in st->since, or test it */
+/* the mark (above): set it in st->since if whole, else clear it; test it */
 void svstatus_mark(struct svstatus *st, int whole);
 int svstatus_marked(const struct svstatus *st);
 /* returns 0, or -1 if len is not 20 or a field is out of range */
