@@ -1,4 +1,5 @@
 #include "wire.h"
+#include "wire_layout.h"
 
 #include <errno.h>
 #include <string.h>
@@ -7,39 +8,122 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-/* Offsets shared by every message. */
+/* ---- layouts: the only place a field's offset is written ---- */
+
+/* The header every message starts with. */
 #define OFF_VERSION 0
 #define OFF_TYPE    2
 #define OFF_ID      4   /* request id, or slot */
 
-static void put16(unsigned char *m, size_t off, uint16_t v)
+/* A field of struct T's member mem; the compiler checks that the member is
+ * as big as the kind says. */
+#define KIND_SIZE(k, size) ((k) == WIRE_K_U16 ? 2 : (k) == WIRE_K_U32 ? 4 : \
+			    (k) == WIRE_K_BYTES ? (size) : sizeof(int))
+#define FIELD(T, mem, name, off, size, k)                                            \
+	{ name, off, size, k, offsetof(T, mem) + 0 * sizeof(struct {                 \
+		  _Static_assert(sizeof(((T *)0)->mem) == KIND_SIZE(k, size),        \
+				 name ": member and kind differ in size");            \
+		  int x; }) }
+#define HEADER(T, idmem, idname)                                                     \
+	{ "version", OFF_VERSION, 2, WIRE_K_HEADER, 0 },                             \
+	{ "type", OFF_TYPE, 2, WIRE_K_HEADER, 0 },                                   \
+	FIELD(T, idmem, idname, OFF_ID, 4, WIRE_K_U32)
+
+static const struct wire_field bind_req_layout[] = {
+	HEADER(struct wire_bind_req, id, "id"),
+	FIELD(struct wire_bind_req, proto, "proto", 8, 1, WIRE_K_INT),
+	FIELD(struct wire_bind_req, family, "family", 9, 1, WIRE_K_FAMILY),
+	/* version 2's flags: bit 0 asked for SO_REUSEPORT */
+	{ "reserved", 10, 2, WIRE_K_REFUSED, 0 },
+	FIELD(struct wire_bind_req, port, "port", 12, 2, WIRE_K_U16),
+	FIELD(struct wire_bind_req, backlog, "backlog", 16, 4, WIRE_K_U32),
+	FIELD(struct wire_bind_req, addr, "address", 20, 16, WIRE_K_BYTES),
+};
+
+static const struct wire_field bind_ans_layout[] = {
+	HEADER(struct wire_bind_ans, id, "id"),
+	FIELD(struct wire_bind_ans, status, "status", 8, 4, WIRE_K_INT),
+};
+
+static const struct wire_field grants_req_layout[] = {
+	HEADER(struct wire_grants_req, id, "id"),
+	FIELD(struct wire_grants_req, index, "index", 8, 2, WIRE_K_U16),
+};
+
+static const struct wire_field grants_ans_layout[] = {
+	HEADER(struct wire_grants_ans, id, "id"),
+	FIELD(struct wire_grants_ans, proto, "proto", 8, 1, WIRE_K_INT),
+	FIELD(struct wire_grants_ans, family, "family", 9, 1, WIRE_K_FAMILY),
+	FIELD(struct wire_grants_ans, index, "index", 10, 2, WIRE_K_U16),
+	FIELD(struct wire_grants_ans, lo, "lo", 12, 2, WIRE_K_U16),
+	FIELD(struct wire_grants_ans, hi, "hi", 14, 2, WIRE_K_U16),
+	FIELD(struct wire_grants_ans, total, "total", 16, 2, WIRE_K_U16),
+	FIELD(struct wire_grants_ans, addr, "address", 20, 16, WIRE_K_BYTES),
+};
+
+static const struct wire_field grant_layout[] = {
+	HEADER(struct wire_ctl, slot, "slot"),
+	FIELD(struct wire_ctl, proto, "proto", 8, 1, WIRE_K_INT),
+	FIELD(struct wire_ctl, family, "family", 9, 1, WIRE_K_FAMILY),
+	FIELD(struct wire_ctl, lo, "lo", 12, 2, WIRE_K_U16),
+	FIELD(struct wire_ctl, hi, "hi", 14, 2, WIRE_K_U16),
+	FIELD(struct wire_ctl, addr, "address", 20, 16, WIRE_K_BYTES),
+};
+
+static const struct wire_field commit_layout[] = {
+	HEADER(struct wire_ctl, slot, "slot"),
+	FIELD(struct wire_ctl, uid, "uid", 8, 4, WIRE_K_U32),
+	FIELD(struct wire_ctl, has_fd, "has_fd", 12, 1, WIRE_K_INT),
+};
+
+static const struct wire_field drop_layout[] = {
+	HEADER(struct wire_ctl, slot, "slot"),
+};
+
+#define LAYOUT(type, l) { type, l, sizeof l / sizeof l[0] }
+static const struct {
+	int type;
+	const struct wire_field *f;
+	size_t n;
+} layouts[] = {
+	LAYOUT(WIRE_BIND_REQ, bind_req_layout), LAYOUT(WIRE_BIND_ANS, bind_ans_layout),
+	LAYOUT(WIRE_GRANTS_REQ, grants_req_layout), LAYOUT(WIRE_GRANTS_ANS, grants_ans_layout),
+	LAYOUT(WIRE_GRANT, grant_layout), LAYOUT(WIRE_COMMIT, commit_layout),
+	LAYOUT(WIRE_DROP, drop_layout),
+};
+
+const struct wire_field *wire_layout(int type, size_t *n)
 {
-	m[off] = (unsigned char)v;
-	m[off + 1] = (unsigned char)(v >> 8);
+	size_t i;
+
+	for (i = 0; i < sizeof layouts / sizeof layouts[0]; i++)
+		if (layouts[i].type == type) {
+			*n = layouts[i].n;
+			return layouts[i].f;
+		}
+	*n = 0;
+	return NULL;
 }
 
-static void put32(unsigned char *m, size_t off, uint32_t v)
+/* ---- bytes ---- */
+
+/* size (1, 2 or 4) bytes at off, little-endian */
+static void put(unsigned char *m, size_t off, size_t size, uint32_t v)
 {
-	put16(m, off, (uint16_t)v);
-	put16(m, off + 2, (uint16_t)(v >> 16));
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		m[off + i] = (unsigned char)(v >> 8 * i);
 }
 
-static uint16_t get16(const unsigned char *m, size_t off)
+static uint32_t get(const unsigned char *m, size_t off, size_t size)
 {
-	return (uint16_t)(m[off] | m[off + 1] << 8);
-}
+	uint32_t v = 0;
+	size_t i;
 
-static uint32_t get32(const unsigned char *m, size_t off)
-{
-	return get16(m, off) | (uint32_t)get16(m, off + 2) << 16;
-}
-
-static void header(unsigned char *m, int type, uint32_t id)
-{
-	memset(m, 0, WIRE_SIZE);
-	put16(m, OFF_VERSION, WIRE_VERSION);
-	put16(m, OFF_TYPE, (uint16_t)type);
-	put32(m, OFF_ID, id);
+	for (i = size; i-- > 0;)
+		v = v << 8 | m[off + i];
+	return v;
 }
 
 static int zero(const unsigned char *m, size_t from, size_t to)
@@ -56,14 +140,6 @@ static int bad(void)
 	return -1;
 }
 
-static int check_header(const unsigned char *m, size_t len, int type)
-{
-	if (len != WIRE_SIZE || get16(m, OFF_VERSION) != WIRE_VERSION ||
-	    get16(m, OFF_TYPE) != type)
-		return bad();
-	return 0;
-}
-
 /* The wire says 4 or 6 for the address family (0: any, grants only). */
 static int family_to_wire(int family)
 {
@@ -74,6 +150,133 @@ static int family_from_wire(int w)
 {
 	return w == 4 ? AF_INET : w == 6 ? AF_INET6 : w == 0 ? 0 : -1;
 }
+
+/* ---- encoding and decoding by the layout ---- */
+
+/* One field from its member at s (a struct of the field's message). */
+static void put_field(unsigned char *m, const struct wire_field *f, const unsigned char *s)
+{
+	int i;
+	uint16_t u16;
+	uint32_t u32;
+
+	switch (f->kind) {
+	case WIRE_K_INT:
+	case WIRE_K_FAMILY:
+		memcpy(&i, s + f->member, sizeof i);
+		put(m, f->off, f->size, (uint32_t)(f->kind == WIRE_K_INT ? i : family_to_wire(i)));
+		break;
+	case WIRE_K_U16:
+		memcpy(&u16, s + f->member, sizeof u16);
+		put(m, f->off, f->size, u16);
+		break;
+	case WIRE_K_U32:
+		memcpy(&u32, s + f->member, sizeof u32);
+		put(m, f->off, f->size, u32);
+		break;
+	case WIRE_K_BYTES:
+		memcpy(m + f->off, s + f->member, f->size);
+		break;
+	default:        /* no member: version and type (encode() writes them), refused (0) */
+		break;
+	}
+}
+
+/* One field into its member at s. */
+static void get_field(const unsigned char *m, const struct wire_field *f, unsigned char *s)
+{
+	uint32_t v = get(m, f->off, f->size);
+	int i = (int)v;
+	uint16_t u16 = (uint16_t)v;
+
+	switch (f->kind) {
+	case WIRE_K_FAMILY:
+		i = family_from_wire(i);
+		/* fall through */
+	case WIRE_K_INT:
+		memcpy(s + f->member, &i, sizeof i);
+		break;
+	case WIRE_K_U16:
+		memcpy(s + f->member, &u16, sizeof u16);
+		break;
+	case WIRE_K_U32:
+		memcpy(s + f->member, &v, sizeof v);
+		break;
+	case WIRE_K_BYTES:
+		memcpy(s + f->member, m + f->off, f->size);
+		break;
+	default:        /* no member: version and type (decode() checks them), refused */
+		break;
+	}
+}
+
+/* All WIRE_SIZE bytes of a message of type from struct s, which the
+ * caller has checked: every byte outside the fields is 0. */
+static void encode(unsigned char *m, int type, const void *s)
+{
+	size_t i, n;
+	const struct wire_field *l = wire_layout(type, &n);
+
+	memset(m, 0, WIRE_SIZE);
+	put(m, OFF_VERSION, 2, WIRE_VERSION);
+	put(m, OFF_TYPE, 2, (uint16_t)type);
+	for (i = 0; i < n; i++)
+		put_field(m, &l[i], s);
+}
+
+static int in_a_field(const struct wire_field *l, size_t n, size_t byte)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (byte >= l[i].off && byte < (size_t)l[i].off + l[i].size)
+			return 1;
+	return 0;
+}
+
+static int reserved_zero(const unsigned char *m, const struct wire_field *l, size_t n)
+{
+	size_t b;
+
+	for (b = 0; b < WIRE_SIZE; b++)
+		if (m[b] && !in_a_field(l, n, b))
+			return 0;
+	return 1;
+}
+
+/* struct s (size bytes) from a message of len bytes that must be of type:
+ * 0, or -1 (EINVAL) on the wrong length, version or type, or a reserved
+ * byte set.  The caller checks the values. */
+static int decode(const unsigned char *m, size_t len, int type, void *s, size_t size)
+{
+	size_t i, n;
+	const struct wire_field *l = wire_layout(type, &n);
+
+	if (!l || len != WIRE_SIZE || get(m, OFF_VERSION, 2) != WIRE_VERSION ||
+	    get(m, OFF_TYPE, 2) != (uint32_t)type || !reserved_zero(m, l, n))
+		return bad();
+	memset(s, 0, size);
+	for (i = 0; i < n; i++)
+		get_field(m, &l[i], s);
+	return 0;
+}
+
+/* After every other check: a field that was once in the protocol and would
+ * now do harm is refused by name (EOPNOTSUPP), so the binder can say why. */
+static int refused(const unsigned char *m, int type)
+{
+	size_t i, n;
+	const struct wire_field *l = wire_layout(type, &n);
+
+	for (i = 0; i < n; i++)
+		if (l[i].kind == WIRE_K_REFUSED && !zero(m, l[i].off, l[i].off + l[i].size)) {
+			errno = EOPNOTSUPP;
+			return -1;
+		}
+	return 0;
+}
+
+/* ---- the values each message may hold ---- */
 
 /* An address of family f: for AF_INET the last 12 bytes are 0; for "any"
  * all 16 are. */
@@ -89,9 +292,6 @@ static int proto_ok(int p)
 	return p == WIRE_TCP || p == WIRE_UDP;
 }
 
-/* ---- BIND_REQ: 8 proto, 9 family, 12 port(2), 16 backlog(4), 20 addr(16);
- *      10-11 reserved (version 2's flags: bit 0 asked for SO_REUSEPORT) ---- */
-
 static int bind_req_ok(const struct wire_bind_req *r)
 {
 	if (!proto_ok(r->proto) || (r->family != AF_INET && r->family != AF_INET6) ||
@@ -102,83 +302,9 @@ static int bind_req_ok(const struct wire_bind_req *r)
 	return 1;
 }
 
-int wire_encode_bind_req(unsigned char *m, const struct wire_bind_req *r)
+static int bind_ans_ok(const struct wire_bind_ans *a)
 {
-	if (!bind_req_ok(r))
-		return bad();
-	header(m, WIRE_BIND_REQ, r->id);
-	m[8] = (unsigned char)r->proto;
-	m[9] = (unsigned char)family_to_wire(r->family);
-	put16(m, 12, r->port);
-	put32(m, 16, r->backlog);
-	memcpy(m + 20, r->addr, 16);
-	return 0;
-}
-
-int wire_decode_bind_req(const unsigned char *m, size_t len, struct wire_bind_req *r)
-{
-	if (check_header(m, len, WIRE_BIND_REQ) < 0)
-		return -1;
-	memset(r, 0, sizeof *r);
-	r->id = get32(m, OFF_ID);
-	r->proto = m[8];
-	r->family = family_from_wire(m[9]);
-	r->port = get16(m, 12);
-	r->backlog = get32(m, 16);
-	memcpy(r->addr, m + 20, 16);
-	if (!zero(m, 14, 16) || !zero(m, 36, WIRE_SIZE) || !bind_req_ok(r))
-		return bad();
-	/* SO_REUSEPORT would let anyone share a port with any socket of
-	 * root's, which every socket the binder binds is: refused by name */
-	if (!zero(m, 10, 12)) {
-		errno = EOPNOTSUPP;
-		return -1;
-	}
-	return 0;
-}
-
-/* ---- BIND_ANS: 8 status(4) ---- */
-
-int wire_encode_bind_ans(unsigned char *m, const struct wire_bind_ans *a)
-{
-	if (a->status < 0 || a->status >= 4096)
-		return bad();
-	header(m, WIRE_BIND_ANS, a->id);
-	put32(m, 8, (uint32_t)a->status);
-	return 0;
-}
-
-int wire_decode_bind_ans(const unsigned char *m, size_t len, struct wire_bind_ans *a)
-{
-	uint32_t st;
-
-	if (check_header(m, len, WIRE_BIND_ANS) < 0)
-		return -1;
-	st = get32(m, 8);
-	if (st >= 4096 || !zero(m, 12, WIRE_SIZE))
-		return bad();
-	a->id = get32(m, OFF_ID);
-	a->status = (int)st;
-	return 0;
-}
-
-/* ---- GRANTS_REQ: 8 index(2); GRANTS_ANS: 8 proto, 9 family, 10 index(2),
- *      12 lo(2), 14 hi(2), 16 total(2), 20 addr(16) ---- */
-
-int wire_encode_grants_req(unsigned char *m, const struct wire_grants_req *r)
-{
-	header(m, WIRE_GRANTS_REQ, r->id);
-	put16(m, 8, r->index);
-	return 0;
-}
-
-int wire_decode_grants_req(const unsigned char *m, size_t len, struct wire_grants_req *r)
-{
-	if (check_header(m, len, WIRE_GRANTS_REQ) < 0 || !zero(m, 10, WIRE_SIZE))
-		return bad();
-	r->id = get32(m, OFF_ID);
-	r->index = get16(m, 8);
-	return 0;
+	return a->status >= 0 && a->status < 4096;
 }
 
 static int grants_ans_ok(const struct wire_grants_ans *a)
@@ -189,42 +315,6 @@ static int grants_ans_ok(const struct wire_grants_ans *a)
 	return a->index < a->total && proto_ok(a->proto) && family_to_wire(a->family) >= 0 &&
 	       a->lo >= 1 && a->lo <= a->hi && addr_ok(a->family, a->addr);
 }
-
-int wire_encode_grants_ans(unsigned char *m, const struct wire_grants_ans *a)
-{
-	if (!grants_ans_ok(a))
-		return bad();
-	header(m, WIRE_GRANTS_ANS, a->id);
-	m[8] = (unsigned char)a->proto;
-	m[9] = (unsigned char)family_to_wire(a->family);
-	put16(m, 10, a->index);
-	put16(m, 12, a->lo);
-	put16(m, 14, a->hi);
-	put16(m, 16, a->total);
-	memcpy(m + 20, a->addr, 16);
-	return 0;
-}
-
-int wire_decode_grants_ans(const unsigned char *m, size_t len, struct wire_grants_ans *a)
-{
-	if (check_header(m, len, WIRE_GRANTS_ANS) < 0)
-		return -1;
-	memset(a, 0, sizeof *a);
-	a->id = get32(m, OFF_ID);
-	a->proto = m[8];
-	a->family = family_from_wire(m[9]);
-	a->index = get16(m, 10);
-	a->lo = get16(m, 12);
-	a->hi = get16(m, 14);
-	a->total = get16(m, 16);
-	memcpy(a->addr, m + 20, 16);
-	if (!zero(m, 18, 20) || !zero(m, 36, WIRE_SIZE) || !grants_ans_ok(a))
-		return bad();
-	return 0;
-}
-
-/* ---- internal: GRANT 8 proto, 9 family, 12 lo, 14 hi, 20 addr;
- *      COMMIT 8 uid(4), 12 has_fd; DROP nothing ---- */
 
 static int ctl_ok(const struct wire_ctl *c)
 {
@@ -242,78 +332,100 @@ static int ctl_ok(const struct wire_ctl *c)
 	return 0;
 }
 
-int wire_encode_ctl(unsigned char *m, const struct wire_ctl *c)
+/* ---- the messages ---- */
+
+/* encode() a struct whose values ok says are the protocol's */
+static int encode_ok(unsigned char *m, int type, const void *s, int ok)
 {
-	if (!ctl_ok(c))
+	if (!ok)
 		return bad();
-	header(m, c->type, c->slot);
-	if (c->type == WIRE_GRANT) {
-		m[8] = (unsigned char)c->proto;
-		m[9] = (unsigned char)family_to_wire(c->family);
-		put16(m, 12, c->lo);
-		put16(m, 14, c->hi);
-		memcpy(m + 20, c->addr, 16);
-	} else if (c->type == WIRE_COMMIT) {
-		put32(m, 8, c->uid);
-		m[12] = (unsigned char)c->has_fd;
-	}
+	encode(m, type, s);
 	return 0;
 }
 
-static int ctl_reserved_zero(const unsigned char *m, int type)
+/* After decode(): whether ok says the values are the protocol's, then
+ * what is refused by name. */
+static int decoded_ok(const unsigned char *m, int type, int ok)
 {
-	switch (type) {
-	case WIRE_GRANT:
-		return zero(m, 10, 12) && zero(m, 16, 20) && zero(m, 36, WIRE_SIZE);
-	case WIRE_COMMIT:
-		return zero(m, 13, WIRE_SIZE);
-	default:
-		return zero(m, 8, WIRE_SIZE);
-	}
+	return ok ? refused(m, type) : bad();
+}
+
+int wire_encode_bind_req(unsigned char *m, const struct wire_bind_req *r)
+{
+	return encode_ok(m, WIRE_BIND_REQ, r, bind_req_ok(r));
+}
+
+int wire_decode_bind_req(const unsigned char *m, size_t len, struct wire_bind_req *r)
+{
+	return decode(m, len, WIRE_BIND_REQ, r, sizeof *r) < 0 ? -1 :
+	       decoded_ok(m, WIRE_BIND_REQ, bind_req_ok(r));
+}
+
+int wire_encode_bind_ans(unsigned char *m, const struct wire_bind_ans *a)
+{
+	return encode_ok(m, WIRE_BIND_ANS, a, bind_ans_ok(a));
+}
+
+int wire_decode_bind_ans(const unsigned char *m, size_t len, struct wire_bind_ans *a)
+{
+	return decode(m, len, WIRE_BIND_ANS, a, sizeof *a) < 0 ? -1 :
+	       decoded_ok(m, WIRE_BIND_ANS, bind_ans_ok(a));
+}
+
+int wire_encode_grants_req(unsigned char *m, const struct wire_grants_req *r)
+{
+	return encode_ok(m, WIRE_GRANTS_REQ, r, 1);
+}
+
+int wire_decode_grants_req(const unsigned char *m, size_t len, struct wire_grants_req *r)
+{
+	return decode(m, len, WIRE_GRANTS_REQ, r, sizeof *r) < 0 ? -1 :
+	       decoded_ok(m, WIRE_GRANTS_REQ, 1);
+}
+
+int wire_encode_grants_ans(unsigned char *m, const struct wire_grants_ans *a)
+{
+	return encode_ok(m, WIRE_GRANTS_ANS, a, grants_ans_ok(a));
+}
+
+int wire_decode_grants_ans(const unsigned char *m, size_t len, struct wire_grants_ans *a)
+{
+	return decode(m, len, WIRE_GRANTS_ANS, a, sizeof *a) < 0 ? -1 :
+	       decoded_ok(m, WIRE_GRANTS_ANS, grants_ans_ok(a));
+}
+
+int wire_encode_ctl(unsigned char *m, const struct wire_ctl *c)
+{
+	return encode_ok(m, c->type, c, ctl_ok(c));
 }
 
 int wire_decode_ctl(const unsigned char *m, size_t len, struct wire_ctl *c)
 {
-	int type;
+	int type = wire_type(m, len);
 
-	if (len != WIRE_SIZE || get16(m, OFF_VERSION) != WIRE_VERSION)
-		return bad();
-	type = get16(m, OFF_TYPE);
 	if (type != WIRE_GRANT && type != WIRE_COMMIT && type != WIRE_DROP)
 		return bad();
-	memset(c, 0, sizeof *c);
+	if (decode(m, len, type, c, sizeof *c) < 0)
+		return -1;
 	c->type = type;
-	c->slot = get32(m, OFF_ID);
-	if (type == WIRE_GRANT) {
-		c->proto = m[8];
-		c->family = family_from_wire(m[9]);
-		c->lo = get16(m, 12);
-		c->hi = get16(m, 14);
-		memcpy(c->addr, m + 20, 16);
-	} else if (type == WIRE_COMMIT) {
-		c->uid = get32(m, 8);
-		c->has_fd = m[12];
-	}
-	if (!ctl_reserved_zero(m, type) || !ctl_ok(c))
-		return bad();
-	return 0;
+	return decoded_ok(m, type, ctl_ok(c));
 }
 
 int wire_type(const unsigned char *m, size_t len)
 {
-	if (len != WIRE_SIZE || get16(m, OFF_VERSION) != WIRE_VERSION)
+	if (len != WIRE_SIZE || get(m, OFF_VERSION, 2) != WIRE_VERSION)
 		return -1;
-	return get16(m, OFF_TYPE);
+	return (int)get(m, OFF_TYPE, 2);
 }
 
 uint32_t wire_id(const unsigned char *m)
 {
-	return get32(m, OFF_ID);
+	return get(m, OFF_ID, 4);
 }
 
 void wire_set_id(unsigned char *m, uint32_t id)
 {
-	put32(m, OFF_ID, id);
+	put(m, OFF_ID, 4, id);
 }
 
 /* ---- transport ---- */
