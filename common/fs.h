@@ -5,6 +5,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* A user's service tree, under their home, when nothing else names one:
+ * privd's default dir, sv's default SVDIR, privbind's last resort. */
+#define USER_TREE "service"
+
 /* Writes NAME.new in dirfd and renames it to NAME, so readers see the old
  * or the new content, never a mix.  Returns 0 or -1 with errno set. */
 int fs_write_atomic(int dirfd, const char *name, const void *buf, size_t len);

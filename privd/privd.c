@@ -558,7 +558,7 @@ static void exec_failed(const struct userd *u, const struct creds *c)
 /* The service directory as userd gets it: absolute, or under the home. */
 static void service_dir(const struct userd *u, const struct creds *c, char *out, size_t size)
 {
-	const char *d = u->pu.dir[0] ? u->pu.dir : "service";
+	const char *d = u->pu.dir[0] ? u->pu.dir : USER_TREE;
 
 	if (d[0] == '/')
 		snprintf(out, size, "%s", d);

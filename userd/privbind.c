@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fs.h"
 #include "sockets.h"
 
 static void usage(void)
@@ -55,7 +56,7 @@ static void default_relays(const char *relays[4])
 	relays[1] = RELAY_OURS;
 	relays[2] = "";
 	relays[3] = NULL;
-	if (home && snprintf(path, sizeof path, "%s/service/%s/%s", home, RELAY_DIR, RELAY_SOCK) <
+	if (home && snprintf(path, sizeof path, "%s/%s/%s/%s", home, USER_TREE, RELAY_DIR, RELAY_SOCK) <
 		    (int)sizeof path)
 		relays[2] = path;
 }

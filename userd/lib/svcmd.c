@@ -1,4 +1,5 @@
 #include "svcmd.h"
+#include "fs.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -190,7 +191,7 @@ void svcmd_usage(const struct svcmd *c, char *buf, size_t size)
 void svcmd_default_svdir(char *buf, size_t size, unsigned uid, const char *home)
 {
 	if (uid != 0 && home && home[0] == '/' &&
-	    (size_t)snprintf(buf, size, "%s/service/", home) < size)
+	    (size_t)snprintf(buf, size, "%s/%s/", home, USER_TREE) < size)
 		return;
 	snprintf(buf, size, "/etc/service/");
 }
