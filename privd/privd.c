@@ -1,10 +1,11 @@
 /* privd: the root side of ward (see privd(8)).
  *
  * The master: reads the admin's policy, starts one userd per supervised user
- * chpst-style and keeps it alive, and keeps the binder (privd/binder.c)
- * alive.  It never reads a byte a user wrote: for each userd it makes a
- * socketpair, gives one end to the userd and the other to the binder, and
- * keeps a copy of the binder's end only to hand it to the next binder.
+ * chpst-style and keeps it alive, and keeps the binder (privd-binder, a
+ * program of its own: privd/binder.c) alive.  It never reads a byte a user
+ * wrote: for each userd it makes a socketpair, gives one end to the userd
+ * and the other to the binder, and keeps a copy of the binder's end only to
+ * hand it to the next binder.
  *
  * One loop: poll on a signalfd (CHLD, HUP, TERM, INT) with a timeout at the
  * next restart that is due.  All state is in M, changed only by the
@@ -44,7 +45,7 @@
 #define CTL_SEND_TIMEOUT 5    /* seconds; a binder that stops reading is killed */
 #define USERD_PATH "/usr/local/bin:/usr/bin:/bin"
 /* fds privd needs besides two a user: stdio, signalfd, the binder's
- * channel and output, the log, a new channel's pair and pipe; the binder,
+ * program, channel and output, the log, a new channel's pair and pipe; the binder,
  * which holds fewer than the master, a socket it binds.  Kept free so
  * neither side runs short. */
 #define FD_RESERVE 16
@@ -82,7 +83,7 @@ static struct {
 	struct policy *pol;
 	struct userd u[WIRE_MAX_SLOTS];
 	unsigned nslots;           /* u[nslots..] never used: loops stop there */
-	char self[PATH_MAX];       /* our own program, for the binder */
+	int binder_exe;            /* privd-binder, opened at start: every binder runs it */
 	char userd[PATH_MAX];      /* userd beside it */
 	char path[PATH_MAX + 40];  /* PATH=userd's directory:USERD_PATH */
 	struct rlimit nofile;      /* as we got it: what userds get */
@@ -452,9 +453,31 @@ static int fd_move(int fd, int to)
 	return fcntl(fd, F_SETFD, 0);
 }
 
+/* In the child: the binder, run from the file opened at start, so that an
+ * upgrade on disk never pairs this master with another binder.  Every fd
+ * but stdio and the channel closes at exec. */
+__attribute__((noreturn))
+static void binder_exec(int ctl, int out)
+{
+	char *argv[] = { BINDER_PROG, M.log_syslog ? "-s" : NULL, NULL };
+	int exe;
+
+	child_reset();
+	exe = fcntl(M.binder_exe, F_DUPFD_CLOEXEC, BINDER_CTL_FD + 1);
+	if (exe < 0 || fd_move(out, 1) < 0 || fd_move(out, 2) < 0 ||
+	    fd_move(ctl, BINDER_CTL_FD) < 0)
+		_exit(111);
+	if (M.log_syslog)
+		binder_log_socket();
+	close_range(BINDER_CTL_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC);
+	fexecve(exe, argv, environ);
+	fprintf(stderr, "privd: binder: unable to run %s (opened at start): %s\n", BINDER_PROG,
+		strerror(errno));
+	_exit(111);
+}
+
 static void binder_start(void)
 {
-	char *argv[] = { "privd", BINDER_ROLE, M.log_syslog ? "-s" : NULL, NULL };
 	int sv[2], out;
 	pid_t pid;
 	struct timeval tv = { .tv_sec = CTL_SEND_TIMEOUT };
@@ -474,17 +497,8 @@ static void binder_start(void)
 		return;
 	}
 	pid = fork();
-	if (pid == 0) {
-		child_reset();
-		if (fd_move(out, 1) < 0 || fd_move(out, 2) < 0 || fd_move(sv[1], BINDER_CTL_FD) < 0)
-			_exit(111);
-		if (M.log_syslog)
-			binder_log_socket();
-		close_range(BINDER_CTL_FD + 1, ~0U, 0);
-		execv(M.self, argv);
-		fprintf(stderr, "privd: binder: unable to run %s: %s\n", M.self, strerror(errno));
-		_exit(111);
-	}
+	if (pid == 0)
+		binder_exec(sv[1], out);
 	close(sv[1]);
 	close(out);
 	if (pid < 0) {
@@ -1205,12 +1219,27 @@ static void userd_path(void)
 	}
 }
 
+/* The binder's program, beside ours: opened once, and every binder is
+ * started from this open file, whatever is put at its path later. */
+static void binder_exe_open(void)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (fs_sibling_exe(BINDER_PROG, path, sizeof path) < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to find %s beside privd", BINDER_PROG);
+	M.binder_exe = open(path, O_RDONLY | O_CLOEXEC);
+	if (M.binder_exe < 0 || fstat(M.binder_exe, &st) < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to open the binder %s", path);
+	if (!S_ISREG(st.st_mode))
+		err_fatal(EXIT_TEMP, "unable to use the binder %s: not a file", path);
+}
+
 static void setup(void)
 {
 	sigset_t set;
 
-	if (readlink("/proc/self/exe", M.self, sizeof M.self - 1) < 0)
-		err_fatal_sys(EXIT_TEMP, "unable to find my own program");
+	binder_exe_open();
 	if (fs_sibling_exe("userd", M.userd, sizeof M.userd) < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to find userd beside privd");
 	userd_path();
@@ -1328,8 +1357,6 @@ int main(int argc, char **argv)
 	stdio_open();
 	err_init(argv[0]);
 	err_version_option(argc, argv);
-	if (argc >= 2 && !strcmp(argv[1], BINDER_ROLE))
-		binder_main(argc >= 3 && !strcmp(argv[2], "-s"));
 	while ((opt = getopt(argc, argv, "tsf:p:V")) != -1) {
 		switch (opt) {
 		case 't': check = 1; break;
