@@ -3,9 +3,10 @@
 # Rooms (so that adding a program needs no Makefile edit), and a fence:
 #   common/*.c          what privd AND the user programs link: root code
 #                                                    -> build/libcommon.a
-#   privd/privd.c       privd's main; privd/*.c its roles and modules
-#                       (binder, policy), compiled with -Iprivd -Icommon
-#                       only, linked with libcommon.a only
+#   privd/privd.c       privd's main (the master), privd/privd-binder.c
+#                       the binder's (a program of its own); privd/*.c
+#                       their modules (binder, policy, ...), compiled with
+#                       -Iprivd -Icommon only, linked with libcommon.a only
 #   userd/*.c           one user program per file    -> build/NAME
 #   userd/lib/*.c       modules the user programs share -> build/libuser.a,
 #                       compiled with -Iuserd/lib -Icommon
@@ -16,7 +17,10 @@
 # that, and that every common/ module is linked by both sides).
 #
 # Link sets:
-#   privd        privd/*.o                  libcommon.a  libcap-ng libseccomp
+#   privd        privd/privd.o  libprivd.a  libcommon.a  libcap-ng libseccomp
+#   privd-binder privd/privd-binder.o  libprivd.a  libcommon.a  libcap-ng libseccomp
+#                (each pulls from libprivd.a only the modules it calls: the
+#                binder no policy parser, the master no binder)
 #   NAME         userd/NAME.o  libuser.a    libcommon.a  (+ libcap-ng libseccomp)
 #   test_*       test_*.o  libuser.a libprivd.a libcommon.a  cmocka
 
@@ -54,9 +58,11 @@ USERD_SRC   := $(sort $(wildcard userd/*.c))
 USERD_PROGS := $(USERD_SRC:userd/%.c=$(BUILD)/%)
 PRIVD_SRC   := $(sort $(wildcard privd/*.c))
 PRIVD_OBJ   := $(PRIVD_SRC:%.c=$(BUILD)/obj/%.o)
-# privd's modules without its main, for the unit tests and fuzz targets
-PLIB_OBJ    := $(filter-out $(BUILD)/obj/privd/privd.o,$(PRIVD_OBJ))
-PRIVD_PROGS := $(if $(wildcard privd/privd.c),$(BUILD)/privd)
+# privd's two programs, the master and the binder; libprivd.a is their
+# modules without the mains, for them, the unit tests and fuzz targets
+PRIVD_MAINS := $(filter privd/privd.c privd/privd-binder.c,$(PRIVD_SRC))
+PLIB_OBJ    := $(filter-out $(PRIVD_MAINS:%.c=$(BUILD)/obj/%.o),$(PRIVD_OBJ))
+PRIVD_PROGS := $(PRIVD_MAINS:privd/%.c=$(BUILD)/%)
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_PROGS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Extra helper programs for tests (not installed): tests/helpers/*.c
@@ -133,8 +139,8 @@ $(BUILD)/dyn/%: $(BUILD)/obj/userd/%.o $(USER_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(USER_LIBS)
 
-$(BUILD)/privd: $(PRIVD_OBJ) $(BUILD)/libcommon.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $(PRIVD_OBJ) $(BUILD)/libcommon.a $(PKG_LIBS)
+$(PRIVD_PROGS): $(BUILD)/%: $(BUILD)/obj/privd/%.o $(BUILD)/libprivd.a $(BUILD)/libcommon.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libprivd.a $(BUILD)/libcommon.a $(PKG_LIBS)
 
 $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(TEST_LIBS)
 	@mkdir -p $(dir $@)
@@ -150,7 +156,7 @@ $(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/rep
 
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
               -DWARD_VERSION='"$(VERSION)"' -Iuserd/lib -Iprivd -Icommon $(PKG_CFLAGS)
-FUZZ_LIB_SRC = $(COMMON_SRC) $(ULIB_SRC) $(filter-out privd/privd.c,$(PRIVD_SRC))
+FUZZ_LIB_SRC = $(COMMON_SRC) $(ULIB_SRC) $(filter-out $(PRIVD_MAINS),$(PRIVD_SRC))
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(PKG_LIBS)

@@ -18,7 +18,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <seccomp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +26,12 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <linux/sockios.h>
-#include <syslog.h>
 #include <unistd.h>
 
 #include "clock.h"
+#include "fds.h"
+#include "log.h"
+#include "lograte.h"
 #include "netbind.h"
 #include "policy.h"
 #include "wire.h"
@@ -42,7 +43,6 @@
  * user who does not read hold more of our fds (and a bigger send buffer,
  * which past net.core.wmem_max the kernel would not give anyway). */
 #define UNREAD_MAX 64
-#define FD_RESERVE 32      /* fds besides the channels and what is in flight */
 #define LOG_BURST 20       /* lines about requests a user gets per window ... */
 #define LOG_WINDOW_MS 10000 /* ... the rest are counted and summed up */
 
@@ -62,10 +62,8 @@ struct slot {
 	int dead;                     /* closed by the user or by us: not polled */
 	int full;                     /* its user leaves answers unread: not read from */
 	int warned;                   /* full logged once for this channel */
-	int64_t log_until;            /* end of the window of the lines below */
-	unsigned logged;              /* lines about its requests in the window */
-	unsigned quiet[LINES];        /* past LOG_BURST: counted only */
-	unsigned nquiet;
+	struct lograte lr;            /* lines about its requests: LOG_BURST a window */
+	unsigned quiet[LINES];        /* those past it, counted by kind */
 	uid_t uid;
 	struct policy_grant *grants, *pending;
 	size_t ngrants, npending;
@@ -73,7 +71,6 @@ struct slot {
 
 static struct {
 	struct slot slot[WIRE_MAX_SLOTS];
-	int log_syslog;
 	rlim_t fd_limit;              /* our hard limit of open files */
 	struct bound {                /* for a share of want unread answers: */
 		int sndbuf;           /* the SO_SNDBUF to set */
@@ -98,30 +95,9 @@ int __lsan_is_turned_off(void)
 }
 #endif
 
-__attribute__((format(printf, 2, 3)))
-static void blog(int pri, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-	int n;
-
-	n = B.log_syslog ? snprintf(line, sizeof line, "<%d>privd[%d]: binder: ", LOG_DAEMON | pri,
-				    (int)getpid())
-			 : snprintf(line, sizeof line, "privd: binder: ");
-	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
-	va_end(ap);
-	n = (int)strlen(line);
-	if (!B.log_syslog)
-		line[n++] = '\n';
-	if (write(2, line, (size_t)n) < 0) {
-		/* nowhere left to say it */
-	}
-}
-
 static void die(const char *what)
 {
-	blog(LOG_ERR, "fatal: unable to %s: %s", what, strerror(errno));
+	log_msg(LOG_ERR, "fatal: unable to %s: %s", what, strerror(errno));
 	_exit(111);
 }
 
@@ -203,21 +179,6 @@ static void sandbox(void)
  * could take: the share is worked out again whenever a channel comes or
  * goes, and every channel's buffer resized. */
 
-/* The soft limit up to the hard one; the sandbox forbids setrlimit later. */
-static rlim_t fd_limit_raise(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-		die("get the fd limit");
-	if (rl.rlim_cur != rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-			die("raise the fd limit");
-	}
-	return rl.rlim_cur;
-}
-
 /* For every share of 1 to UNREAD_MAX unread answers, the SO_SNDBUF that
  * stops a channel there, from what one answer costs in a send buffer (the
  * kernel's own count, which SIOCOUTQ reports), measured on a pair of our
@@ -250,7 +211,12 @@ static void channel_bounds(void)
 
 static void fd_share_init(void)
 {
-	B.fd_limit = fd_limit_raise();
+	struct rlimit was;
+
+	/* now: the sandbox forbids setrlimit */
+	B.fd_limit = fd_limit_raise(&was);
+	if (!B.fd_limit)
+		die("get the fd limit");
 	channel_bounds();
 }
 
@@ -258,7 +224,8 @@ static void fd_share_init(void)
  * shared out, less the channel's own fd; at least 1, at most UNREAD_MAX. */
 static unsigned share_want(unsigned n)
 {
-	rlim_t per = B.fd_limit > FD_RESERVE ? (B.fd_limit - FD_RESERVE) / (n ? n : 1) : 0;
+	rlim_t per = B.fd_limit > BINDER_FD_RESERVE ?
+		     (B.fd_limit - BINDER_FD_RESERVE) / (n ? n : 1) : 0;
 
 	if (per > UNREAD_MAX)
 		return UNREAD_MAX;
@@ -268,7 +235,7 @@ static unsigned share_want(unsigned n)
 /* The fds n channels may hold, each with its share, and our reserve. */
 static rlim_t share_need(unsigned n)
 {
-	return (rlim_t)n * (B.unread_max + 1) + FD_RESERVE;
+	return (rlim_t)n * (B.unread_max + 1) + BINDER_FD_RESERVE;
 }
 
 /* When even the least share each is more than the limit holds, says so
@@ -286,11 +253,11 @@ static void share_warn(void)
 		return;
 	}
 	B.warn_after = now + LOG_WINDOW_MS;
-	blog(LOG_WARNING, "fd limit %llu is fair to %llu users, not %u: raise it to %llu",
-	     (unsigned long long)B.fd_limit,
-	     (unsigned long long)(B.fd_limit > FD_RESERVE ?
-				  (B.fd_limit - FD_RESERVE) / (B.unread_max + 1) : 0),
-	     B.nchan, (unsigned long long)share_need(B.nchan));
+	log_msg(LOG_WARNING, "fd limit %llu is fair to %llu users, not %u: raise it to %llu",
+		(unsigned long long)B.fd_limit,
+		(unsigned long long)(B.fd_limit > BINDER_FD_RESERVE ?
+				     (B.fd_limit - BINDER_FD_RESERVE) / (B.unread_max + 1) : 0),
+		B.nchan, (unsigned long long)share_need(B.nchan));
 }
 
 static int writable(int fd)
@@ -308,8 +275,8 @@ static void channel_check(unsigned idx, struct slot *s)
 		return;
 	s->full = 1;
 	if (!s->warned)
-		blog(LOG_WARNING, "uid %u (channel %u) leaves %u answers unread: "
-		     "not served until it reads them", (unsigned)s->uid, idx, B.unread_max);
+		log_msg(LOG_WARNING, "uid %u (channel %u) leaves %u answers unread: "
+			"not served until it reads them", (unsigned)s->uid, idx, B.unread_max);
 	s->warned = 1;
 }
 
@@ -318,7 +285,7 @@ static void channel_check(unsigned idx, struct slot *s)
 static void channel_size(unsigned idx, struct slot *s)
 {
 	if (setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &B.sndbuf, sizeof B.sndbuf) < 0)
-		blog(LOG_WARNING, "channel %u: unable to size: %s", idx, strerror(errno));
+		log_msg(LOG_WARNING, "channel %u: unable to size: %s", idx, strerror(errno));
 	s->full = 0;
 	channel_check(idx, s);
 }
@@ -346,24 +313,36 @@ static void share_update(void)
 		for (i = 0; i < WIRE_MAX_SLOTS; i++)
 			if (B.slot[i].fd >= 0 && !B.slot[i].dead)
 				channel_size(i, &B.slot[i]);
-		blog(LOG_INFO, "fd limit %llu; at most %u answers unread per channel (%u users)",
-		     (unsigned long long)B.fd_limit, B.unread_max, n);
+		log_msg(LOG_INFO, "fd limit %llu; at most %u answers unread per channel (%u users)",
+			(unsigned long long)B.fd_limit, B.unread_max, n);
 	}
 	share_warn();
 }
 
 /* ---- log lines: one per request, but not a flood of them ---- */
 
-/* The window's lines not logged, summed up in one. */
+/* The lines not logged, summed up in one. */
+static void log_sum(struct slot *s)
+{
+	if (s->quiet[LINE_DENY] + s->quiet[LINE_GRANT] + s->quiet[LINE_LOST])
+		log_msg(LOG_WARNING, "uid %u: %u more denials, %u more grants, %u more answers not "
+			"delivered, not logged (at most %d lines a user per %d s)", (unsigned)s->uid,
+			s->quiet[LINE_DENY], s->quiet[LINE_GRANT], s->quiet[LINE_LOST], LOG_BURST,
+			LOG_WINDOW_MS / 1000);
+	memset(s->quiet, 0, sizeof s->quiet);
+}
+
+/* At once, when the channel goes: its window's count too. */
 static void log_flush(struct slot *s)
 {
-	if (s->nquiet)
-		blog(LOG_WARNING, "uid %u: %u more denials, %u more grants, %u more answers not "
-		     "delivered, not logged (at most %d lines a user per %d s)", (unsigned)s->uid,
-		     s->quiet[LINE_DENY], s->quiet[LINE_GRANT], s->quiet[LINE_LOST], LOG_BURST,
-		     LOG_WINDOW_MS / 1000);
-	memset(s->quiet, 0, sizeof s->quiet);
-	s->nquiet = 0;
+	log_sum(s);
+	s->lr.quiet = 0;
+}
+
+static void log_window_end(struct slot *s, int64_t now)
+{
+	if (lograte_end(&s->lr, now))
+		log_sum(s);
 }
 
 /* 1 if this line is to be logged, else it is counted. */
@@ -371,17 +350,10 @@ static int log_budget(struct slot *s, enum line kind)
 {
 	int64_t now = clock_ms();
 
-	if (now >= s->log_until) {
-		log_flush(s);
-		s->log_until = now + LOG_WINDOW_MS;
-		s->logged = 0;
-	}
-	if (s->logged < LOG_BURST) {
-		s->logged++;
+	log_window_end(s, now);
+	if (lograte_take(&s->lr, now, LOG_BURST, LOG_WINDOW_MS))
 		return 1;
-	}
 	s->quiet[kind]++;
-	s->nquiet++;
 	return 0;
 }
 
@@ -399,13 +371,12 @@ static int log_due(void)
 
 	for (i = 0; i < WIRE_MAX_SLOTS; i++) {
 		struct slot *s = &B.slot[i];
+		int64_t due;
 
-		if (!s->nquiet)
-			continue;
-		if (now >= s->log_until)
-			log_flush(s);
-		else if (next < 0 || s->log_until - now < next)
-			next = s->log_until - now;
+		log_window_end(s, now);
+		due = lograte_due(&s->lr);
+		if (due != INT64_MAX && (next < 0 || due - now < next))
+			next = due - now;
 	}
 	return (int)next;
 }
@@ -438,7 +409,7 @@ static void ctl_grant(struct slot *s, const struct wire_ctl *c)
 	struct policy_grant *g, *n;
 
 	if (s->npending == SLOT_GRANTS) {
-		blog(LOG_WARNING, "slot %u: more than %d grants, the rest ignored", c->slot, SLOT_GRANTS);
+		log_msg(LOG_WARNING, "slot %u: more than %d grants, the rest ignored", c->slot, SLOT_GRANTS);
 		return;
 	}
 	n = realloc(s->pending, (s->npending + 1) * sizeof *n);
@@ -469,8 +440,8 @@ static void ctl_commit(struct slot *s, const struct wire_ctl *c, int fd)
 		B.nopen++;
 		channel_setup(c->slot, s);
 	}
-	blog(LOG_INFO, "channel %u: uid %u, %zu grants%s", c->slot, (unsigned)c->uid, s->ngrants,
-	     fd >= 0 ? ", new channel" : "");
+	log_msg(LOG_INFO, "channel %u: uid %u, %zu grants%s", c->slot, (unsigned)c->uid, s->ngrants,
+		fd >= 0 ? ", new channel" : "");
 }
 
 /* Reads what the master sent; returns 0 when it has gone (we exit). */
@@ -489,7 +460,7 @@ static int ctl_read(int ctl)
 			return 0;
 		if (wire_decode_ctl(m, (size_t)n, &c) < 0 ||
 		    (c.type == WIRE_COMMIT && c.has_fd != (fd >= 0))) {
-			blog(LOG_ERR, "fatal: malformed message from the master");
+			log_msg(LOG_ERR, "fatal: malformed message from the master");
 			_exit(111);
 		}
 		if (c.type == WIRE_GRANT)
@@ -545,7 +516,7 @@ static int bind_for(const struct slot *s, const struct wire_bind_req *r, int *er
  * the userd sees end of file; it gets a new channel when it restarts. */
 static void channel_reject(unsigned idx, struct slot *s, const char *why)
 {
-	blog(LOG_WARNING, "deny uid %u (channel %u): %s; channel closed", (unsigned)s->uid, idx, why);
+	log_msg(LOG_WARNING, "deny uid %u (channel %u): %s; channel closed", (unsigned)s->uid, idx, why);
 	shutdown(s->fd, SHUT_RDWR);
 	slot_close(s);
 }
@@ -565,7 +536,7 @@ static void answer_lost(struct slot *s)
 	int e = errno;
 
 	if (log_budget(s, LINE_LOST))
-		blog(LOG_WARNING, "uid %u: answer not delivered: %s", (unsigned)s->uid, strerror(e));
+		log_msg(LOG_WARNING, "uid %u: answer not delivered: %s", (unsigned)s->uid, strerror(e));
 }
 
 static void serve_bind(struct slot *s, const struct wire_bind_req *r)
@@ -576,10 +547,10 @@ static void serve_bind(struct slot *s, const struct wire_bind_req *r)
 	fd = bind_for(s, r, &err);
 	if (log_budget(s, fd >= 0 ? LINE_GRANT : LINE_DENY)) {
 		if (fd >= 0)
-			blog(LOG_INFO, "grant uid %u %s", (unsigned)s->uid, describe(r, d, sizeof d));
+			log_msg(LOG_INFO, "grant uid %u %s", (unsigned)s->uid, describe(r, d, sizeof d));
 		else
-			blog(LOG_WARNING, "deny uid %u %s: %s", (unsigned)s->uid,
-			     describe(r, d, sizeof d), strerror(err));
+			log_msg(LOG_WARNING, "deny uid %u %s: %s", (unsigned)s->uid,
+				describe(r, d, sizeof d), strerror(err));
 	}
 	if (wire_bind_answer(s->fd, r->id, fd >= 0 ? 0 : err, fd) < 0)
 		answer_lost(s);
@@ -621,7 +592,7 @@ static void serve_one(unsigned idx, struct slot *s)
 	if (n <= 0) {
 		/* end of file, or an empty record that reads as one: shut it for
 		 * the userd too, since the master's copy keeps the channel open */
-		blog(LOG_INFO, "channel %u (uid %u) closed by its userd", idx, (unsigned)s->uid);
+		log_msg(LOG_INFO, "channel %u (uid %u) closed by its userd", idx, (unsigned)s->uid);
 		shutdown(s->fd, SHUT_RDWR);
 		slot_close(s);
 		return;
@@ -686,14 +657,14 @@ static void serve(int ctl)
 
 void binder_main(int log_syslog)
 {
-	B.log_syslog = log_syslog;
+	log_use(2, log_syslog, "binder: ");
 	binder_slots_init();
 	if (fcntl(BINDER_CTL_FD, F_SETFL, O_NONBLOCK) < 0)
 		die("set up the internal channel");
 	fd_share_init();
 	drop_caps();
 	sandbox();
-	blog(LOG_INFO, "started, pid %d", (int)getpid());
+	log_msg(LOG_INFO, "started, pid %d", (int)getpid());
 	serve(BINDER_CTL_FD);
 }
 

@@ -1,9 +1,11 @@
-/* The binder role of privd: started by the master as `privd --binder` with
- * the internal channel on fd 3 (see docs/protocol.md).  Never returns. */
+/* The binder: a program of its own, privd-binder (privd-binder.c), that
+ * the master starts from the file it opened at start, as
+ * `privd-binder [-s]`, with the internal channel on fd 3 (see
+ * docs/protocol.md).  Never returns. */
 #ifndef PRIVD_BINDER_H
 #define PRIVD_BINDER_H
 
-#define BINDER_ROLE "--binder"
+#define BINDER_PROG "privd-binder"   /* its file, beside privd; argv[0]; comm */
 #define BINDER_CTL_FD 3
 
 /* log_syslog: fd 2 is a datagram socket connected to the syslog daemon */

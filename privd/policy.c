@@ -747,16 +747,6 @@ int policy_grant_overlap(const struct policy_grant *a, const struct policy_grant
 	return a->proto == b->proto && a->lo <= b->hi && b->lo <= a->hi && addr_overlap(a, b);
 }
 
-int policy_grant_match(const struct policy_grant *g, int proto, int family,
-		       const unsigned char *addr, uint16_t port)
-{
-	if (g->proto != proto || port < g->lo || port > g->hi)
-		return 0;
-	if (g->family == 0)
-		return family == AF_INET || family == AF_INET6;
-	return g->family == family && !memcmp(g->addr, addr, family == AF_INET ? 4 : 16);
-}
-
 char *policy_grant_describe(const struct policy_grant *g, char *out, size_t size)
 {
 	char a[INET6_ADDRSTRLEN] = "";

@@ -17,7 +17,8 @@
  *   policy_read_text(p, name, text, len)   (unit tests, fuzzing)
  *   policy_finish(p)        cross-line checks; returns the error count
  *   p->nerrors, p->msg[]    every error and warning as "FILE:LINE: text"
- *   policy_user_find(p, uid), policy_grant_match(...)
+ *   policy_user_find(p, uid)
+ *   policy_grant_match(...)  (in grant.c: the binder links it alone)
  *   policy_free(p)
  *
  * Bounded: at most POLICY_MAX_USERS users (p->max_users), POLICY_MAX_GRANTS

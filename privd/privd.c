@@ -1,10 +1,11 @@
 /* privd: the root side of ward (see privd(8)).
  *
  * The master: reads the admin's policy, starts one userd per supervised user
- * chpst-style and keeps it alive, and keeps the binder (privd/binder.c)
- * alive.  It never reads a byte a user wrote: for each userd it makes a
- * socketpair, gives one end to the userd and the other to the binder, and
- * keeps a copy of the binder's end only to hand it to the next binder.
+ * chpst-style and keeps it alive, and keeps the binder (privd-binder, a
+ * program of its own: privd/binder.c) alive.  It never reads a byte a user
+ * wrote: for each userd it makes a socketpair, gives one end to the userd
+ * and the other to the binder, and keeps a copy of the binder's end only to
+ * hand it to the next binder.
  *
  * One loop: poll on a signalfd (CHLD, HUP, TERM, INT) with a timeout at the
  * next restart that is due.  All state is in M, changed only by the
@@ -24,7 +25,6 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <syslog.h>
 #include <time.h>
@@ -34,7 +34,9 @@
 #include "binder.h"
 #include "creds.h"
 #include "err.h"
+#include "fds.h"
 #include "fs.h"
+#include "log.h"
 #include "lograte.h"
 #include "policy.h"
 #include "restart.h"
@@ -43,11 +45,6 @@
 #define STOP_GRACE_MS 10000   /* after TERM, userds get this long before KILL */
 #define CTL_SEND_TIMEOUT 5    /* seconds; a binder that stops reading is killed */
 #define USERD_PATH "/usr/local/bin:/usr/bin:/bin"
-/* fds privd needs besides two a user: stdio, signalfd, the binder's
- * channel and output, the log, a new channel's pair and pipe; the binder,
- * which holds fewer than the master, a socket it binds.  Kept free so
- * neither side runs short. */
-#define FD_RESERVE 16
 #define FDS_A_USER 2          /* the master's: the binder's end of the channel, the output */
 #define USER_LINE_MAX 400     /* bytes of a line of a user's output logged; the rest cut */
 #define USER_LOG_BURST 20     /* lines of a user's output logged per window ... */
@@ -82,7 +79,7 @@ static struct {
 	struct policy *pol;
 	struct userd u[WIRE_MAX_SLOTS];
 	unsigned nslots;           /* u[nslots..] never used: loops stop there */
-	char self[PATH_MAX];       /* our own program, for the binder */
+	int binder_exe;            /* privd-binder, opened at start: every binder runs it */
 	char userd[PATH_MAX];      /* userd beside it */
 	char path[PATH_MAX + 40];  /* PATH=userd's directory:USERD_PATH */
 	struct rlimit nofile;      /* as we got it: what userds get */
@@ -96,127 +93,7 @@ static struct {
 	int bout;                  /* read end of the binder's fds 1 and 2; -1: none */
 	int bout_eof;
 	struct linebuf blb;
-	int logfd;                 /* where our lines go: see log_setup */
-	int log_sock;              /* a socket: sent with MSG_DONTWAIT */
-	int log_nonblock;          /* a file description of our own, O_NONBLOCK */
-	unsigned log_lost;         /* lines that could not be written */
-	int log_wait;              /* -t: a command, not the daemon: writes wait */
 } M;
-
-/* ---- the log: a write never waits ----
- *
- * A reader that stalls (a full pipe, a terminal stopped by ^S or
- * tcflow) costs lines, never the loop.  fd 2's file description is shared
- * with whoever started us, so it is not made non-blocking: a pipe or
- * terminal is opened afresh, non-blocking; a socket is sent to with
- * MSG_DONTWAIT; anything else is written only when poll says it can be. */
-
-static int syslog_socket(void)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
-	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
-
-static void log_setup(void)
-{
-	struct stat st;
-	int fd;
-
-	M.logfd = 2;
-	if (M.log_syslog) {
-		M.logfd = syslog_socket();
-		M.log_sock = 1;
-		return;
-	}
-	if (fstat(2, &st) < 0)
-		return;
-	if (S_ISSOCK(st.st_mode)) {
-		M.log_sock = 1;
-	} else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
-		fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-		if (fd >= 0) {
-			M.logfd = fd;
-			M.log_nonblock = 1;
-		}
-	}
-}
-
-static int log_write(const char *s, size_t n)
-{
-	struct pollfd p = { .fd = M.logfd, .events = POLLOUT };
-
-	if (M.log_syslog && M.logfd < 0)
-		M.logfd = syslog_socket();   /* the syslog daemon may be back */
-	if (M.logfd < 0)
-		return -1;
-	if (M.log_sock) {
-		if (send(M.logfd, s, n, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)n)
-			return 0;
-		if (M.log_syslog && errno != EAGAIN) {
-			close(M.logfd);
-			M.logfd = -1;
-		}
-		return -1;
-	}
-	if (!M.log_nonblock && !M.log_wait && (poll(&p, 1, 0) != 1 || !(p.revents & POLLOUT)))
-		return -1;
-	return write(M.logfd, s, n) == (ssize_t)n ? 0 : -1;
-}
-
-/* One line as it is to be sent: "privd: MSG\n", or for syslog
- * "<PRI>privd[PID]: MSG". */
-static int log_line(int pri, const char *msg)
-{
-	char line[2200];
-	int n;
-
-	if (M.log_syslog)
-		n = snprintf(line, sizeof line, "<%d>privd[%d]: %s", LOG_DAEMON | pri, (int)getpid(),
-			     msg);
-	else
-		n = snprintf(line, sizeof line, "privd: %s\n", msg);
-	if (n < 0)
-		return -1;
-	if ((size_t)n >= sizeof line) {
-		n = sizeof line - 1;
-		if (!M.log_syslog)
-			line[n - 1] = '\n';
-	}
-	return log_write(line, (size_t)n);
-}
-
-/* Before the next line: how many were lost while the log was stalled. */
-static void log_lost_note(void)
-{
-	unsigned lost = M.log_lost;
-	char note[96];
-
-	if (!lost)
-		return;
-	snprintf(note, sizeof note, "%u lines not logged: the log was not writable", lost);
-	if (log_line(LOG_WARNING, note) == 0)
-		M.log_lost = 0;
-}
-
-__attribute__((format(printf, 2, 3)))
-static void mlog(int pri, const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	log_lost_note();
-	if (log_line(pri, msg) < 0)
-		M.log_lost++;
-}
 
 /* ---- what our children write: a pipe each, read line by line ---- */
 
@@ -284,19 +161,9 @@ static int out_writer(int *rd, int *eof)
  * logs to syslog itself, and this pipe only has what failed to). */
 static void binder_line(void *arg, const char *s, size_t len, int cut)
 {
-	char line[600];
-	int n;
-
 	(void)arg;
 	(void)cut;
-	if (M.log_syslog) {
-		mlog(LOG_INFO, "%.*s", (int)len, s);
-		return;
-	}
-	n = snprintf(line, sizeof line, "%.*s\n", (int)len, s);
-	log_lost_note();
-	if (log_write(line, (size_t)n) < 0)
-		M.log_lost++;
+	log_text(s, len);
 }
 
 /* A user's line: under the user's name, escaped, cut, and only
@@ -313,14 +180,14 @@ static void user_line(void *arg, const char *s, size_t len, int cut)
 	if (!lograte_take(&u->lr, clock_ms(), USER_LOG_BURST, USER_LOG_WINDOW_MS))
 		return;
 	logline_escape(esc, sizeof esc, s, len);
-	mlog(LOG_NOTICE, "user %s: %s%s", u->pu.name, esc, cut ? "... (cut)" : "");
+	log_msg(LOG_NOTICE, "user %s: %s%s", u->pu.name, esc, cut ? "... (cut)" : "");
 }
 
 static void user_quiet_note(struct userd *u, unsigned n)
 {
 	if (n)
-		mlog(LOG_WARNING, "user %s: %u more lines not logged (at most %d lines a user per "
-		     "%d s)", u->pu.name, n, USER_LOG_BURST, USER_LOG_WINDOW_MS / 1000);
+		log_msg(LOG_WARNING, "user %s: %u more lines not logged (at most %d lines a user per "
+			"%d s)", u->pu.name, n, USER_LOG_BURST, USER_LOG_WINDOW_MS / 1000);
 }
 
 /* Sums up the windows that are over; returns when the next one is. */
@@ -363,9 +230,9 @@ static void policy_report(const struct policy *p, int pri)
 	size_t i;
 
 	for (i = 0; i < p->nmsgs; i++)
-		mlog(strstr(p->msg[i], ": warning: ") ? LOG_WARNING : pri, "%s", p->msg[i]);
+		log_msg(strstr(p->msg[i], ": warning: ") ? LOG_WARNING : pri, "%s", p->msg[i]);
 	if (p->nerrors + p->nwarnings > p->nmsgs)
-		mlog(pri, "%u more messages not shown", p->nerrors + p->nwarnings - (unsigned)p->nmsgs);
+		log_msg(pri, "%u more messages not shown", p->nerrors + p->nwarnings - (unsigned)p->nmsgs);
 }
 
 /* ---- the binder ---- */
@@ -378,7 +245,7 @@ static int ctl_send(const struct wire_ctl *c, int fd)
 		return -1;
 	if (wire_encode_ctl(m, c) < 0 || wire_send(M.ctl, m, fd) < 0) {
 		/* a binder that does not read is as good as dead: restart it */
-		mlog(LOG_ERR, "binder: unable to send: %s; killing it", strerror(errno));
+		log_msg(LOG_ERR, "binder: unable to send: %s; killing it", strerror(errno));
 		kill(M.binder, SIGKILL);
 		return -1;
 	}
@@ -427,7 +294,7 @@ static void binder_drop_slot(unsigned i)
  * not open or connect anything itself. */
 static void binder_log_socket(void)
 {
-	int fd = syslog_socket();
+	int fd = log_syslog_socket();
 
 	if (fd < 0 || dup2(fd, 2) < 0)
 		return;
@@ -452,44 +319,57 @@ static int fd_move(int fd, int to)
 	return fcntl(fd, F_SETFD, 0);
 }
 
+/* In the child: the binder, run from the file opened at start, so that an
+ * upgrade on disk never pairs this master with another binder.  Every fd
+ * but stdio and the channel closes at exec. */
+__attribute__((noreturn))
+static void binder_exec(int ctl, int out)
+{
+	char *argv[] = { BINDER_PROG, M.log_syslog ? "-s" : NULL, NULL };
+	int exe;
+
+	child_reset();
+	exe = fcntl(M.binder_exe, F_DUPFD_CLOEXEC, BINDER_CTL_FD + 1);
+	if (exe < 0 || fd_move(out, 1) < 0 || fd_move(out, 2) < 0 ||
+	    fd_move(ctl, BINDER_CTL_FD) < 0)
+		_exit(111);
+	if (M.log_syslog)
+		binder_log_socket();
+	close_range(BINDER_CTL_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC);
+	fexecve(exe, argv, environ);
+	fprintf(stderr, "privd: binder: unable to run %s (opened at start): %s\n", BINDER_PROG,
+		strerror(errno));
+	_exit(111);
+}
+
 static void binder_start(void)
 {
-	char *argv[] = { "privd", BINDER_ROLE, M.log_syslog ? "-s" : NULL, NULL };
 	int sv[2], out;
 	pid_t pid;
 	struct timeval tv = { .tv_sec = CTL_SEND_TIMEOUT };
 	unsigned i;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		mlog(LOG_ERR, "binder: unable to create the channel: %s", strerror(errno));
+		log_msg(LOG_ERR, "binder: unable to create the channel: %s", strerror(errno));
 		M.brs.due = clock_ms() + RESTART_MIN_MS;
 		return;
 	}
 	out = out_writer(&M.bout, &M.bout_eof);
 	if (out < 0) {
-		mlog(LOG_ERR, "binder: unable to create its output: %s", strerror(errno));
+		log_msg(LOG_ERR, "binder: unable to create its output: %s", strerror(errno));
 		close(sv[0]);
 		close(sv[1]);
 		M.brs.due = clock_ms() + RESTART_MIN_MS;
 		return;
 	}
 	pid = fork();
-	if (pid == 0) {
-		child_reset();
-		if (fd_move(out, 1) < 0 || fd_move(out, 2) < 0 || fd_move(sv[1], BINDER_CTL_FD) < 0)
-			_exit(111);
-		if (M.log_syslog)
-			binder_log_socket();
-		close_range(BINDER_CTL_FD + 1, ~0U, 0);
-		execv(M.self, argv);
-		fprintf(stderr, "privd: binder: unable to run %s: %s\n", M.self, strerror(errno));
-		_exit(111);
-	}
+	if (pid == 0)
+		binder_exec(sv[1], out);
 	close(sv[1]);
 	close(out);
 	if (pid < 0) {
 		close(sv[0]);
-		mlog(LOG_ERR, "binder: unable to fork: %s", strerror(errno));
+		log_msg(LOG_ERR, "binder: unable to fork: %s", strerror(errno));
 		M.brs.due = clock_ms() + RESTART_MIN_MS;
 		return;
 	}
@@ -497,7 +377,7 @@ static void binder_start(void)
 	M.ctl = sv[0];
 	setsockopt(M.ctl, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 	restart_started(&M.brs, clock_ms());
-	mlog(LOG_INFO, "spawn binder pid %d", (int)pid);
+	log_msg(LOG_INFO, "spawn binder pid %d", (int)pid);
 	/* every userd's channel, as it was: nobody needs to restart */
 	for (i = 0; i < M.nslots; i++)
 		if (M.u[i].used && M.u[i].bend >= 0)
@@ -515,7 +395,7 @@ static void child_fail(const struct userd *u, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	mlog(LOG_ERR, "userd %s: unable to %s: %s", u->pu.name, msg, strerror(errno));
+	log_msg(LOG_ERR, "userd %s: unable to %s: %s", u->pu.name, msg, strerror(errno));
 	_exit(111);
 }
 
@@ -550,8 +430,8 @@ static void exec_failed(const struct userd *u, const struct creds *c)
 	char why[PATH_MAX + 160];
 
 	exec_blocker(M.userd, why, sizeof why);
-	mlog(LOG_ERR, "userd %s: unable to run %s as uid %u: %s%s", u->pu.name, M.userd,
-	     (unsigned)c->uid, strerror(e), why);
+	log_msg(LOG_ERR, "userd %s: unable to run %s as uid %u: %s%s", u->pu.name, M.userd,
+		(unsigned)c->uid, strerror(e), why);
 	_exit(111);
 }
 
@@ -570,20 +450,21 @@ static void service_dir(const struct userd *u, const struct creds *c, char *out,
  * child_fail still reaches it (it closes at exec). */
 static void child_log_keep(void)
 {
-	if (M.logfd >= 0)
-		M.logfd = fcntl(M.logfd, F_DUPFD_CLOEXEC, 10);
+	log_move(10);
 }
 
 /* Closes every fd from fd up, but our log. */
 static void child_close_from(int fd)
 {
-	if (M.logfd < fd) {
+	int logfd = log_fd();
+
+	if (logfd < fd) {
 		close_range((unsigned)fd, ~0U, 0);
 		return;
 	}
-	if (M.logfd > fd)
-		close_range((unsigned)fd, (unsigned)M.logfd - 1, 0);
-	close_range((unsigned)M.logfd + 1, ~0U, 0);
+	if (logfd > fd)
+		close_range((unsigned)fd, (unsigned)logfd - 1, 0);
+	close_range((unsigned)logfd + 1, ~0U, 0);
 }
 
 /* The sets a capability can hide in, for caps_none. */
@@ -693,16 +574,17 @@ static unsigned channels_open(void)
 
 static void fd_shortage(const struct userd *u)
 {
-	mlog(LOG_ERR, "userd %s: not started: privd is out of file descriptors (%u users' "
-	     "channels open, limit %llu open files, %d a user and %d kept free): raise privd's "
-	     "hard limit of open files (LimitNOFILE=, ulimit -Hn)", u->pu.name, channels_open(),
-	     (unsigned long long)M.fd_max, FDS_A_USER, FD_RESERVE);
+	log_msg(LOG_ERR, "userd %s: not started: privd is out of file descriptors (%u users' "
+		"channels open, limit %llu open files, %d a user and %d kept free): raise privd's "
+		"hard limit of open files (LimitNOFILE=, ulimit -Hn)", u->pu.name, channels_open(),
+		(unsigned long long)M.fd_max, FDS_A_USER, MASTER_FD_RESERVE);
 }
 
 /* How many users the limit of open files leaves room for. */
 static unsigned long long fd_users(void)
 {
-	return M.fd_max > FD_RESERVE ? ((unsigned long long)M.fd_max - FD_RESERVE) / FDS_A_USER : 0;
+	return M.fd_max > MASTER_FD_RESERVE ?
+	       ((unsigned long long)M.fd_max - MASTER_FD_RESERVE) / FDS_A_USER : 0;
 }
 
 static void userd_start(unsigned i)
@@ -715,7 +597,7 @@ static void userd_start(unsigned i)
 
 	restart_started(&u->rs, clock_ms());
 	if (creds_user(u->pu.name, &c, err, sizeof err) < 0 || c.uid != u->pu.uid) {
-		mlog(LOG_ERR, "userd %s: %s", u->pu.name, c.uid != u->pu.uid ? "uid changed" : err);
+		log_msg(LOG_ERR, "userd %s: %s", u->pu.name, c.uid != u->pu.uid ? "uid changed" : err);
 		restart_exited(&u->rs, clock_ms(), 0);
 		return;
 	}
@@ -728,14 +610,14 @@ static void userd_start(unsigned i)
 		if (errno == EMFILE || errno == ENFILE)
 			fd_shortage(u);
 		else
-			mlog(LOG_ERR, "userd %s: unable to create its channel: %s", u->pu.name,
-			     strerror(errno));
+			log_msg(LOG_ERR, "userd %s: unable to create its channel: %s", u->pu.name,
+				strerror(errno));
 		restart_exited(&u->rs, clock_ms(), 0);
 		return;
 	}
 	out = out_writer(&u->out, &u->out_eof);
 	if (out < 0) {
-		mlog(LOG_ERR, "userd %s: unable to create its output: %s", u->pu.name, strerror(errno));
+		log_msg(LOG_ERR, "userd %s: unable to create its output: %s", u->pu.name, strerror(errno));
 		close(sv[0]);
 		close(sv[1]);
 		restart_exited(&u->rs, clock_ms(), 0);
@@ -748,7 +630,7 @@ static void userd_start(unsigned i)
 	close(out);
 	if (pid < 0) {
 		close(sv[0]);
-		mlog(LOG_ERR, "userd %s: unable to fork: %s", u->pu.name, strerror(errno));
+		log_msg(LOG_ERR, "userd %s: unable to fork: %s", u->pu.name, strerror(errno));
 		restart_exited(&u->rs, clock_ms(), 0);
 		return;
 	}
@@ -757,7 +639,7 @@ static void userd_start(unsigned i)
 	u->bend = sv[0];
 	u->pid = pid;
 	u->term_sent = 0;
-	mlog(LOG_INFO, "spawn userd %s uid %u pid %d", u->pu.name, (unsigned)u->pu.uid, (int)pid);
+	log_msg(LOG_INFO, "spawn userd %s uid %u pid %d", u->pu.name, (unsigned)u->pu.uid, (int)pid);
 	binder_send_slot(i, 1);
 }
 
@@ -797,8 +679,8 @@ static int slot_new(const struct policy_user *pu)
 	for (i = 0; i < M.nslots && M.u[i].used; i++)
 		;
 	if (i == WIRE_MAX_SLOTS) {
-		mlog(LOG_ERR, "userd %s: not started: no free slot (at most %d users)", pu->name,
-		     WIRE_MAX_SLOTS);
+		log_msg(LOG_ERR, "userd %s: not started: no free slot (at most %d users)", pu->name,
+			WIRE_MAX_SLOTS);
 		return -1;
 	}
 	if (i == M.nslots)
@@ -829,12 +711,12 @@ static void on_exit_userd(unsigned i, int status)
 	describe_exit(status, how, sizeof how);
 	u->pid = 0;
 	if (u->removed || M.stopping) {
-		mlog(LOG_INFO, "exit userd %s (%s), stopped", u->pu.name, how);
+		log_msg(LOG_INFO, "exit userd %s (%s), stopped", u->pu.name, how);
 		slot_free(i);
 		return;
 	}
 	wait = restart_exited(&u->rs, clock_ms(), u->term_sent);
-	mlog(LOG_INFO, "exit userd %s (%s), restart in %u ms", u->pu.name, how, wait);
+	log_msg(LOG_INFO, "exit userd %s (%s), restart in %u ms", u->pu.name, how, wait);
 }
 
 static void on_exit_binder(int status)
@@ -847,11 +729,11 @@ static void on_exit_binder(int status)
 	close(M.ctl);
 	M.ctl = -1;
 	if (M.stopping) {
-		mlog(LOG_INFO, "exit binder (%s)", how);
+		log_msg(LOG_INFO, "exit binder (%s)", how);
 		return;
 	}
 	wait = restart_exited(&M.brs, clock_ms(), 0);
-	mlog(LOG_ERR, "exit binder (%s), restart in %u ms; channels kept", how, wait);
+	log_msg(LOG_ERR, "exit binder (%s), restart in %u ms; channels kept", how, wait);
 }
 
 static void reap(void)
@@ -907,12 +789,12 @@ static int stricter_settings(const struct policy_user *a, const struct policy_us
 static void settings_changed(struct userd *u, const struct policy_user *pu)
 {
 	if (!stricter_settings(&u->pu, pu)) {
-		mlog(LOG_INFO, "userd %s: settings changed, restarting", u->pu.name);
+		log_msg(LOG_INFO, "userd %s: settings changed, restarting", u->pu.name);
 		userd_stop(u, SIGTERM);
 		return;
 	}
-	mlog(LOG_INFO, "userd %s: settings stricter (no_new_privs on, or a limit added or "
-	     "lowered): stopping the user's whole tree and starting it anew", u->pu.name);
+	log_msg(LOG_INFO, "userd %s: settings stricter (no_new_privs on, or a limit added or "
+		"lowered): stopping the user's whole tree and starting it anew", u->pu.name);
 	if (u->pid > 0) {
 		kill(u->pid, SIGHUP);   /* even after a TERM: the tree must go */
 		u->term_sent = 1;
@@ -928,10 +810,10 @@ static void fd_check_policy(void)
 	for (k = 0; k < M.pol->nusers; k++)
 		n += M.pol->users[k].supervised != 0;
 	if (n > fd_users())
-		mlog(LOG_ERR, "the policy supervises %zu users, but privd's limit of %llu open "
-		     "files leaves room for %llu: the rest will not be started; raise privd's hard "
-		     "limit of open files (LimitNOFILE=, ulimit -Hn)", n, (unsigned long long)M.fd_max,
-		     fd_users());
+		log_msg(LOG_ERR, "the policy supervises %zu users, but privd's limit of %llu open "
+			"files leaves room for %llu: the rest will not be started; raise privd's hard "
+			"limit of open files (LimitNOFILE=, ulimit -Hn)", n, (unsigned long long)M.fd_max,
+			fd_users());
 }
 
 /* Brings the userds in line with the (new) policy. */
@@ -948,7 +830,7 @@ static void apply_policy(void)
 			continue;
 		pu = policy_user_find(M.pol, u->pu.uid);
 		if (!pu || !pu->supervised) {
-			mlog(LOG_INFO, "userd %s: removed from the policy, stopping", u->pu.name);
+			log_msg(LOG_INFO, "userd %s: removed from the policy, stopping", u->pu.name);
 			u->removed = 1;
 			binder_drop_slot(i);   /* their grants go now, not at exit */
 			if (u->pid > 0)
@@ -972,7 +854,7 @@ static void apply_policy(void)
 			if (M.u[i].used && !M.u[i].removed && M.u[i].pu.uid == pu->uid)
 				found = 1;
 		if (!found && slot_new(pu) >= 0)
-			mlog(LOG_INFO, "userd %s: added by the policy", pu->name);
+			log_msg(LOG_INFO, "userd %s: added by the policy", pu->name);
 	}
 	fd_check_policy();
 }
@@ -983,14 +865,14 @@ static void reload(void)
 
 	if (p->nerrors) {
 		policy_report(p, LOG_ERR);
-		mlog(LOG_ERR, "reload: %u errors, keeping the old policy", p->nerrors);
+		log_msg(LOG_ERR, "reload: %u errors, keeping the old policy", p->nerrors);
 		policy_free(p);
 		return;
 	}
 	policy_report(p, LOG_WARNING);
 	policy_free(M.pol);
 	M.pol = p;
-	mlog(LOG_INFO, "reload: %zu users, %zu grants", p->nusers, p->ngrants);
+	log_msg(LOG_INFO, "reload: %zu users, %zu grants", p->nusers, p->ngrants);
 	apply_policy();
 }
 
@@ -1001,7 +883,7 @@ static void stop_all(void)
 	unsigned i;
 
 	if (!M.stopping)
-		mlog(LOG_INFO, "stopping every userd");
+		log_msg(LOG_INFO, "stopping every userd");
 	M.stopping = 1;
 	M.stop_deadline = clock_ms() + STOP_GRACE_MS;
 	for (i = 0; i < M.nslots; i++) {
@@ -1088,7 +970,7 @@ static void finish(void)
 
 	for (i = 0; i < M.nslots; i++)
 		if (M.u[i].used && M.u[i].pid > 0) {
-			mlog(LOG_WARNING, "userd %s did not stop, killing it", M.u[i].pu.name);
+			log_msg(LOG_WARNING, "userd %s did not stop, killing it", M.u[i].pu.name);
 			kill(M.u[i].pid, SIGKILL);
 		}
 	if (M.ctl >= 0)
@@ -1098,7 +980,7 @@ static void finish(void)
 		;
 	if (M.pid_file)
 		unlink(M.pid_file);
-	mlog(LOG_INFO, "stopped");
+	log_msg(LOG_INFO, "stopped");
 	exit(0);
 }
 
@@ -1172,22 +1054,6 @@ static void run(void)
 	}
 }
 
-/* One channel a user, held by the master and by the binder: as many fds
- * as the hard limit allows (the binder inherits it); the userds get the
- * limit we were given. */
-static void fd_limit_raise(void)
-{
-	struct rlimit r;
-
-	if (getrlimit(RLIMIT_NOFILE, &M.nofile) < 0)
-		err_fatal_sys(EXIT_TEMP, "unable to read the limit of open files");
-	r = M.nofile;
-	r.rlim_cur = r.rlim_max;
-	if (setrlimit(RLIMIT_NOFILE, &r) < 0)
-		r = M.nofile;
-	M.fd_max = r.rlim_cur;
-}
-
 /* userd's PATH: the directory ward is installed in first, so that a run
  * script's sv, chpst or svlogd is ward's and not another runit's. */
 static void userd_path(void)
@@ -1205,16 +1071,34 @@ static void userd_path(void)
 	}
 }
 
+/* The binder's program, beside ours: opened once, and every binder is
+ * started from this open file, whatever is put at its path later. */
+static void binder_exe_open(void)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (fs_sibling_exe(BINDER_PROG, path, sizeof path) < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to find %s beside privd", BINDER_PROG);
+	M.binder_exe = open(path, O_RDONLY | O_CLOEXEC);
+	if (M.binder_exe < 0 || fstat(M.binder_exe, &st) < 0)
+		err_fatal_sys(EXIT_TEMP, "unable to open the binder %s", path);
+	if (!S_ISREG(st.st_mode))
+		err_fatal(EXIT_TEMP, "unable to use the binder %s: not a file", path);
+}
+
 static void setup(void)
 {
 	sigset_t set;
 
-	if (readlink("/proc/self/exe", M.self, sizeof M.self - 1) < 0)
-		err_fatal_sys(EXIT_TEMP, "unable to find my own program");
+	binder_exe_open();
 	if (fs_sibling_exe("userd", M.userd, sizeof M.userd) < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to find userd beside privd");
 	userd_path();
-	fd_limit_raise();
+	/* the binder inherits it; the userds get the limit we were given */
+	M.fd_max = fd_limit_raise(&M.nofile);
+	if (!M.fd_max)
+		err_fatal_sys(EXIT_TEMP, "unable to read the limit of open files");
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGHUP);
@@ -1328,8 +1212,6 @@ int main(int argc, char **argv)
 	stdio_open();
 	err_init(argv[0]);
 	err_version_option(argc, argv);
-	if (argc >= 2 && !strcmp(argv[1], BINDER_ROLE))
-		binder_main(argc >= 3 && !strcmp(argv[2], "-s"));
 	while ((opt = getopt(argc, argv, "tsf:p:V")) != -1) {
 		switch (opt) {
 		case 't': check = 1; break;
@@ -1342,25 +1224,23 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
-	M.logfd = 2;   /* -t writes to stderr and waits for it, as any command */
-	M.log_wait = check;
 	if (check) {
-		M.log_syslog = 0;
+		log_open(0, 1);   /* -t writes to stderr and waits for it, as any command */
 		return check_policy();
 	}
 	if (geteuid() != 0)
 		err_fatal(EXIT_USAGE, "must run as root");
 	sanitized_refuse();
 	setup();
-	log_setup();
+	log_open(M.log_syslog, 0);
 	M.pol = policy_load();
 	policy_report(M.pol, LOG_ERR);
 	if (M.pol->nerrors)
 		err_fatal(1, "%u errors in the policy", M.pol->nerrors);
 	if (M.pid_file)
 		pid_file_write();
-	mlog(LOG_INFO, "started: %zu users, %zu grants; at most %llu open files", M.pol->nusers,
-	     M.pol->ngrants, (unsigned long long)M.fd_max);
+	log_msg(LOG_INFO, "started: %zu users, %zu grants; at most %llu open files", M.pol->nusers,
+		M.pol->ngrants, (unsigned long long)M.fd_max);
 	apply_policy();
 	run();
 }

@@ -6,10 +6,9 @@
 
 # hostile_bin: a copy of privd in $T/bin whose "userd" is hostile
 hostile_bin() {
-	mkdir -p "$T/bin"
-	cp "$B/privd" "$T/bin/privd"
+	privd_copy "$T/bin"
 	cp "$B/tests/hostile" "$T/bin/userd"
-	chmod 755 "$T/bin" "$T/bin/privd" "$T/bin/userd"
+	chmod 755 "$T/bin" "$T/bin/userd"
 	PRIVD_EXE=$T/bin/privd
 }
 

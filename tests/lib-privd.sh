@@ -2,8 +2,9 @@
 #
 # privd starts <its own directory>/userd.  privd_bin MODE picks what that is:
 #   real     build/privd itself, so build/userd (the real one) is started
-#   bindreq  a copy of build/privd in $T/bin beside build/tests/bindreq
-#            copied as "userd": a stand-in that only talks to the binder
+#   bindreq  a copy of build/privd and build/privd-binder in $T/bin beside
+#            build/tests/bindreq copied as "userd": a stand-in that only
+#            talks to the binder
 PRIVD=""
 PRIVD_EXE=""
 # A sanitizer build's privd runs as root only when asked (privd(8), NOTES);
@@ -23,11 +24,16 @@ privd_bin() {
 		PRIVD_EXE=$B/privd
 		return
 	fi
-	mkdir -p "$T/bin"
-	cp "$B/privd" "$T/bin/privd"
+	privd_copy "$T/bin"
 	cp "$B/tests/bindreq" "$T/bin/userd"
-	chmod 755 "$T/bin" "$T/bin/privd" "$T/bin/userd"
+	chmod 755 "$T/bin" "$T/bin/userd"
 	PRIVD_EXE=$T/bin/privd
+}
+# privd_copy DIR: privd and its binder (privd-binder, which privd opens
+# beside itself) copied into DIR, made if missing
+privd_copy() {
+	mkdir -p "$1" && cp "$B/privd" "$B/privd-binder" "$1/" &&
+		chmod 755 "$1/privd" "$1/privd-binder"
 }
 
 # start_privd POLICY: runs privd in the foreground of its own session,
@@ -42,7 +48,7 @@ start_privd() {
 privd_children() { ps -o pid=,uid=,args= --ppid "$PRIVD" 2>/dev/null; }
 binder_pid() {
 	local p
-	p=$(privd_children | awk '$3 ~ /privd$/ && $4 == "--binder" { print $1 }')
+	p=$(privd_children | awk '$3 == "privd-binder" { print $1 }')
 	[ -n "$p" ] && echo "$p"
 }
 # userd_pid USER: the userd privd runs for USER

@@ -116,7 +116,7 @@ PRIVD=$!
 btrack $PRIVD
 ward_s=$(wait_all "$t0")
 sleep 2
-binder=$(ps -o pid=,args= --ppid "$PRIVD" | awk '$3 == "--binder" { print $1 }')
+binder=$(ps -o pid=,args= --ppid "$PRIVD" | awk '$2 == "privd-binder" { print $1 }')
 privd_kb=$(pss_kb "$PRIVD")
 binder_kb=$(pss_kb $binder)
 ward_user_kb=$(( $(pss_comm userd runsv) / USERS ))

@@ -104,8 +104,9 @@ for d in $(svdirs); do
 	[ "$n" = 1 ] || notok "$d has $n runsvs"
 done
 privds=$(for p in $(pgrep -x privd); do [ "$(readlink /proc/$p/exe)" = "$PRIVD_EXE" ] && echo $p; done)
-binders=$(for p in $privds; do ps -o args= -p $p | grep -q -- --binder && echo $p; done | wc -l)
-expect_eq "one privd master" 1 "$(( $(echo "$privds" | grep -c .) - binders ))"
+binders=$(for p in $(pgrep -x privd-binder); do
+	[ "$(readlink /proc/$p/exe)" = "${PRIVD_EXE%/*}/privd-binder" ] && echo $p; done | wc -l)
+expect_eq "one privd master" 1 "$(echo "$privds" | grep -c .)"
 expect_eq "one binder" 1 "$binders"
 for u in $users; do
 	expect_eq "one userd for $u" 1 "$(pgrep -x -u $u userd | wc -l)"

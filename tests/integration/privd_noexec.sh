@@ -9,7 +9,8 @@ need_root
 make_user ${ua} || exit 1
 mkdir -p "$T/locked/bin"
 chmod 700 "$T/locked"
-cp "$B/privd" "$B/userd" "$B/runsv" "$T/locked/bin/"
+privd_copy "$T/locked/bin"
+cp "$B/userd" "$B/runsv" "$T/locked/bin/"
 printf 'supervise %s\n' ${ua} >"$T/policy"
 PRIVD_EXE=$T/locked/bin/privd
 start_privd "$T/policy"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The rooms are a fence (Makefile, README's layout): privd and the binder
-# include and link nothing of the user side; common/ includes only common/;
+# include and link nothing of the user side, and the binder nothing of the
+# master's; common/ includes only common/;
 # every common/ module is linked by both sides (else it belongs in privd/
 # or userd/lib/).  Read off the build: the compiler's dependency files
 # (.d), the archives' and privd's symbols, and privd's own compile command.
@@ -23,8 +24,25 @@ expect_eq "common/ includes only common/" "" "$(deps common | grep -v '^common/'
 
 nm -g --defined-only "$TOP/build/libuser.a" 2>/dev/null | awk 'NF == 3 { print $3 }' | sort -u >"$T/user.syms"
 check "libuser.a defines symbols" test -s "$T/user.syms"
-nm "$TOP/build/privd" | awk '{ print $NF }' | sort -u >"$T/privd.syms"
+syms() { nm "$@" 2>/dev/null | awk '{ print $NF }' | sort -u; }
+defs() { nm -g --defined-only "$@" 2>/dev/null | awk 'NF == 3 { print $3 }' | sort -u; }
+syms "$TOP/build/privd" >"$T/privd.syms"
 expect_eq "privd links no user-side symbol" "" "$(comm -12 "$T/privd.syms" "$T/user.syms" | tr '\n' ' ')"
+
+# The binder, the one root-side process that reads a user's bytes, is a
+# program of its own that maps none of the master's code: not the policy
+# parser, not the master's main, and no NSS look-up (getpwnam, ...).
+check "privd-binder built" test -x "$TOP/build/privd-binder"
+syms "$TOP/build/privd-binder" >"$T/binder.syms"
+expect_eq "privd-binder links no user-side symbol" "" "$(comm -12 "$T/binder.syms" "$T/user.syms" | tr '\n' ' ')"
+defs "$O/privd/policy.o" "$O/privd/privd.o" | grep -vx main >"$T/master.syms"
+check "policy.o and privd.o define symbols" test -s "$T/master.syms"
+expect_eq "privd-binder links nothing of policy.o or privd.o" "" \
+	"$(comm -12 "$T/binder.syms" "$T/master.syms" | tr '\n' ' ')"
+expect_eq "privd-binder calls no NSS look-up" "" \
+	"$(nm -u "$TOP/build/privd-binder" | grep -Eo '(getpw|getgr|getspnam|initgroups)[a-z_]*' | tr '\n' ' ')"
+defs "$O/privd/binder.o" >"$T/bindero.syms"
+expect_eq "and privd links nothing of binder.o" "" "$(comm -12 "$T/privd.syms" "$T/bindero.syms" | tr '\n' ' ')"
 
 # a module counts as used by a side if the side's objects or the modules
 # they use include its header

@@ -17,7 +17,7 @@ for p in sv chpst svlogd; do
 		expect_eq "$p -V: exit code as Debian's $p" "$want" "$rc"
 	fi
 done
-for p in privd userd runsvdir runsv privbind; do
+for p in privd privd-binder userd runsvdir runsv privbind; do
 	out=$("$B/$p" --version 2>&1); rc=$?
 	expect_eq "$p --version" "$p (ward) $v" "$out"
 	expect_eq "$p --version exits 0" 0 "$rc"
