@@ -918,7 +918,6 @@ static void on_signal(void)
 	}
 }
 
-/* Starts what is due; returns the poll timeout until the next due start. */
 /* A user removed and re-added (two reloads) has two slots for a while: the
  * new one waits until the old userd has exited, since one userd per user is
  * all their directory lock allows. */
@@ -933,6 +932,7 @@ static int old_userd_stops(uid_t uid, int any_uid)
 	return 0;
 }
 
+/* Starts what is due; returns the poll timeout until the next due start. */
 static int start_due(void)
 {
 	int64_t now = clock_ms(), next = INT64_MAX;
