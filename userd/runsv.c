@@ -966,7 +966,13 @@ static void svc_open(struct svc *s)
 {
 	s->ctlfd = fifo_open(s, "control", O_RDONLY);
 	s->ctlwfd = fifo_open(s, "control", O_WRONLY);  /* never EOF on control */
-	svc_status(s);
+	/* A new service directory (no status yet) that is to start at once gets
+	 * its files when ./run is forked, not a "down" first: each file is a
+	 * create and a rename, and on ext4 a create may wait for the journal,
+	 * all before ./run could run.  A status left by an earlier runsv is
+	 * replaced now, so that sv never shows that runsv's run as ours. */
+	if (!svstate_owes_start(&s->st) || faccessat(s->supfd, "status", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		svc_status(s);
 	s->okfd = fifo_open(s, "ok", O_RDONLY);  /* sv: "runsv is running" */
 }
 

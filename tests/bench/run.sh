@@ -1,10 +1,10 @@
 #!/bin/bash
 # make bench: runs every tests/bench/*.sh (each measures ward and Debian's
-# runit side by side in the same run and prints its own table), after a
-# header naming the machine, then one summary table of every row, in the
-# Markdown form that docs/performance.md quotes.  The whole output is also
-# kept in build/bench.txt.  Timing figures are reported, never asserted:
-# machines are noisy.
+# runit side by side in the same run, userd.sh also s6, and prints its own
+# table), after a header naming the machine, then one summary table of every
+# row, in the Markdown form that docs/performance.md quotes.  The whole
+# output is also kept in build/bench.txt.  Timing figures are reported,
+# never asserted: machines are noisy.
 # usage: tests/bench/run.sh [NAME...]   only tests/bench/NAME.sh (e.g. cold userd)
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -20,7 +20,8 @@ fi
 	echo "# machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)," \
 		"$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)," \
 		"load $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "# runit: Debian package $(dpkg-query -W -f='${Version}' runit 2>/dev/null)"
+	echo "# runit: Debian package $(dpkg-query -W -f='${Version}' runit 2>/dev/null)," \
+		"s6: $(dpkg-query -W -f='${Version}' s6 2>/dev/null || echo "not installed")"
 	for b in $benches; do
 		echo
 		echo "## ${b##*/}"
@@ -30,10 +31,10 @@ fi
 	done
 } 2>&1 | tee "$out.tmp"
 # The summary: every table row of every benchmark ("| name | ward | runit |
-# ratio | unit |"), under one header.
+# ratio | s6 | vs s6 | unit |"), under one header.
 {
 	echo
-	echo "## summary (ratio = ward / runit)"
+	echo "## summary (ratio = ward / runit, vs s6 = ward / s6)"
 	echo
 	grep -m1 '^| measure ' "$out.tmp"
 	grep -m1 '^|---' "$out.tmp"

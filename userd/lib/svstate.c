@@ -73,14 +73,14 @@ static int signal_of(char c)
 	return 0;
 }
 
-static bool owes_start(const struct svstate *s)
+bool svstate_owes_start(const struct svstate *s)
 {
 	return !s->has_child && (s->want == SV_WANT_UP || s->start_once);
 }
 
 static void start_if_due(struct svstate *s, struct sv_action *a, int64_t now)
 {
-	if (owes_start(s) && s->rs.due <= now)
+	if (svstate_owes_start(s) && s->rs.due <= now)
 		act(a, SV_ACT_START, 0);
 }
 
@@ -231,7 +231,7 @@ static void on_exit(struct svstate *s, struct sv_action *a, const struct sv_even
 	act(a, SV_ACT_STAMP, 0);
 	/* straight to the next start if it is due: the files go from the old
 	 * run to the new one once it is forked, as nothing waits in between */
-	if (owes_start(s) && s->rs.due <= now)
+	if (svstate_owes_start(s) && s->rs.due <= now)
 		act(a, SV_ACT_START, 0);
 	else
 		act(a, SV_ACT_STATUS, 0);
@@ -284,7 +284,7 @@ int64_t svstate_deadline(const struct svstate *s)
 {
 	int64_t d = INT64_MAX;
 
-	if (owes_start(s))
+	if (svstate_owes_start(s))
 		d = s->rs.due;
 	if (s->has_child && s->kill_at && s->kill_at < d)
 		d = s->kill_at;
@@ -293,7 +293,7 @@ int64_t svstate_deadline(const struct svstate *s)
 
 bool svstate_waiting(const struct svstate *s, int64_t now)
 {
-	return owes_start(s) && s->rs.due > now;
+	return svstate_owes_start(s) && s->rs.due > now;
 }
 
 bool svstate_gone(const struct svstate *s)

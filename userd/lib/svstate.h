@@ -79,6 +79,8 @@ struct sv_action svstate_step(struct svstate *s, const struct sv_event *ev, int6
 
 /* the earliest deadline (start due, timeout-kill), INT64_MAX if none */
 int64_t svstate_deadline(const struct svstate *s);
+/* whether a start is owed: no child, and want up or o's start */
+bool svstate_owes_start(const struct svstate *s);
 /* whether a start is owed but held back by the backoff at now */
 bool svstate_waiting(const struct svstate *s, int64_t now);
 /* x was given and the service is down: runsv may go */
