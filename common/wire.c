@@ -287,6 +287,13 @@ static int addr_ok(int family, const unsigned char *a)
 	return zero(a, family == AF_INET ? 4 : 0, 16);
 }
 
+/* The wire's proto byte is enum ep_proto (docs/protocol.md: 1 tcp, 2 udp),
+ * and its address field struct endpoint's: the FIELD entries above hold the
+ * members to 16 bytes, these hold the endpoint type to the wire. */
+_Static_assert(EP_TCP == 1 && EP_UDP == 2, "the wire's proto values are enum ep_proto");
+_Static_assert(EP_ADDR_LEN == 16 && sizeof(((struct endpoint *)0)->addr) == 16,
+	       "the wire's address field is struct endpoint's");
+
 static int proto_ok(int p)
 {
 	return p == WIRE_TCP || p == WIRE_UDP;

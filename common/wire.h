@@ -30,6 +30,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "endpoint.h"
 #include <sys/types.h>
 
 /* 3: the SO_REUSEPORT flag of a bind request (version 2) is gone. */
@@ -49,7 +50,9 @@ enum wire_type {
 	WIRE_DROP = 18,
 };
 
-enum wire_proto { WIRE_TCP = 1, WIRE_UDP = 2 };   /* = enum policy_proto */
+/* the wire carries enum ep_proto's values (asserted in wire.c) */
+#define WIRE_TCP EP_TCP
+#define WIRE_UDP EP_UDP
 
 struct wire_bind_req {
 	uint32_t id;             /* chosen by the client, echoed in the answer */

@@ -33,6 +33,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "endpoint.h"
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -50,7 +51,9 @@
 #define POLICY_DEFAULT_FILE "/etc/ward/policy"
 #define POLICY_DEFAULT_DIR  "/etc/ward/policy.d"
 
-enum policy_proto { POLICY_TCP = 1, POLICY_UDP = 2 };
+/* enum ep_proto, under the names this module had */
+#define POLICY_TCP EP_TCP
+#define POLICY_UDP EP_UDP
 
 struct policy_limit {
 	int resource;            /* RLIMIT_* */
@@ -71,7 +74,7 @@ struct policy_user {
 struct policy_grant {
 	uid_t uid;
 	char name[64];           /* the user's */
-	int proto;               /* enum policy_proto */
+	int proto;               /* enum ep_proto */
 	int family;              /* 0: any address; AF_INET or AF_INET6 */
 	unsigned char addr[16];  /* network order, for family != 0 */
 	uint16_t lo, hi;         /* port range, host order, lo <= hi */

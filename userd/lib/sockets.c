@@ -114,10 +114,10 @@ fail:
 
 int bindclient_bind(int fd, const struct listen_entry *e)
 {
-	struct wire_bind_req r = { .id = next_id++, .proto = e->proto, .family = e->family,
-				   .port = e->port };
+	struct wire_bind_req r = { .id = next_id++, .proto = e->ep.proto,
+				   .family = e->ep.family, .port = e->ep.port };
 
-	memcpy(r.addr, e->addr, sizeof r.addr);
+	memcpy(r.addr, e->ep.addr, sizeof r.addr);
 	return wire_bind_request(fd, &r);
 }
 
@@ -204,11 +204,11 @@ static int relay_find(const char *const *relays, const char **failed, int *why)
  * CAP_NET_BIND_SERVICE or a lowered ip_unprivileged_port_start. */
 static int obtain_direct(const struct listen_entry *e, const char *what, char *err, size_t errlen)
 {
-	int s = netbind(e->proto, e->family, e->addr, e->port, 0);
+	int s = netbind(e->ep.proto, e->ep.family, e->ep.addr, e->ep.port, 0);
 
 	if (s >= 0)
 		return s;
-	if (errno == EACCES && e->port < PRIVILEGED_BELOW)
+	if (errno == EACCES && e->ep.port < PRIVILEGED_BELOW)
 		snprintf(err, errlen, "%s: no privd relay for this user: privileged ports need "
 			 "privd (a userd started by privd for this user)", what);
 	else
@@ -225,7 +225,7 @@ static int obtain_relayed(const struct listen_entry *e, int c, const char *what,
 	s = bindclient_bind(c, e);
 	why = errno;
 	if (s < 0 && why == EACCES) {
-		bindclient_grants(c, e->proto, grants, sizeof grants);
+		bindclient_grants(c, e->ep.proto, grants, sizeof grants);
 		snprintf(err, errlen, "%s: not granted by the policy (granted: %s)", what, grants);
 	} else if (s < 0) {
 		snprintf(err, errlen, "%s: refused by privd: %s", what, strerror(why));
@@ -243,7 +243,7 @@ int sockets_obtain(const struct listen_entry *e, const char *const *relays, char
 	int c = -1, why = 0;
 
 	listen_describe(e, what, sizeof what);
-	if (e->port < PRIVILEGED_BELOW)
+	if (e->ep.port < PRIVILEGED_BELOW)
 		c = relay_find(relays, &failed, &why);
 	if (c >= 0)
 		return obtain_relayed(e, c, what, err, errlen);
@@ -278,12 +278,6 @@ void sockets_close(struct sockset *set)
 	sockets_init(set);
 }
 
-static int same_socket(const struct listen_entry *a, const struct listen_entry *b)
-{
-	return a->proto == b->proto && a->family == b->family && a->port == b->port &&
-	       !memcmp(a->addr, b->addr, sizeof a->addr);
-}
-
 /* Moves each held socket that new still lists into its new place (fd),
  * closes the others. */
 static void keep_listed(struct sockset *set, const struct listen_entry *e, size_t n, int *fd)
@@ -293,7 +287,7 @@ static void keep_listed(struct sockset *set, const struct listen_entry *e, size_
 	for (j = 0; j < n; j++)
 		fd[j] = -1;
 	for (i = 0; i < set->n; i++) {
-		for (j = 0; j < n && (set->fd[i] < 0 || !same_socket(&set->e[i], &e[j])); j++)
+		for (j = 0; j < n && (set->fd[i] < 0 || !ep_equal(&set->e[i].ep, &e[j].ep)); j++)
 			;
 		if (j < n)
 			fd[j] = set->fd[i];
