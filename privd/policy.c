@@ -214,25 +214,25 @@ static int parse_ports(struct ctx *c, char *w, struct policy_grant *g)
 
 	if (dash)
 		*dash = '\0';
-	if (parse_port(w, &g->lo) < 0 || (dash && parse_port(dash + 1, &g->hi) < 0)) {
+	if (parse_port(w, &g->range.ep.port) < 0 || (dash && parse_port(dash + 1, &g->range.hi) < 0)) {
 		if (dash)
 			*dash = '-';
 		return error(c, "bad port \"%.40s\" (expected PORT or PORT-PORT, ports 1-65535)", w);
 	}
 	if (!dash)
-		g->hi = g->lo;
-	if (g->lo > g->hi)
+		g->range.hi = g->range.ep.port;
+	if (g->range.ep.port > g->range.hi)
 		return error(c, "bad port range \"%u-%u\" (expected LOW-HIGH with LOW <= HIGH)",
-			     g->lo, g->hi);
+			     g->range.ep.port, g->range.hi);
 	return 0;
 }
 
 static int parse_address(struct ctx *c, const char *w, struct policy_grant *g)
 {
-	if (inet_pton(AF_INET, w, g->addr) == 1)
-		g->family = AF_INET;
-	else if (inet_pton(AF_INET6, w, g->addr) == 1)
-		g->family = AF_INET6;
+	if (inet_pton(AF_INET, w, g->range.ep.addr) == 1)
+		g->range.ep.family = AF_INET;
+	else if (inet_pton(AF_INET6, w, g->range.ep.addr) == 1)
+		g->range.ep.family = AF_INET6;
 	else
 		return error(c, "bad address \"%.64s\" (expected an IPv4 or IPv6 address)", w);
 	return 0;
@@ -351,9 +351,9 @@ static int st_bind(struct ctx *c, char **w, int n)
 	if ((n != 4 && n != 6) || (n == 6 && strcmp(w[4], "on")))
 		return error(c, "expected bind USER|:GROUP tcp|udp PORT[-PORT] [on ADDRESS]");
 	if (!strcmp(w[2], "tcp"))
-		g.proto = POLICY_TCP;
+		g.range.ep.proto = POLICY_TCP;
 	else if (!strcmp(w[2], "udp"))
-		g.proto = POLICY_UDP;
+		g.range.ep.proto = POLICY_UDP;
 	else
 		bad |= error(c, "unknown protocol \"%.20s\" (expected tcp or udp)", w[2]);
 	bad |= parse_ports(c, w[3], &g);
@@ -728,7 +728,7 @@ static int addr_any(const struct policy_grant *g)
 {
 	static const unsigned char zero[16];
 
-	return !memcmp(g->addr, zero, g->family == AF_INET ? 4 : 16);
+	return !memcmp(g->range.ep.addr, zero, g->range.ep.family == AF_INET ? 4 : 16);
 }
 
 /* A socket on 0.0.0.0 (or ::) holds the port on every address of its
@@ -736,15 +736,15 @@ static int addr_any(const struct policy_grant *g)
  * IPv6-only, whatever net.ipv6.bindv6only says. */
 static int addr_overlap(const struct policy_grant *a, const struct policy_grant *b)
 {
-	if (a->family == 0 || b->family == 0)
+	if (a->range.ep.family == 0 || b->range.ep.family == 0)
 		return 1;
-	return a->family == b->family && (addr_any(a) || addr_any(b) ||
-	       !memcmp(a->addr, b->addr, a->family == AF_INET ? 4 : 16));
+	return a->range.ep.family == b->range.ep.family && (addr_any(a) || addr_any(b) ||
+	       !memcmp(a->range.ep.addr, b->range.ep.addr, a->range.ep.family == AF_INET ? 4 : 16));
 }
 
 int policy_grant_overlap(const struct policy_grant *a, const struct policy_grant *b)
 {
-	return a->proto == b->proto && a->lo <= b->hi && b->lo <= a->hi && addr_overlap(a, b);
+	return a->range.ep.proto == b->range.ep.proto && a->range.ep.port <= b->range.hi && b->range.ep.port <= a->range.hi && addr_overlap(a, b);
 }
 
 char *policy_grant_describe(const struct policy_grant *g, char *out, size_t size)
@@ -752,14 +752,14 @@ char *policy_grant_describe(const struct policy_grant *g, char *out, size_t size
 	char a[INET6_ADDRSTRLEN] = "";
 	char ports[16];
 
-	if (g->lo == g->hi)
-		snprintf(ports, sizeof ports, "%u", g->lo);
+	if (g->range.ep.port == g->range.hi)
+		snprintf(ports, sizeof ports, "%u", g->range.ep.port);
 	else
-		snprintf(ports, sizeof ports, "%u-%u", g->lo, g->hi);
-	if (g->family)
-		inet_ntop(g->family, g->addr, a, sizeof a);
-	snprintf(out, size, "%s %s%s%s", g->proto == POLICY_TCP ? "tcp" : "udp", ports,
-		 g->family ? " on " : "", a);
+		snprintf(ports, sizeof ports, "%u-%u", g->range.ep.port, g->range.hi);
+	if (g->range.ep.family)
+		inet_ntop(g->range.ep.family, g->range.ep.addr, a, sizeof a);
+	snprintf(out, size, "%s %s%s%s", g->range.ep.proto == POLICY_TCP ? "tcp" : "udp", ports,
+		 g->range.ep.family ? " on " : "", a);
 	return out;
 }
 
@@ -820,17 +820,17 @@ static void check_unprivileged(struct policy *p)
 	for (i = 0; i < p->ngrants; i++) {
 		const struct policy_grant *g = &p->grants[i];
 
-		if (g->hi < start || (i > 0 && p->grants[i - 1].stmt == g->stmt))
+		if (g->range.hi < start || (i > 0 && p->grants[i - 1].stmt == g->stmt))
 			continue;
 		policy_grant_describe(g, d, sizeof d);
-		if (g->lo >= start)
+		if (g->range.ep.port >= start)
 			report_at(p, g->where, "%s is at or above net.ipv4.ip_unprivileged_port_start "
 				  "(%u): any user may bind %s directly, so the grant gives no "
-				  "exclusivity", d, start, g->lo == g->hi ? "it" : "them");
+				  "exclusivity", d, start, g->range.ep.port == g->range.hi ? "it" : "them");
 		else
 			report_at(p, g->where, "%s reaches net.ipv4.ip_unprivileged_port_start (%u): "
 				  "any user may bind ports %u-%u directly, so the grant gives no "
-				  "exclusivity on them", d, start, start, g->hi);
+				  "exclusivity on them", d, start, start, g->range.hi);
 	}
 }
 

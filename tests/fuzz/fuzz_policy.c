@@ -29,9 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < p->ngrants; i++) {
 		const struct policy_grant *g = &p->grants[i];
 
-		if (g->lo < 1 || g->lo > g->hi || (g->proto != POLICY_TCP && g->proto != POLICY_UDP))
+		if (g->range.ep.port < 1 || g->range.ep.port > g->range.hi || (g->range.ep.proto != POLICY_TCP && g->range.ep.proto != POLICY_UDP))
 			abort();
-		if (g->family != 0 && g->family != AF_INET && g->family != AF_INET6)
+		if (g->range.ep.family != 0 && g->range.ep.family != AF_INET && g->range.ep.family != AF_INET6)
 			abort();
 		policy_grant_describe(g, d, sizeof d);
 	}

@@ -114,31 +114,9 @@ fail:
 
 int bindclient_bind(int fd, const struct listen_entry *e)
 {
-	struct wire_bind_req r = { .id = next_id++, .proto = e->ep.proto,
-				   .family = e->ep.family, .port = e->ep.port };
+	struct wire_bind_req r = { .id = next_id++, .ep = e->ep };
 
-	memcpy(r.addr, e->ep.addr, sizeof r.addr);
 	return wire_bind_request(fd, &r);
-}
-
-/* "tcp 80", "tcp 127.0.0.1:80-89", "udp [::1]:53" */
-static void grant_describe(const struct wire_grants_ans *a, char *out, size_t size)
-{
-	char addr[INET6_ADDRSTRLEN + 4] = "", ports[16];
-
-	if (a->lo == a->hi)
-		snprintf(ports, sizeof ports, "%u", a->lo);
-	else
-		snprintf(ports, sizeof ports, "%u-%u", a->lo, a->hi);
-	if (a->family == AF_INET6) {
-		addr[0] = '[';
-		inet_ntop(AF_INET6, a->addr, addr + 1, INET6_ADDRSTRLEN);
-		strcat(addr, "]:");
-	} else if (a->family == AF_INET) {
-		inet_ntop(AF_INET, a->addr, addr, INET6_ADDRSTRLEN);
-		strcat(addr, ":");
-	}
-	snprintf(out, size, "%s %s%s", a->proto == WIRE_TCP ? "tcp" : "udp", addr, ports);
 }
 
 static void append(char *out, size_t size, const char *s)
@@ -162,8 +140,8 @@ void bindclient_grants(int fd, int proto, char *out, size_t size)
 			snprintf(out, size, "unknown (%s)", strerror(errno));
 			return;
 		}
-		if (a.proto == proto && shown < GRANTS_SHOWN) {
-			grant_describe(&a, one, sizeof one);
+		if (a.grant.ep.proto == proto && shown < GRANTS_SHOWN) {
+			ep_range_format(&a.grant, one, sizeof one);
 			append(out, size, shown++ ? ", " : "");
 			append(out, size, one);
 		}
