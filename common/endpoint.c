@@ -26,6 +26,30 @@ int ep_in_range(const struct ep_range *r, const struct endpoint *e)
 	       !memcmp(r->ep.addr, e->addr, ep_addr_len(e->family));
 }
 
+static int addr_any(const struct endpoint *e)
+{
+	static const unsigned char zero[EP_ADDR_LEN];
+
+	return !memcmp(e->addr, zero, ep_addr_len(e->family));
+}
+
+/* A socket on 0.0.0.0 (or ::) holds the port on every address of its
+ * family.  :: holds no IPv4 address: the binder's IPv6 sockets are
+ * IPv6-only, whatever net.ipv6.bindv6only says. */
+static int addr_overlap(const struct endpoint *a, const struct endpoint *b)
+{
+	if (a->family == 0 || b->family == 0)
+		return 1;
+	return a->family == b->family && (addr_any(a) || addr_any(b) ||
+	       !memcmp(a->addr, b->addr, ep_addr_len(a->family)));
+}
+
+int ep_range_overlap(const struct ep_range *a, const struct ep_range *b)
+{
+	return a->ep.proto == b->ep.proto && a->ep.port <= b->hi && b->ep.port <= a->hi &&
+	       addr_overlap(&a->ep, &b->ep);
+}
+
 /* "[::1]:", "127.0.0.1:" or "" (any address) */
 static void format_addr(const struct endpoint *e, char *out, size_t size)
 {

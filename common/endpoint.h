@@ -40,6 +40,11 @@ int ep_equal(const struct endpoint *a, const struct endpoint *b);
  * range, and r's family 0 (then e is any IPv4 or IPv6 address) or r's
  * exact address. */
 int ep_in_range(const struct ep_range *r, const struct endpoint *e);
+/* The address-in-use check: 1 if sockets in a and b (two users' grants)
+ * could keep each other off a port: same protocol, a common port, and equal
+ * addresses, or one with none (family 0), or one the wildcard (0.0.0.0,
+ * ::) of the other's family. */
+int ep_range_overlap(const struct ep_range *a, const struct ep_range *b);
 
 /* "tcp 127.0.0.1:80", "udp [::1]:53", "tcp 80" (family 0); returns out */
 char *ep_format(const struct endpoint *e, char *out, size_t size);

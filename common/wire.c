@@ -296,7 +296,7 @@ _Static_assert(EP_ADDR_LEN == 16 && sizeof(((struct endpoint *)0)->addr) == 16,
 
 static int proto_ok(int p)
 {
-	return p == WIRE_TCP || p == WIRE_UDP;
+	return p == EP_TCP || p == EP_UDP;
 }
 
 static int bind_req_ok(const struct wire_bind_req *r)
@@ -306,7 +306,7 @@ static int bind_req_ok(const struct wire_bind_req *r)
 	if (!proto_ok(e->proto) || (e->family != AF_INET && e->family != AF_INET6) ||
 	    e->port == 0 || !addr_ok(e->family, e->addr))
 		return 0;
-	if (e->proto == WIRE_TCP ? r->backlog > WIRE_BACKLOG_MAX : r->backlog != 0)
+	if (e->proto == EP_TCP ? r->backlog > WIRE_BACKLOG_MAX : r->backlog != 0)
 		return 0;
 	return 1;
 }

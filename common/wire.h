@@ -50,10 +50,7 @@ enum wire_type {
 	WIRE_DROP = 18,
 };
 
-/* the wire carries enum ep_proto's values (asserted in wire.c) */
-#define WIRE_TCP EP_TCP
-#define WIRE_UDP EP_UDP
-
+/* proto is enum ep_proto, as on the wire (asserted in wire.c) */
 struct wire_bind_req {
 	uint32_t id;             /* chosen by the client, echoed in the answer */
 	struct endpoint ep;      /* family AF_INET or AF_INET6; port 1..65535 */

@@ -198,23 +198,14 @@ static int subject_resolve(struct ctx *c, const char *spec, struct subject *s)
 
 /* ---- values ---- */
 
-static int parse_port(const char *s, uint16_t *port)
-{
-	unsigned long v;
-
-	if (strlen(s) > 5 || creds_number(s, &v) < 0 || v < 1 || v > 65535)
-		return -1;
-	*port = (uint16_t)v;
-	return 0;
-}
-
 static int parse_ports(struct ctx *c, char *w, struct policy_grant *g)
 {
 	char *dash = strchr(w, '-');
 
 	if (dash)
 		*dash = '\0';
-	if (parse_port(w, &g->range.ep.port) < 0 || (dash && parse_port(dash + 1, &g->range.hi) < 0)) {
+	if (ep_parse_port(w, &g->range.ep.port) < 0 ||
+	    (dash && ep_parse_port(dash + 1, &g->range.hi) < 0)) {
 		if (dash)
 			*dash = '-';
 		return error(c, "bad port \"%.40s\" (expected PORT or PORT-PORT, ports 1-65535)", w);
@@ -351,9 +342,9 @@ static int st_bind(struct ctx *c, char **w, int n)
 	if ((n != 4 && n != 6) || (n == 6 && strcmp(w[4], "on")))
 		return error(c, "expected bind USER|:GROUP tcp|udp PORT[-PORT] [on ADDRESS]");
 	if (!strcmp(w[2], "tcp"))
-		g.range.ep.proto = POLICY_TCP;
+		g.range.ep.proto = EP_TCP;
 	else if (!strcmp(w[2], "udp"))
-		g.range.ep.proto = POLICY_UDP;
+		g.range.ep.proto = EP_UDP;
 	else
 		bad |= error(c, "unknown protocol \"%.20s\" (expected tcp or udp)", w[2]);
 	bad |= parse_ports(c, w[3], &g);
@@ -724,42 +715,18 @@ unsigned policy_read_default(struct policy *p, const char *main, const char *dro
 
 /* ---- grants ---- */
 
-static int addr_any(const struct policy_grant *g)
-{
-	static const unsigned char zero[16];
-
-	return !memcmp(g->range.ep.addr, zero, g->range.ep.family == AF_INET ? 4 : 16);
-}
-
-/* A socket on 0.0.0.0 (or ::) holds the port on every address of its
- * family.  :: holds no IPv4 address: the binder's IPv6 sockets are
- * IPv6-only, whatever net.ipv6.bindv6only says. */
-static int addr_overlap(const struct policy_grant *a, const struct policy_grant *b)
-{
-	if (a->range.ep.family == 0 || b->range.ep.family == 0)
-		return 1;
-	return a->range.ep.family == b->range.ep.family && (addr_any(a) || addr_any(b) ||
-	       !memcmp(a->range.ep.addr, b->range.ep.addr, a->range.ep.family == AF_INET ? 4 : 16));
-}
-
-int policy_grant_overlap(const struct policy_grant *a, const struct policy_grant *b)
-{
-	return a->range.ep.proto == b->range.ep.proto && a->range.ep.port <= b->range.hi && b->range.ep.port <= a->range.hi && addr_overlap(a, b);
-}
-
+/* ep_range_format's protocol and ports, the address after "on": the
+ * policy's own words */
 char *policy_grant_describe(const struct policy_grant *g, char *out, size_t size)
 {
-	char a[INET6_ADDRSTRLEN] = "";
-	char ports[16];
+	struct ep_range any = g->range;
+	char a[INET6_ADDRSTRLEN] = "", ports[EP_FORMAT_MAX];
 
-	if (g->range.ep.port == g->range.hi)
-		snprintf(ports, sizeof ports, "%u", g->range.ep.port);
-	else
-		snprintf(ports, sizeof ports, "%u-%u", g->range.ep.port, g->range.hi);
+	any.ep.family = 0;
+	ep_range_format(&any, ports, sizeof ports);
 	if (g->range.ep.family)
 		inet_ntop(g->range.ep.family, g->range.ep.addr, a, sizeof a);
-	snprintf(out, size, "%s %s%s%s", g->range.ep.proto == POLICY_TCP ? "tcp" : "udp", ports,
-		 g->range.ep.family ? " on " : "", a);
+	snprintf(out, size, "%s%s%s", ports, g->range.ep.family ? " on " : "", a);
 	return out;
 }
 
@@ -775,7 +742,7 @@ static void check_overlaps(struct policy *p)
 			const struct policy_grant *a = &p->grants[i], *b = &p->grants[j];
 
 			if (a->uid == b->uid || a->stmt == b->stmt ||
-			    !policy_grant_overlap(a, b))
+			    !ep_range_overlap(&a->range, &b->range))
 				continue;
 			error_at(p, b->where, "%s for %s overlaps %s's grant at %s (expected each "
 				 "port granted to one user)", policy_grant_describe(b, d, sizeof d),

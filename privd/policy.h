@@ -51,10 +51,6 @@
 #define POLICY_DEFAULT_FILE "/etc/ward/policy"
 #define POLICY_DEFAULT_DIR  "/etc/ward/policy.d"
 
-/* enum ep_proto, under the names this module had */
-#define POLICY_TCP EP_TCP
-#define POLICY_UDP EP_UDP
-
 struct policy_limit {
 	int resource;            /* RLIMIT_* */
 	rlim_t value;            /* RLIM_INFINITY for unlimited */
@@ -109,9 +105,5 @@ unsigned policy_finish(struct policy *p);
 struct policy_user *policy_user_find(struct policy *p, uid_t uid);
 /* "tcp 80-89 on 192.0.2.1" */
 char *policy_grant_describe(const struct policy_grant *g, char *out, size_t size);
-/* 1 if sockets of a and b (two users' grants) could keep each other off a
- * port: same protocol and port, and equal addresses, or one with none, or
- * one the wildcard (0.0.0.0, ::) of the other's family */
-int policy_grant_overlap(const struct policy_grant *a, const struct policy_grant *b);
 
 #endif

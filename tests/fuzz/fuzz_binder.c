@@ -158,7 +158,7 @@ static void op_grant(unsigned i, int shared_uid, const uint8_t *b)
 	struct wire_ctl g = { .type = WIRE_GRANT, .slot = i }, c = { .type = WIRE_COMMIT, .slot = i };
 	int sv[2], bend = -1;
 
-	g.grant.ep.proto = b[0] & 1 ? WIRE_TCP : WIRE_UDP;
+	g.grant.ep.proto = b[0] & 1 ? EP_TCP : EP_UDP;
 	g.grant.ep.family = fam[b[1] % 3];
 	addr_pick(g.grant.ep.family, b[1] / 3, g.grant.ep.addr);
 	g.grant.ep.port = port_pick(b + 2);
@@ -249,7 +249,7 @@ static void check_socket(unsigned i, const struct wire_bind_req *r, int fd)
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ||
 	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) < 0)
 		abort();
-	if (type != (r->ep.proto == WIRE_TCP ? SOCK_STREAM : SOCK_DGRAM) || ss.ss_family != r->ep.family)
+	if (type != (r->ep.proto == EP_TCP ? SOCK_STREAM : SOCK_DGRAM) || ss.ss_family != r->ep.family)
 		abort();
 	memset(got.ep.addr, 0, 16);
 	if (ss.ss_family == AF_INET) {
@@ -349,11 +349,11 @@ static void op_request(unsigned i, const uint8_t *b)
 	struct wire_bind_req r = { .id = next_id++ };
 	unsigned char m[WIRE_SIZE];
 
-	r.ep.proto = b[0] & 1 ? WIRE_TCP : WIRE_UDP;
+	r.ep.proto = b[0] & 1 ? EP_TCP : EP_UDP;
 	r.ep.family = b[0] & 2 ? AF_INET6 : AF_INET;
 	addr_pick(r.ep.family, b[1], r.ep.addr);
 	r.ep.port = port_pick(b + 2);
-	r.backlog = r.ep.proto == WIRE_TCP ? b[5] : 0;
+	r.backlog = r.ep.proto == EP_TCP ? b[5] : 0;
 	if (b[0] & 0x80) {
 		struct wire_grants_req q = { .id = r.id, .index = b[1] % 4 };
 

@@ -103,7 +103,7 @@ static int parse_req(char **w, int nw, struct wire_bind_req *r, uint16_t *hi)
 	memset(r, 0, sizeof *r);
 	if (nw < 3)
 		return -1;
-	r->ep.proto = !strcmp(w[0], "udp") ? WIRE_UDP : WIRE_TCP;
+	r->ep.proto = !strcmp(w[0], "udp") ? EP_UDP : EP_TCP;
 	r->ep.family = strchr(w[1], ':') ? AF_INET6 : AF_INET;
 	if (inet_pton(r->ep.family, w[1], r->ep.addr) != 1)
 		return -1;
@@ -117,7 +117,7 @@ static int parse_req(char **w, int nw, struct wire_bind_req *r, uint16_t *hi)
 
 static void good_record(unsigned char *m)
 {
-	struct wire_bind_req r = { .ep = { .proto = WIRE_TCP, .family = AF_INET, .port = 9 } };
+	struct wire_bind_req r = { .ep = { .proto = EP_TCP, .family = AF_INET, .port = 9 } };
 
 	r.id = next_id++;
 	inet_pton(AF_INET, "127.0.0.1", r.ep.addr);
@@ -128,7 +128,7 @@ static void good_record(unsigned char *m)
 static ssize_t hostile_record(const char *kind, unsigned char *m)
 {
 	struct wire_ctl c = { .type = WIRE_GRANT,
-			      .grant = { .ep = { .proto = WIRE_TCP, .port = 1 }, .hi = 65535 } };
+			      .grant = { .ep = { .proto = EP_TCP, .port = 1 }, .hi = 65535 } };
 
 	good_record(m);
 	if (!strcmp(kind, "short"))
@@ -451,7 +451,7 @@ static void cmd_grants(const char *cmd)
 		}
 		if (a.grant.ep.proto && used < sizeof list - 40)
 			used += (size_t)snprintf(list + used, sizeof list - used, " %s %u-%u",
-						 a.grant.ep.proto == WIRE_TCP ? "tcp" : "udp",
+						 a.grant.ep.proto == EP_TCP ? "tcp" : "udp",
 						 a.grant.ep.port, a.grant.hi);
 	} while (++i < a.total);
 	say(cmd, "total %u%s", a.total, list);

@@ -74,6 +74,24 @@ static void in_range(void **state)
 	assert_false(ep_in_range(&one, &e));
 }
 
+static void overlap(void **state)
+{
+	struct ep_range any = range(EP_TCP, NULL, 80, 89), a = range(EP_TCP, "192.0.2.1", 89, 90);
+	struct ep_range b = range(EP_TCP, "192.0.2.2", 80, 90), w = range(EP_TCP, "0.0.0.0", 90, 90);
+	struct ep_range w6 = range(EP_TCP, "::", 80, 90), u = range(EP_UDP, NULL, 80, 89);
+
+	(void)state;
+	assert_true(ep_range_overlap(&any, &a));   /* no address: every one */
+	assert_true(ep_range_overlap(&a, &any));
+	assert_false(ep_range_overlap(&a, &b));    /* two addresses */
+	assert_true(ep_range_overlap(&a, &w));     /* the wildcard of its family */
+	assert_true(ep_range_overlap(&w, &b));
+	assert_false(ep_range_overlap(&a, &w6));   /* :: is IPv6 only */
+	assert_false(ep_range_overlap(&any, &w));  /* no common port */
+	assert_false(ep_range_overlap(&any, &u));  /* another protocol */
+	assert_true(ep_range_overlap(&b, &b));
+}
+
 static void format(void **state)
 {
 	char out[EP_FORMAT_MAX];
@@ -160,6 +178,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(equal),
 		cmocka_unit_test(in_range),
+		cmocka_unit_test(overlap),
 		cmocka_unit_test(format),
 		cmocka_unit_test(parse_port),
 		cmocka_unit_test(parse_ports),

@@ -258,7 +258,7 @@ static void empty_set_unsets(void **state)
 static void grants_messages(void **state)
 {
 	struct wire_grants_ans a = { .id = 9, .index = 1, .total = 3, 
-				     .grant = { .ep = { .proto = WIRE_UDP, .family = AF_INET,
+				     .grant = { .ep = { .proto = EP_UDP, .family = AF_INET,
 							.addr = { 127, 0, 0, 1 }, .port = 53 },
 						.hi = 60 } };
 	struct wire_grants_ans b;

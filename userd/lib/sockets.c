@@ -147,7 +147,7 @@ void bindclient_grants(int fd, int proto, char *out, size_t size)
 		}
 	} while (++i < a.total);
 	if (!shown)
-		snprintf(out, size, "no %s port", proto == WIRE_TCP ? "tcp" : "udp");
+		snprintf(out, size, "no %s port", proto == EP_TCP ? "tcp" : "udp");
 }
 
 const char *relay_told(void)
