@@ -113,9 +113,9 @@ int ep_parse_ports(const char *s, struct ep_range *r)
 	if (ep_parse_port(lo, &r->ep.port) < 0)
 		return -1;
 	r->hi = r->ep.port;
-	if (dash && (ep_parse_port(dash + 1, &r->hi) < 0 || r->hi < r->ep.port))
+	if (dash && ep_parse_port(dash + 1, &r->hi) < 0)
 		return -1;
-	return 0;
+	return r->hi < r->ep.port ? -2 : 0;
 }
 
 /* "[ADDR6]:PORT" */

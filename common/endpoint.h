@@ -53,7 +53,8 @@ char *ep_range_format(const struct ep_range *r, char *out, size_t size);
 
 /* A decimal port 1..65535, digits only.  0 or -1. */
 int ep_parse_port(const char *s, uint16_t *port);
-/* "LO" or "LO-HI" with LO <= HI into r's ports.  0 or -1. */
+/* "LO" or "LO-HI" into r's ports: 0, -1 for text that is not that, or -2
+ * when LO > HI (r holds both, for the message). */
 int ep_parse_ports(const char *s, struct ep_range *r);
 /* "127.0.0.1:80", "[::1]:80" or "80" (0.0.0.0) into e's family, address
  * and port; e->proto is left alone.  0 or -1. */

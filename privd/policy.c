@@ -198,21 +198,13 @@ static int subject_resolve(struct ctx *c, const char *spec, struct subject *s)
 
 /* ---- values ---- */
 
-static int parse_ports(struct ctx *c, char *w, struct policy_grant *g)
+static int parse_ports(struct ctx *c, const char *w, struct policy_grant *g)
 {
-	char *dash = strchr(w, '-');
+	int r = ep_parse_ports(w, &g->range);
 
-	if (dash)
-		*dash = '\0';
-	if (ep_parse_port(w, &g->range.ep.port) < 0 ||
-	    (dash && ep_parse_port(dash + 1, &g->range.hi) < 0)) {
-		if (dash)
-			*dash = '-';
+	if (r == -1)
 		return error(c, "bad port \"%.40s\" (expected PORT or PORT-PORT, ports 1-65535)", w);
-	}
-	if (!dash)
-		g->range.hi = g->range.ep.port;
-	if (g->range.ep.port > g->range.hi)
+	if (r == -2)
 		return error(c, "bad port range \"%u-%u\" (expected LOW-HIGH with LOW <= HIGH)",
 			     g->range.ep.port, g->range.hi);
 	return 0;

@@ -142,7 +142,9 @@ static void parse_ports(void **state)
 	assert_int_equal(ep_parse_ports("8000-8099", &r), 0);
 	assert_int_equal(r.ep.port, 8000);
 	assert_int_equal(r.hi, 8099);
-	assert_int_equal(ep_parse_ports("90-80", &r), -1);
+	assert_int_equal(ep_parse_ports("90-80", &r), -2);
+	assert_int_equal(r.ep.port, 90);
+	assert_int_equal(r.hi, 80);
 	assert_int_equal(ep_parse_ports("80-", &r), -1);
 	assert_int_equal(ep_parse_ports("-80", &r), -1);
 	assert_int_equal(ep_parse_ports("80-90-100", &r), -1);
