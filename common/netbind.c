@@ -1,4 +1,5 @@
 #include "netbind.h"
+#include "endpoint.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -39,7 +40,7 @@ int netbind(int proto, int family, const unsigned char *addr, uint16_t port,
 {
 	struct sockaddr_storage ss;
 	socklen_t len = fill_sockaddr(family, addr, port, &ss);
-	int tcp = proto == 1, fd, e;
+	int tcp = proto == EP_TCP, fd, e;
 
 	fd = socket(family, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
 	if (fd < 0)

@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-/* proto: 1 tcp, 2 udp (WIRE_TCP/LISTEN_TCP); family AF_INET or AF_INET6;
+/* proto: enum ep_proto (endpoint.h); family AF_INET or AF_INET6;
  * addr in network order (4 bytes used for AF_INET); backlog 0 = 128.
  * Returns the socket, or -1 with errno set. */
 int netbind(int proto, int family, const unsigned char *addr, uint16_t port,

@@ -31,13 +31,13 @@
 
 static const struct wire_field bind_req_layout[] = {
 	HEADER(struct wire_bind_req, id, "id"),
-	FIELD(struct wire_bind_req, proto, "proto", 8, 1, WIRE_K_INT),
-	FIELD(struct wire_bind_req, family, "family", 9, 1, WIRE_K_FAMILY),
+	FIELD(struct wire_bind_req, ep.proto, "proto", 8, 1, WIRE_K_INT),
+	FIELD(struct wire_bind_req, ep.family, "family", 9, 1, WIRE_K_FAMILY),
 	/* version 2's flags: bit 0 asked for SO_REUSEPORT */
 	{ "reserved", 10, 2, WIRE_K_REFUSED, 0 },
-	FIELD(struct wire_bind_req, port, "port", 12, 2, WIRE_K_U16),
+	FIELD(struct wire_bind_req, ep.port, "port", 12, 2, WIRE_K_U16),
 	FIELD(struct wire_bind_req, backlog, "backlog", 16, 4, WIRE_K_U32),
-	FIELD(struct wire_bind_req, addr, "address", 20, 16, WIRE_K_BYTES),
+	FIELD(struct wire_bind_req, ep.addr, "address", 20, 16, WIRE_K_BYTES),
 };
 
 static const struct wire_field bind_ans_layout[] = {
@@ -52,22 +52,22 @@ static const struct wire_field grants_req_layout[] = {
 
 static const struct wire_field grants_ans_layout[] = {
 	HEADER(struct wire_grants_ans, id, "id"),
-	FIELD(struct wire_grants_ans, proto, "proto", 8, 1, WIRE_K_INT),
-	FIELD(struct wire_grants_ans, family, "family", 9, 1, WIRE_K_FAMILY),
+	FIELD(struct wire_grants_ans, grant.ep.proto, "proto", 8, 1, WIRE_K_INT),
+	FIELD(struct wire_grants_ans, grant.ep.family, "family", 9, 1, WIRE_K_FAMILY),
 	FIELD(struct wire_grants_ans, index, "index", 10, 2, WIRE_K_U16),
-	FIELD(struct wire_grants_ans, lo, "lo", 12, 2, WIRE_K_U16),
-	FIELD(struct wire_grants_ans, hi, "hi", 14, 2, WIRE_K_U16),
+	FIELD(struct wire_grants_ans, grant.ep.port, "lo", 12, 2, WIRE_K_U16),
+	FIELD(struct wire_grants_ans, grant.hi, "hi", 14, 2, WIRE_K_U16),
 	FIELD(struct wire_grants_ans, total, "total", 16, 2, WIRE_K_U16),
-	FIELD(struct wire_grants_ans, addr, "address", 20, 16, WIRE_K_BYTES),
+	FIELD(struct wire_grants_ans, grant.ep.addr, "address", 20, 16, WIRE_K_BYTES),
 };
 
 static const struct wire_field grant_layout[] = {
 	HEADER(struct wire_ctl, slot, "slot"),
-	FIELD(struct wire_ctl, proto, "proto", 8, 1, WIRE_K_INT),
-	FIELD(struct wire_ctl, family, "family", 9, 1, WIRE_K_FAMILY),
-	FIELD(struct wire_ctl, lo, "lo", 12, 2, WIRE_K_U16),
-	FIELD(struct wire_ctl, hi, "hi", 14, 2, WIRE_K_U16),
-	FIELD(struct wire_ctl, addr, "address", 20, 16, WIRE_K_BYTES),
+	FIELD(struct wire_ctl, grant.ep.proto, "proto", 8, 1, WIRE_K_INT),
+	FIELD(struct wire_ctl, grant.ep.family, "family", 9, 1, WIRE_K_FAMILY),
+	FIELD(struct wire_ctl, grant.ep.port, "lo", 12, 2, WIRE_K_U16),
+	FIELD(struct wire_ctl, grant.hi, "hi", 14, 2, WIRE_K_U16),
+	FIELD(struct wire_ctl, grant.ep.addr, "address", 20, 16, WIRE_K_BYTES),
 };
 
 static const struct wire_field commit_layout[] = {
@@ -287,17 +287,26 @@ static int addr_ok(int family, const unsigned char *a)
 	return zero(a, family == AF_INET ? 4 : 0, 16);
 }
 
+/* The wire's proto byte is enum ep_proto (docs/protocol.md: 1 tcp, 2 udp),
+ * and its address field struct endpoint's: the FIELD entries above hold the
+ * members to 16 bytes, these hold the endpoint type to the wire. */
+_Static_assert(EP_TCP == 1 && EP_UDP == 2, "the wire's proto values are enum ep_proto");
+_Static_assert(EP_ADDR_LEN == 16 && sizeof(((struct endpoint *)0)->addr) == 16,
+	       "the wire's address field is struct endpoint's");
+
 static int proto_ok(int p)
 {
-	return p == WIRE_TCP || p == WIRE_UDP;
+	return p == EP_TCP || p == EP_UDP;
 }
 
 static int bind_req_ok(const struct wire_bind_req *r)
 {
-	if (!proto_ok(r->proto) || (r->family != AF_INET && r->family != AF_INET6) ||
-	    r->port == 0 || !addr_ok(r->family, r->addr))
+	const struct endpoint *e = &r->ep;
+
+	if (!proto_ok(e->proto) || (e->family != AF_INET && e->family != AF_INET6) ||
+	    e->port == 0 || !addr_ok(e->family, e->addr))
 		return 0;
-	if (r->proto == WIRE_TCP ? r->backlog > WIRE_BACKLOG_MAX : r->backlog != 0)
+	if (e->proto == EP_TCP ? r->backlog > WIRE_BACKLOG_MAX : r->backlog != 0)
 		return 0;
 	return 1;
 }
@@ -307,13 +316,21 @@ static int bind_ans_ok(const struct wire_bind_ans *a)
 	return a->status >= 0 && a->status < 4096;
 }
 
+/* a grant: family 0 (any address) or an address, ports 1 <= lo <= hi */
+static int grant_ok(const struct ep_range *g)
+{
+	return proto_ok(g->ep.proto) && family_to_wire(g->ep.family) >= 0 &&
+	       g->ep.port >= 1 && g->ep.port <= g->hi && addr_ok(g->ep.family, g->ep.addr);
+}
+
 static int grants_ans_ok(const struct wire_grants_ans *a)
 {
-	if (a->proto == 0)
-		return a->family == 0 && a->lo == 0 && a->hi == 0 && zero(a->addr, 0, 16) &&
-		       a->index >= a->total;
-	return a->index < a->total && proto_ok(a->proto) && family_to_wire(a->family) >= 0 &&
-	       a->lo >= 1 && a->lo <= a->hi && addr_ok(a->family, a->addr);
+	const struct ep_range *g = &a->grant;
+
+	if (g->ep.proto == 0)
+		return g->ep.family == 0 && g->ep.port == 0 && g->hi == 0 &&
+		       zero(g->ep.addr, 0, 16) && a->index >= a->total;
+	return a->index < a->total && grant_ok(g);
 }
 
 static int ctl_ok(const struct wire_ctl *c)
@@ -322,8 +339,7 @@ static int ctl_ok(const struct wire_ctl *c)
 		return 0;
 	switch (c->type) {
 	case WIRE_GRANT:
-		return proto_ok(c->proto) && family_to_wire(c->family) >= 0 && c->lo >= 1 &&
-		       c->lo <= c->hi && addr_ok(c->family, c->addr);
+		return grant_ok(&c->grant);
 	case WIRE_COMMIT:
 		return c->has_fd == 0 || c->has_fd == 1;
 	case WIRE_DROP:

@@ -30,6 +30,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "endpoint.h"
 #include <sys/types.h>
 
 /* 3: the SO_REUSEPORT flag of a bind request (version 2) is gone. */
@@ -49,14 +50,10 @@ enum wire_type {
 	WIRE_DROP = 18,
 };
 
-enum wire_proto { WIRE_TCP = 1, WIRE_UDP = 2 };   /* = enum policy_proto */
-
+/* proto is enum ep_proto, as on the wire (asserted in wire.c) */
 struct wire_bind_req {
 	uint32_t id;             /* chosen by the client, echoed in the answer */
-	int proto;               /* WIRE_TCP or WIRE_UDP */
-	int family;              /* AF_INET or AF_INET6 */
-	unsigned char addr[16];  /* network order; 4 bytes for AF_INET */
-	uint16_t port;           /* 1..65535 */
+	struct endpoint ep;      /* family AF_INET or AF_INET6; port 1..65535 */
 	uint32_t backlog;        /* tcp: 0 (= WIRE_BACKLOG_DEFAULT)..WIRE_BACKLOG_MAX; udp: 0 */
 };
 
@@ -73,9 +70,7 @@ struct wire_grants_req {
 struct wire_grants_ans {
 	uint32_t id;
 	uint16_t index, total;   /* total: how many grants the user has */
-	int proto, family;       /* proto 0: no grant at index; family 0: any address */
-	unsigned char addr[16];
-	uint16_t lo, hi;
+	struct ep_range grant;   /* proto 0: no grant at index; family 0: any address */
 };
 
 struct wire_ctl {
@@ -83,9 +78,7 @@ struct wire_ctl {
 	uint32_t slot;           /* < WIRE_MAX_SLOTS */
 	uint32_t uid;            /* COMMIT */
 	int has_fd;              /* COMMIT: 0 or 1 */
-	int proto, family;       /* GRANT: family 0 = any address */
-	unsigned char addr[16];  /* GRANT */
-	uint16_t lo, hi;         /* GRANT: 1 <= lo <= hi */
+	struct ep_range grant;   /* GRANT: family 0 = any address, 1 <= port <= hi */
 };
 
 /* Each encoder fills WIRE_SIZE bytes and returns 0, or -1 (EINVAL) when the

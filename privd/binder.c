@@ -418,11 +418,7 @@ static void ctl_grant(struct slot *s, const struct wire_ctl *c)
 	s->pending = n;
 	g = &n[s->npending++];
 	memset(g, 0, sizeof *g);
-	g->proto = c->proto;
-	g->family = c->family;
-	memcpy(g->addr, c->addr, sizeof g->addr);
-	g->lo = c->lo;
-	g->hi = c->hi;
+	g->range = c->grant;
 }
 
 static void ctl_commit(struct slot *s, const struct wire_ctl *c, int fd)
@@ -476,22 +472,12 @@ static int ctl_read(int ctl)
 
 /* ---- bind requests ---- */
 
-static const char *describe(const struct wire_bind_req *r, char *out, size_t size)
-{
-	char a[INET6_ADDRSTRLEN] = "?";
-
-	inet_ntop(r->family, r->addr, a, sizeof a);
-	snprintf(out, size, r->family == AF_INET6 ? "%s [%s]:%u" : "%s %s:%u",
-		 r->proto == WIRE_TCP ? "tcp" : "udp", a, r->port);
-	return out;
-}
-
 static int granted(const struct slot *s, const struct wire_bind_req *r)
 {
 	size_t i;
 
 	for (i = 0; i < s->ngrants; i++)
-		if (policy_grant_match(&s->grants[i], r->proto, r->family, r->addr, r->port))
+		if (ep_in_range(&s->grants[i].range, &r->ep))
 			return 1;
 	return 0;
 }
@@ -506,7 +492,7 @@ static int bind_for(const struct slot *s, const struct wire_bind_req *r, int *er
 		*err = EACCES;
 		return -1;
 	}
-	fd = netbind(r->proto, r->family, r->addr, r->port, r->backlog);
+	fd = netbind(r->ep.proto, r->ep.family, r->ep.addr, r->ep.port, r->backlog);
 	if (fd < 0)
 		*err = errno;
 	return fd;
@@ -547,10 +533,10 @@ static void serve_bind(struct slot *s, const struct wire_bind_req *r)
 	fd = bind_for(s, r, &err);
 	if (log_budget(s, fd >= 0 ? LINE_GRANT : LINE_DENY)) {
 		if (fd >= 0)
-			log_msg(LOG_INFO, "grant uid %u %s", (unsigned)s->uid, describe(r, d, sizeof d));
+			log_msg(LOG_INFO, "grant uid %u %s", (unsigned)s->uid, ep_format(&r->ep, d, sizeof d));
 		else
 			log_msg(LOG_WARNING, "deny uid %u %s: %s", (unsigned)s->uid,
-				describe(r, d, sizeof d), strerror(err));
+				ep_format(&r->ep, d, sizeof d), strerror(err));
 	}
 	if (wire_bind_answer(s->fd, r->id, fd >= 0 ? 0 : err, fd) < 0)
 		answer_lost(s);
@@ -568,11 +554,7 @@ static void serve_grants(struct slot *s, const struct wire_grants_req *r)
 	if (r->index < s->ngrants) {
 		const struct policy_grant *g = &s->grants[r->index];
 
-		a.proto = g->proto;
-		a.family = g->family;
-		memcpy(a.addr, g->addr, sizeof a.addr);
-		a.lo = g->lo;
-		a.hi = g->hi;
+		a.grant = g->range;
 	}
 	if (wire_grants_answer(s->fd, &a) < 0)
 		answer_lost(s);

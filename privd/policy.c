@@ -198,41 +198,24 @@ static int subject_resolve(struct ctx *c, const char *spec, struct subject *s)
 
 /* ---- values ---- */
 
-static int parse_port(const char *s, uint16_t *port)
+static int parse_ports(struct ctx *c, const char *w, struct policy_grant *g)
 {
-	unsigned long v;
+	int r = ep_parse_ports(w, &g->range);
 
-	if (strlen(s) > 5 || creds_number(s, &v) < 0 || v < 1 || v > 65535)
-		return -1;
-	*port = (uint16_t)v;
-	return 0;
-}
-
-static int parse_ports(struct ctx *c, char *w, struct policy_grant *g)
-{
-	char *dash = strchr(w, '-');
-
-	if (dash)
-		*dash = '\0';
-	if (parse_port(w, &g->lo) < 0 || (dash && parse_port(dash + 1, &g->hi) < 0)) {
-		if (dash)
-			*dash = '-';
+	if (r == -1)
 		return error(c, "bad port \"%.40s\" (expected PORT or PORT-PORT, ports 1-65535)", w);
-	}
-	if (!dash)
-		g->hi = g->lo;
-	if (g->lo > g->hi)
+	if (r == -2)
 		return error(c, "bad port range \"%u-%u\" (expected LOW-HIGH with LOW <= HIGH)",
-			     g->lo, g->hi);
+			     g->range.ep.port, g->range.hi);
 	return 0;
 }
 
 static int parse_address(struct ctx *c, const char *w, struct policy_grant *g)
 {
-	if (inet_pton(AF_INET, w, g->addr) == 1)
-		g->family = AF_INET;
-	else if (inet_pton(AF_INET6, w, g->addr) == 1)
-		g->family = AF_INET6;
+	if (inet_pton(AF_INET, w, g->range.ep.addr) == 1)
+		g->range.ep.family = AF_INET;
+	else if (inet_pton(AF_INET6, w, g->range.ep.addr) == 1)
+		g->range.ep.family = AF_INET6;
 	else
 		return error(c, "bad address \"%.64s\" (expected an IPv4 or IPv6 address)", w);
 	return 0;
@@ -351,9 +334,9 @@ static int st_bind(struct ctx *c, char **w, int n)
 	if ((n != 4 && n != 6) || (n == 6 && strcmp(w[4], "on")))
 		return error(c, "expected bind USER|:GROUP tcp|udp PORT[-PORT] [on ADDRESS]");
 	if (!strcmp(w[2], "tcp"))
-		g.proto = POLICY_TCP;
+		g.range.ep.proto = EP_TCP;
 	else if (!strcmp(w[2], "udp"))
-		g.proto = POLICY_UDP;
+		g.range.ep.proto = EP_UDP;
 	else
 		bad |= error(c, "unknown protocol \"%.20s\" (expected tcp or udp)", w[2]);
 	bad |= parse_ports(c, w[3], &g);
@@ -724,42 +707,18 @@ unsigned policy_read_default(struct policy *p, const char *main, const char *dro
 
 /* ---- grants ---- */
 
-static int addr_any(const struct policy_grant *g)
-{
-	static const unsigned char zero[16];
-
-	return !memcmp(g->addr, zero, g->family == AF_INET ? 4 : 16);
-}
-
-/* A socket on 0.0.0.0 (or ::) holds the port on every address of its
- * family.  :: holds no IPv4 address: the binder's IPv6 sockets are
- * IPv6-only, whatever net.ipv6.bindv6only says. */
-static int addr_overlap(const struct policy_grant *a, const struct policy_grant *b)
-{
-	if (a->family == 0 || b->family == 0)
-		return 1;
-	return a->family == b->family && (addr_any(a) || addr_any(b) ||
-	       !memcmp(a->addr, b->addr, a->family == AF_INET ? 4 : 16));
-}
-
-int policy_grant_overlap(const struct policy_grant *a, const struct policy_grant *b)
-{
-	return a->proto == b->proto && a->lo <= b->hi && b->lo <= a->hi && addr_overlap(a, b);
-}
-
+/* ep_range_format's protocol and ports, the address after "on": the
+ * policy's own words */
 char *policy_grant_describe(const struct policy_grant *g, char *out, size_t size)
 {
-	char a[INET6_ADDRSTRLEN] = "";
-	char ports[16];
+	struct ep_range any = g->range;
+	char a[INET6_ADDRSTRLEN] = "", ports[EP_FORMAT_MAX];
 
-	if (g->lo == g->hi)
-		snprintf(ports, sizeof ports, "%u", g->lo);
-	else
-		snprintf(ports, sizeof ports, "%u-%u", g->lo, g->hi);
-	if (g->family)
-		inet_ntop(g->family, g->addr, a, sizeof a);
-	snprintf(out, size, "%s %s%s%s", g->proto == POLICY_TCP ? "tcp" : "udp", ports,
-		 g->family ? " on " : "", a);
+	any.ep.family = 0;
+	ep_range_format(&any, ports, sizeof ports);
+	if (g->range.ep.family)
+		inet_ntop(g->range.ep.family, g->range.ep.addr, a, sizeof a);
+	snprintf(out, size, "%s%s%s", ports, g->range.ep.family ? " on " : "", a);
 	return out;
 }
 
@@ -775,7 +734,7 @@ static void check_overlaps(struct policy *p)
 			const struct policy_grant *a = &p->grants[i], *b = &p->grants[j];
 
 			if (a->uid == b->uid || a->stmt == b->stmt ||
-			    !policy_grant_overlap(a, b))
+			    !ep_range_overlap(&a->range, &b->range))
 				continue;
 			error_at(p, b->where, "%s for %s overlaps %s's grant at %s (expected each "
 				 "port granted to one user)", policy_grant_describe(b, d, sizeof d),
@@ -820,17 +779,17 @@ static void check_unprivileged(struct policy *p)
 	for (i = 0; i < p->ngrants; i++) {
 		const struct policy_grant *g = &p->grants[i];
 
-		if (g->hi < start || (i > 0 && p->grants[i - 1].stmt == g->stmt))
+		if (g->range.hi < start || (i > 0 && p->grants[i - 1].stmt == g->stmt))
 			continue;
 		policy_grant_describe(g, d, sizeof d);
-		if (g->lo >= start)
+		if (g->range.ep.port >= start)
 			report_at(p, g->where, "%s is at or above net.ipv4.ip_unprivileged_port_start "
 				  "(%u): any user may bind %s directly, so the grant gives no "
-				  "exclusivity", d, start, g->lo == g->hi ? "it" : "them");
+				  "exclusivity", d, start, g->range.ep.port == g->range.hi ? "it" : "them");
 		else
 			report_at(p, g->where, "%s reaches net.ipv4.ip_unprivileged_port_start (%u): "
 				  "any user may bind ports %u-%u directly, so the grant gives no "
-				  "exclusivity on them", d, start, start, g->hi);
+				  "exclusivity on them", d, start, start, g->range.hi);
 	}
 }
 

@@ -33,6 +33,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "endpoint.h"
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -49,8 +50,6 @@
 
 #define POLICY_DEFAULT_FILE "/etc/ward/policy"
 #define POLICY_DEFAULT_DIR  "/etc/ward/policy.d"
-
-enum policy_proto { POLICY_TCP = 1, POLICY_UDP = 2 };
 
 struct policy_limit {
 	int resource;            /* RLIMIT_* */
@@ -71,10 +70,7 @@ struct policy_user {
 struct policy_grant {
 	uid_t uid;
 	char name[64];           /* the user's */
-	int proto;               /* enum policy_proto */
-	int family;              /* 0: any address; AF_INET or AF_INET6 */
-	unsigned char addr[16];  /* network order, for family != 0 */
-	uint16_t lo, hi;         /* port range, host order, lo <= hi */
+	struct ep_range range;   /* family 0: any address; ports range.ep.port..hi */
 	unsigned stmt;           /* the statement that made it (one for a group's members) */
 	char where[96];          /* FILE:LINE, for messages only: a long FILE is cut */
 };
@@ -107,14 +103,7 @@ unsigned policy_read_default(struct policy *p, const char *main, const char *dro
 unsigned policy_finish(struct policy *p);
 
 struct policy_user *policy_user_find(struct policy *p, uid_t uid);
-/* 1 if g allows binding proto/family/addr/port, else 0 */
-int policy_grant_match(const struct policy_grant *g, int proto, int family,
-		       const unsigned char *addr, uint16_t port);
 /* "tcp 80-89 on 192.0.2.1" */
 char *policy_grant_describe(const struct policy_grant *g, char *out, size_t size);
-/* 1 if sockets of a and b (two users' grants) could keep each other off a
- * port: same protocol and port, and equal addresses, or one with none, or
- * one the wildcard (0.0.0.0, ::) of the other's family */
-int policy_grant_overlap(const struct policy_grant *a, const struct policy_grant *b);
 
 #endif

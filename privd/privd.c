@@ -267,11 +267,7 @@ static void binder_send_slot(unsigned i, int with_fd)
 		memset(&c, 0, sizeof c);
 		c.type = WIRE_GRANT;
 		c.slot = i;
-		c.proto = pg->proto;
-		c.family = pg->family;
-		memcpy(c.addr, pg->addr, sizeof c.addr);
-		c.lo = pg->lo;
-		c.hi = pg->hi;
+		c.grant = pg->range;
 		if (ctl_send(&c, -1) < 0)
 			return;
 	}

@@ -158,12 +158,12 @@ static void op_grant(unsigned i, int shared_uid, const uint8_t *b)
 	struct wire_ctl g = { .type = WIRE_GRANT, .slot = i }, c = { .type = WIRE_COMMIT, .slot = i };
 	int sv[2], bend = -1;
 
-	g.proto = b[0] & 1 ? WIRE_TCP : WIRE_UDP;
-	g.family = fam[b[1] % 3];
-	addr_pick(g.family, b[1] / 3, g.addr);
-	g.lo = port_pick(b + 2);
-	g.hi = (uint16_t)(g.lo + b[4] > 65535 ? 65535 : g.lo + b[4]);
-	if (g.lo >= 1)
+	g.grant.ep.proto = b[0] & 1 ? EP_TCP : EP_UDP;
+	g.grant.ep.family = fam[b[1] % 3];
+	addr_pick(g.grant.ep.family, b[1] / 3, g.grant.ep.addr);
+	g.grant.ep.port = port_pick(b + 2);
+	g.grant.hi = (uint16_t)(g.grant.ep.port + b[4] > 65535 ? 65535 : g.grant.ep.port + b[4]);
+	if (g.grant.ep.port >= 1)
 		master_send(&g, -1);
 	H[i].uid = shared_uid ? 1000 : 1000 + i;
 	c.uid = H[i].uid;
@@ -249,18 +249,18 @@ static void check_socket(unsigned i, const struct wire_bind_req *r, int fd)
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ||
 	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) < 0)
 		abort();
-	if (type != (r->proto == WIRE_TCP ? SOCK_STREAM : SOCK_DGRAM) || ss.ss_family != r->family)
+	if (type != (r->ep.proto == EP_TCP ? SOCK_STREAM : SOCK_DGRAM) || ss.ss_family != r->ep.family)
 		abort();
-	memset(got.addr, 0, 16);
+	memset(got.ep.addr, 0, 16);
 	if (ss.ss_family == AF_INET) {
-		got.port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-		memcpy(got.addr, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+		got.ep.port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		memcpy(got.ep.addr, &((struct sockaddr_in *)&ss)->sin_addr, 4);
 	} else {
-		got.port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-		memcpy(got.addr, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+		got.ep.port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		memcpy(got.ep.addr, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
 	}
 	binder_view(i, &v);
-	if (got.port != r->port || memcmp(got.addr, r->addr, 16) || !binder_granted(i, &got) ||
+	if (got.ep.port != r->ep.port || memcmp(got.ep.addr, r->ep.addr, 16) || !binder_granted(i, &got) ||
 	    v.uid != H[i].uid)
 		abort();
 }
@@ -287,6 +287,11 @@ static void expect_answer(unsigned i, const struct wire_bind_req *r)
 		abort();
 }
 
+static int same_ports(const struct ep_range *a, const struct ep_range *b)
+{
+	return a->ep.proto == b->ep.proto && a->ep.port == b->ep.port && a->hi == b->hi;
+}
+
 /* After a well-formed grants query: its answer, the slot's own grant. */
 static void expect_grants(unsigned i, const struct wire_grants_req *q)
 {
@@ -299,9 +304,8 @@ static void expect_grants(unsigned i, const struct wire_grants_req *q)
 	if (n != WIRE_SIZE || wire_decode_grants_ans(m, (size_t)n, &a) < 0 || a.id != q->id ||
 	    a.index != q->index || a.total != s.ngrants)
 		abort();
-	if (q->index < s.ngrants ? a.proto != s.grants[q->index].proto ||
-				   a.lo != s.grants[q->index].lo || a.hi != s.grants[q->index].hi
-				 : a.proto != 0)
+	if (q->index < s.ngrants ? !same_ports(&a.grant, &s.grants[q->index].range)
+				 : a.grant.ep.proto != 0)
 		abort();
 }
 
@@ -345,11 +349,11 @@ static void op_request(unsigned i, const uint8_t *b)
 	struct wire_bind_req r = { .id = next_id++ };
 	unsigned char m[WIRE_SIZE];
 
-	r.proto = b[0] & 1 ? WIRE_TCP : WIRE_UDP;
-	r.family = b[0] & 2 ? AF_INET6 : AF_INET;
-	addr_pick(r.family, b[1], r.addr);
-	r.port = port_pick(b + 2);
-	r.backlog = r.proto == WIRE_TCP ? b[5] : 0;
+	r.ep.proto = b[0] & 1 ? EP_TCP : EP_UDP;
+	r.ep.family = b[0] & 2 ? AF_INET6 : AF_INET;
+	addr_pick(r.ep.family, b[1], r.ep.addr);
+	r.ep.port = port_pick(b + 2);
+	r.backlog = r.ep.proto == EP_TCP ? b[5] : 0;
 	if (b[0] & 0x80) {
 		struct wire_grants_req q = { .id = r.id, .index = b[1] % 4 };
 

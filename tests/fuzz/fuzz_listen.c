@@ -19,9 +19,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n < -1 || n > LISTEN_MAX)
 		abort();
 	for (i = 0; i < n; i++) {
-		if (e[i].port == 0 || (e[i].proto != LISTEN_TCP && e[i].proto != LISTEN_UDP))
+		if (e[i].ep.port == 0 || (e[i].ep.proto != EP_TCP && e[i].ep.proto != EP_UDP))
 			abort();
-		if (e[i].family != AF_INET && e[i].family != AF_INET6)
+		if (e[i].ep.family != AF_INET && e[i].ep.family != AF_INET6)
 			abort();
 		if (strlen(e[i].name) == 0 || strchr(e[i].name, ':'))
 			abort();

@@ -28,10 +28,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	for (i = 0; i < p->ngrants; i++) {
 		const struct policy_grant *g = &p->grants[i];
+		const struct endpoint *e = &g->range.ep;
 
-		if (g->lo < 1 || g->lo > g->hi || (g->proto != POLICY_TCP && g->proto != POLICY_UDP))
+		if (e->port < 1 || e->port > g->range.hi || (e->proto != EP_TCP && e->proto != EP_UDP))
 			abort();
-		if (g->family != 0 && g->family != AF_INET && g->family != AF_INET6)
+		if (e->family != 0 && e->family != AF_INET && e->family != AF_INET6)
 			abort();
 		policy_grant_describe(g, d, sizeof d);
 	}

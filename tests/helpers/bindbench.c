@@ -48,13 +48,13 @@ static double one(const char *path, int c, const struct listen_entry *e)
 
 int main(int argc, char **argv)
 {
-	struct listen_entry e = { .proto = LISTEN_TCP, .family = AF_INET };
+	struct listen_entry e = { .ep = { .proto = EP_TCP, .family = AF_INET } };
 	double *t, total;
 	int n, i, c;
 
-	if (argc != 5 || inet_pton(AF_INET, argv[2], e.addr) != 1 || (n = atoi(argv[4])) < 1)
+	if (argc != 5 || inet_pton(AF_INET, argv[2], e.ep.addr) != 1 || (n = atoi(argv[4])) < 1)
 		return 100;
-	e.port = (uint16_t)atoi(argv[3]);
+	e.ep.port = (uint16_t)atoi(argv[3]);
 	t = calloc((size_t)n, sizeof *t);
 	c = bindclient_open(argv[1]);
 	if (!t || c < 0) {

@@ -74,7 +74,7 @@ static void report_socket(FILE *out, const char *req, int fd)
 /* A client that never reads its answers: the binder must not wait for it. */
 static void flood(int chan, FILE *out, const char *req, unsigned n)
 {
-	struct wire_bind_req r = { .proto = WIRE_TCP, .family = AF_INET, .port = 1 };
+	struct wire_bind_req r = { .ep = { .proto = EP_TCP, .family = AF_INET, .port = 1 } };
 	unsigned char m[WIRE_SIZE];
 	unsigned k;
 
@@ -140,10 +140,10 @@ static void request(int chan, FILE *out, char *line)
 		return;
 	}
 	r.id = next_id++;
-	r.proto = !strcmp(proto, "udp") ? WIRE_UDP : WIRE_TCP;
-	r.family = strchr(addr, ':') ? AF_INET6 : AF_INET;
-	inet_pton(r.family, addr, r.addr);
-	r.port = (uint16_t)port;
+	r.ep.proto = !strcmp(proto, "udp") ? EP_UDP : EP_TCP;
+	r.ep.family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	inet_pton(r.ep.family, addr, r.ep.addr);
+	r.ep.port = (uint16_t)port;
 	fd = wire_bind_request(chan, &r);
 	if (fd < 0)
 		answer(out, req, "%s", strerrorname_np(errno) ? strerrorname_np(errno) : "?");

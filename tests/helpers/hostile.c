@@ -103,31 +103,32 @@ static int parse_req(char **w, int nw, struct wire_bind_req *r, uint16_t *hi)
 	memset(r, 0, sizeof *r);
 	if (nw < 3)
 		return -1;
-	r->proto = !strcmp(w[0], "udp") ? WIRE_UDP : WIRE_TCP;
-	r->family = strchr(w[1], ':') ? AF_INET6 : AF_INET;
-	if (inet_pton(r->family, w[1], r->addr) != 1)
+	r->ep.proto = !strcmp(w[0], "udp") ? EP_UDP : EP_TCP;
+	r->ep.family = strchr(w[1], ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(r->ep.family, w[1], r->ep.addr) != 1)
 		return -1;
-	r->port = (uint16_t)atoi(w[2]);
+	r->ep.port = (uint16_t)atoi(w[2]);
 	dash = strchr(w[2], '-');
-	*hi = dash ? (uint16_t)atoi(dash + 1) : r->port;
-	return *hi < r->port ? -1 : 0;
+	*hi = dash ? (uint16_t)atoi(dash + 1) : r->ep.port;
+	return *hi < r->ep.port ? -1 : 0;
 }
 
 /* ---- send KIND ---- */
 
 static void good_record(unsigned char *m)
 {
-	struct wire_bind_req r = { .proto = WIRE_TCP, .family = AF_INET, .port = 9 };
+	struct wire_bind_req r = { .ep = { .proto = EP_TCP, .family = AF_INET, .port = 9 } };
 
 	r.id = next_id++;
-	inet_pton(AF_INET, "127.0.0.1", r.addr);
+	inet_pton(AF_INET, "127.0.0.1", r.ep.addr);
 	wire_encode_bind_req(m, &r);
 }
 
 /* The record for KIND into m (big enough for 64 KiB); its length, or -1. */
 static ssize_t hostile_record(const char *kind, unsigned char *m)
 {
-	struct wire_ctl c = { .type = WIRE_GRANT, .proto = WIRE_TCP, .lo = 1, .hi = 65535 };
+	struct wire_ctl c = { .type = WIRE_GRANT,
+			      .grant = { .ep = { .proto = EP_TCP, .port = 1 }, .hi = 65535 } };
 
 	good_record(m);
 	if (!strcmp(kind, "short"))
@@ -240,7 +241,7 @@ static int is_socket_for(int fd, const struct wire_bind_req *r)
 	const void *a;
 	uint16_t port;
 
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0 || ss.ss_family != r->family)
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0 || ss.ss_family != r->ep.family)
 		return 0;
 	if (ss.ss_family == AF_INET) {
 		a = &((struct sockaddr_in *)&ss)->sin_addr;
@@ -249,7 +250,7 @@ static int is_socket_for(int fd, const struct wire_bind_req *r)
 		a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
 		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 	}
-	return port == r->port && !memcmp(a, r->addr, r->family == AF_INET ? 4 : 16);
+	return port == r->ep.port && !memcmp(a, r->ep.addr, r->ep.family == AF_INET ? 4 : 16);
 }
 
 static void cmd_bind(const char *cmd, char **w, int nw)
@@ -269,7 +270,7 @@ static void cmd_bind(const char *cmd, char **w, int nw)
 		return;
 	}
 	if (is_socket_for(fd, &r))
-		say(cmd, "ok %u", r.port);
+		say(cmd, "ok %u", r.ep.port);
 	else
 		say(cmd, "wrong socket");
 	close(fd);
@@ -311,10 +312,10 @@ static void cmd_reuse(const char *cmd, char **w, int nw)
 		say(cmd, "bad line");
 		return;
 	}
-	for (;; r.port++, k++) {
+	for (;; r.ep.port++, k++) {
 		r.id = next_id++;
 		why = reuse_one(&r, &fd);
-		if (why || r.port == hi)
+		if (why || r.ep.port == hi)
 			break;
 		close(fd);
 	}
@@ -402,13 +403,13 @@ static void cmd_flood(const char *cmd, long n, const char *mode, char **w, int n
 	fprintf(out, "flood started\n");
 	fflush(out);
 	fcntl(chan, F_SETFL, O_NONBLOCK);
-	lo = r.port;
+	lo = r.ep.port;
 	t0 = now_us();
 	while (sent < n && !eof) {
 		struct pollfd p = { .fd = chan, .events = POLLOUT | (reading ? POLLIN : 0) };
 
 		r.id = next_id++;
-		r.port = (uint16_t)(lo + sent % (hi - lo + 1));
+		r.ep.port = (uint16_t)(lo + sent % (hi - lo + 1));
 		wire_encode_bind_req(m, &r);
 		if (send(chan, m, WIRE_SIZE, MSG_DONTWAIT | MSG_NOSIGNAL) == WIRE_SIZE) {
 			sent++;
@@ -448,9 +449,10 @@ static void cmd_grants(const char *cmd)
 			say(cmd, "%s", errname(errno));
 			return;
 		}
-		if (a.proto && used < sizeof list - 40)
+		if (a.grant.ep.proto && used < sizeof list - 40)
 			used += (size_t)snprintf(list + used, sizeof list - used, " %s %u-%u",
-						 a.proto == WIRE_TCP ? "tcp" : "udp", a.lo, a.hi);
+						 a.grant.ep.proto == EP_TCP ? "tcp" : "udp",
+						 a.grant.ep.port, a.grant.hi);
 	} while (++i < a.total);
 	say(cmd, "total %u%s", a.total, list);
 }

@@ -26,19 +26,19 @@ static void good_lines(void **state)
 	(void)state;
 	assert_int_equal(parse("# web\n\ntcp 80\nudp 127.0.0.1:53 name=dns\n"
 			       "tcp [::1]:8080   # local\n"), 3);
-	assert_int_equal(e[0].proto, LISTEN_TCP);
-	assert_int_equal(e[0].family, AF_INET);
-	assert_int_equal(e[0].port, 80);
+	assert_int_equal(e[0].ep.proto, EP_TCP);
+	assert_int_equal(e[0].ep.family, AF_INET);
+	assert_int_equal(e[0].ep.port, 80);
 	assert_string_equal(e[0].name, "tcp-80");
 	assert_string_equal(listen_describe(&e[0], d, sizeof d), "tcp 0.0.0.0:80");
-	assert_int_equal(e[1].proto, LISTEN_UDP);
+	assert_int_equal(e[1].ep.proto, EP_UDP);
 	assert_string_equal(e[1].name, "dns");
 	assert_string_equal(listen_describe(&e[1], d, sizeof d), "udp 127.0.0.1:53");
-	assert_int_equal(e[2].family, AF_INET6);
+	assert_int_equal(e[2].ep.family, AF_INET6);
 	assert_string_equal(listen_describe(&e[2], d, sizeof d), "tcp [::1]:8080");
 	/* no trailing newline, tabs */
 	assert_int_equal(parse("tcp\t443"), 1);
-	assert_int_equal(e[0].port, 443);
+	assert_int_equal(e[0].ep.port, 443);
 }
 
 static void bad_lines_name_their_line(void **state)

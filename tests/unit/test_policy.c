@@ -156,6 +156,16 @@ static void empty_group_warns(void **state)
 	assert_true(has_msg("pol:2: warning: group \"4\" has no members"));
 }
 
+
+/* the binder's grant check (ep_in_range) on a parsed grant */
+static int match(const struct policy_grant *g, int proto, int family,
+		 const unsigned char *addr, uint16_t port)
+{
+	struct endpoint e = { .proto = proto, .family = family, .port = port };
+
+	memcpy(e.addr, addr, sizeof e.addr);
+	return ep_in_range(&g->range, &e);
+}
 static void bind_grants(void **state)
 {
 	const struct policy_grant *g;
@@ -170,29 +180,29 @@ static void bind_grants(void **state)
 	assert_int_equal(p->ngrants, 3);
 	g = &p->grants[0];
 	assert_int_equal(g->uid, 1);
-	assert_int_equal(g->proto, POLICY_TCP);
-	assert_int_equal(g->family, 0);
-	assert_int_equal(g->lo, 80);
-	assert_int_equal(g->hi, 80);
+	assert_int_equal(g->range.ep.proto, EP_TCP);
+	assert_int_equal(g->range.ep.family, 0);
+	assert_int_equal(g->range.ep.port, 80);
+	assert_int_equal(g->range.hi, 80);
 	assert_string_equal(policy_grant_describe(g, d, sizeof d), "tcp 80");
 	/* no address: any address of either family */
-	assert_true(policy_grant_match(g, POLICY_TCP, AF_INET, a, 80));
-	assert_true(policy_grant_match(g, POLICY_TCP, AF_INET6, a, 80));
-	assert_false(policy_grant_match(g, POLICY_UDP, AF_INET, a, 80));
-	assert_false(policy_grant_match(g, POLICY_TCP, AF_INET, a, 81));
+	assert_true(match(g, EP_TCP, AF_INET, a, 80));
+	assert_true(match(g, EP_TCP, AF_INET6, a, 80));
+	assert_false(match(g, EP_UDP, AF_INET, a, 80));
+	assert_false(match(g, EP_TCP, AF_INET, a, 81));
 	g = &p->grants[1];
 	assert_string_equal(policy_grant_describe(g, d, sizeof d), "tcp 8000-8099 on 192.0.2.10");
 	inet_pton(AF_INET, "192.0.2.10", a);
 	inet_pton(AF_INET, "192.0.2.11", b);
-	assert_true(policy_grant_match(g, POLICY_TCP, AF_INET, a, 8000));
-	assert_true(policy_grant_match(g, POLICY_TCP, AF_INET, a, 8099));
-	assert_false(policy_grant_match(g, POLICY_TCP, AF_INET, a, 8100));
-	assert_false(policy_grant_match(g, POLICY_TCP, AF_INET, b, 8000));
+	assert_true(match(g, EP_TCP, AF_INET, a, 8000));
+	assert_true(match(g, EP_TCP, AF_INET, a, 8099));
+	assert_false(match(g, EP_TCP, AF_INET, a, 8100));
+	assert_false(match(g, EP_TCP, AF_INET, b, 8000));
 	memset(b, 0, sizeof b);
-	assert_false(policy_grant_match(g, POLICY_TCP, AF_INET, b, 8000));
+	assert_false(match(g, EP_TCP, AF_INET, b, 8000));
 	g = &p->grants[2];
 	assert_int_equal(g->uid, 2);
-	assert_int_equal(g->family, AF_INET6);
+	assert_int_equal(g->range.ep.family, AF_INET6);
 	assert_string_equal(policy_grant_describe(g, d, sizeof d), "udp 53 on ::1");
 }
 

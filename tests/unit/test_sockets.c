@@ -257,8 +257,10 @@ static void empty_set_unsets(void **state)
 
 static void grants_messages(void **state)
 {
-	struct wire_grants_ans a = { .id = 9, .index = 1, .total = 3, .proto = WIRE_UDP,
-				     .family = AF_INET, .addr = { 127, 0, 0, 1 }, .lo = 53, .hi = 60 };
+	struct wire_grants_ans a = { .id = 9, .index = 1, .total = 3, 
+				     .grant = { .ep = { .proto = EP_UDP, .family = AF_INET,
+							.addr = { 127, 0, 0, 1 }, .port = 53 },
+						.hi = 60 } };
 	struct wire_grants_ans b;
 	struct wire_grants_req r = { .id = 7, .index = 2 }, q;
 	unsigned char m[WIRE_SIZE];
@@ -278,7 +280,7 @@ static void grants_messages(void **state)
 	a.total = 3;                                    /* the end: no grant */
 	assert_int_equal(wire_encode_grants_ans(m, &a), 0);
 	assert_int_equal(wire_decode_grants_ans(m, WIRE_SIZE, &b), 0);
-	assert_int_equal(b.proto, 0);
+	assert_int_equal(b.grant.ep.proto, 0);
 	assert_int_equal(wire_encode_grants_req(m, &r), 0);
 	assert_int_equal(wire_id(m), 7);
 	wire_set_id(m, 0x01020304);

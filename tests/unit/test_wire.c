@@ -21,10 +21,10 @@
 
 static struct wire_bind_req good_req(void)
 {
-	struct wire_bind_req r = { .id = 0x01020304, .proto = WIRE_TCP, .family = AF_INET,
-				   .port = 80, .backlog = 64 };
+	struct wire_bind_req r = { .id = 0x01020304, .backlog = 64,
+				   .ep = { .proto = EP_TCP, .family = AF_INET, .port = 80 } };
 
-	inet_pton(AF_INET, "192.0.2.10", r.addr);
+	inet_pton(AF_INET, "192.0.2.10", r.ep.addr);
 	return r;
 }
 
@@ -41,7 +41,7 @@ static void bind_req_layout(void **state)
 	assert_int_equal(m[2], WIRE_BIND_REQ);
 	assert_int_equal(m[4], 4);
 	assert_int_equal(m[7], 1);
-	assert_int_equal(m[8], WIRE_TCP);
+	assert_int_equal(m[8], EP_TCP);
 	assert_int_equal(m[9], 4);
 	assert_int_equal(m[12], 80);
 	assert_int_equal(m[13], 0);
@@ -84,13 +84,13 @@ static void bind_req_rejects_every_field(void **state)
 		assert_int_equal(wire_decode_bind_req(t, WIRE_SIZE, &back), -1);
 	}
 	/* udp has no backlog */
-	r.proto = WIRE_UDP;
+	r.ep.proto = EP_UDP;
 	assert_int_equal(wire_encode_bind_req(m, &r), -1);
 	r.backlog = 0;
 	assert_int_equal(wire_encode_bind_req(m, &r), 0);
 	/* IPv6 uses all 16 bytes */
-	r.family = AF_INET6;
-	memset(r.addr, 0xfe, 16);
+	r.ep.family = AF_INET6;
+	memset(r.ep.addr, 0xfe, 16);
 	assert_int_equal(wire_encode_bind_req(m, &r), 0);
 	assert_int_equal(wire_decode_bind_req(m, WIRE_SIZE, &back), 0);
 	assert_memory_equal(&back, &r, sizeof r);
@@ -153,8 +153,9 @@ static void bind_ans(void **state)
 
 static void ctl_messages(void **state)
 {
-	struct wire_ctl g = { .type = WIRE_GRANT, .slot = 3, .proto = WIRE_UDP, .family = 0,
-			      .lo = 53, .hi = 60 }, c = { .type = WIRE_COMMIT, .slot = 3,
+	struct wire_ctl g = { .type = WIRE_GRANT, .slot = 3,
+			      .grant = { .ep = { .proto = EP_UDP, .family = 0, .port = 53 },
+					 .hi = 60 } }, c = { .type = WIRE_COMMIT, .slot = 3,
 			      .uid = 1001, .has_fd = 1 }, d = { .type = WIRE_DROP, .slot = 511 }, back;
 	unsigned char m[WIRE_SIZE], t[WIRE_SIZE];
 
@@ -336,10 +337,11 @@ static void sample(int type, unsigned char *m)
 	struct wire_bind_req r = good_req();
 	struct wire_bind_ans a = { .id = 7 };
 	struct wire_grants_req q = { .id = 7, .index = 1 };
-	struct wire_grants_ans g = { .id = 7, .total = 1, .proto = WIRE_TCP, .family = AF_INET,
-				     .lo = 80, .hi = 81 };
+	struct wire_grants_ans g = { .id = 7, .total = 1,
+				     .grant = { .ep = { .proto = EP_TCP, .family = AF_INET,
+							.port = 80 }, .hi = 81 } };
 	struct wire_ctl c = { .type = type, .slot = 3, .uid = 1001, .has_fd = 1,
-			      .proto = WIRE_UDP, .lo = 53, .hi = 60 };
+			      .grant = { .ep = { .proto = EP_UDP, .port = 53 }, .hi = 60 } };
 
 	if (type == WIRE_BIND_REQ)
 		assert_int_equal(wire_encode_bind_req(m, &r), 0);

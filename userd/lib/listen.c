@@ -17,57 +17,12 @@ static int fail(char *err, size_t errlen, unsigned line, const char *msg, const 
 static int parse_proto(const char *w, struct listen_entry *e)
 {
 	if (strcmp(w, "tcp") == 0)
-		e->proto = LISTEN_TCP;
+		e->ep.proto = EP_TCP;
 	else if (strcmp(w, "udp") == 0)
-		e->proto = LISTEN_UDP;
+		e->ep.proto = EP_UDP;
 	else
 		return -1;
 	return 0;
-}
-
-static int parse_port(const char *s, uint16_t *port)
-{
-	unsigned long v = 0;
-
-	if (!*s || strlen(s) > 5)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (unsigned long)(*s - '0');
-	}
-	if (v < 1 || v > 65535)
-		return -1;
-	*port = (uint16_t)v;
-	return 0;
-}
-
-/* "[::1]:80", "127.0.0.1:80" or "80" */
-static int parse_endpoint(char *w, struct listen_entry *e)
-{
-	char *colon;
-
-	e->family = AF_INET;
-	memset(e->addr, 0, sizeof e->addr);
-	if (w[0] == '[') {
-		char *close = strchr(w, ']');
-
-		if (!close || close[1] != ':')
-			return -1;
-		*close = '\0';
-		e->family = AF_INET6;
-		if (inet_pton(AF_INET6, w + 1, e->addr) != 1)
-			return -1;
-		return parse_port(close + 2, &e->port);
-	}
-	colon = strrchr(w, ':');
-	if (colon) {
-		*colon = '\0';
-		if (inet_pton(AF_INET, w, e->addr) != 1)
-			return -1;
-		w = colon + 1;
-	}
-	return parse_port(w, &e->port);
 }
 
 static int parse_name(const char *w, char *name)
@@ -85,12 +40,6 @@ static int parse_name(const char *w, char *name)
 	}
 	memcpy(name, w, n + 1);
 	return 0;
-}
-
-static int same_socket(const struct listen_entry *a, const struct listen_entry *b)
-{
-	return a->proto == b->proto && a->family == b->family && a->port == b->port &&
-	       memcmp(a->addr, b->addr, sizeof a->addr) == 0;
 }
 
 /* splits line into at most 4 words; returns the count (4 = too many) */
@@ -123,7 +72,7 @@ static int parse_line(char *line, unsigned lineno, struct listen_entry *e,
 		return fail(err, errlen, lineno, "expected PROTO [ADDRESS:]PORT [name=NAME]", NULL);
 	if (parse_proto(w[0], e) < 0)
 		return fail(err, errlen, lineno, "unknown protocol (expected tcp or udp):", w[0]);
-	if (parse_endpoint(w[1], e) < 0)
+	if (ep_parse(w[1], &e->ep) < 0)
 		return fail(err, errlen, lineno, "bad address or port (expected [ADDRESS:]PORT, port 1-65535):", w[1]);
 	if (n == 3) {
 		/* as systemd's ReusePort= would: said plainly, since it is never set */
@@ -133,7 +82,8 @@ static int parse_line(char *line, unsigned lineno, struct listen_entry *e,
 		if (strncmp(w[2], "name=", 5) != 0 || parse_name(w[2] + 5, e->name) < 0)
 			return fail(err, errlen, lineno, "bad name (expected name=NAME, 1-63 of A-Z a-z 0-9 . _ -):", w[2]);
 	} else {
-		snprintf(e->name, sizeof e->name, "%s-%u", e->proto == LISTEN_TCP ? "tcp" : "udp", e->port);
+		snprintf(e->name, sizeof e->name, "%s-%u", e->ep.proto == EP_TCP ? "tcp" : "udp",
+			 e->ep.port);
 	}
 	return 1;
 }
@@ -173,7 +123,7 @@ int listen_parse(const char *text, size_t len, struct listen_entry *out, size_t 
 			return -1;
 		}
 		for (i = 0; i < count; i++)
-			if (same_socket(&out[i], &e))
+			if (ep_equal(&out[i].ep, &e.ep))
 				return fail(err, errlen, lineno, "socket listed twice:",
 					    listen_describe(&e, line, sizeof line));
 		out[count++] = e;
@@ -183,10 +133,5 @@ int listen_parse(const char *text, size_t len, struct listen_entry *out, size_t 
 
 char *listen_describe(const struct listen_entry *e, char *out, size_t size)
 {
-	char a[INET6_ADDRSTRLEN] = "?";
-
-	inet_ntop(e->family, e->addr, a, sizeof a);
-	snprintf(out, size, e->family == AF_INET6 ? "%s [%s]:%u" : "%s %s:%u",
-		 e->proto == LISTEN_TCP ? "tcp" : "udp", a, e->port);
-	return out;
+	return ep_format(&e->ep, out, size);
 }

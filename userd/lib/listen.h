@@ -15,18 +15,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "endpoint.h"
 
 #define LISTEN_MAX      16
 #define LISTEN_NAME_MAX 64
 #define LISTEN_FILE_MAX 8192   /* a longer file is refused whole */
 
-enum listen_proto { LISTEN_TCP = 1, LISTEN_UDP = 2 };
-
 struct listen_entry {
-	int proto;                 /* enum listen_proto */
-	int family;                /* AF_INET or AF_INET6 */
-	unsigned char addr[16];    /* network order; 4 bytes used for AF_INET */
-	uint16_t port;             /* host order */
+	struct endpoint ep;        /* family AF_INET or AF_INET6 */
 	char name[LISTEN_NAME_MAX];
 };
 

@@ -114,31 +114,9 @@ fail:
 
 int bindclient_bind(int fd, const struct listen_entry *e)
 {
-	struct wire_bind_req r = { .id = next_id++, .proto = e->proto, .family = e->family,
-				   .port = e->port };
+	struct wire_bind_req r = { .id = next_id++, .ep = e->ep };
 
-	memcpy(r.addr, e->addr, sizeof r.addr);
 	return wire_bind_request(fd, &r);
-}
-
-/* "tcp 80", "tcp 127.0.0.1:80-89", "udp [::1]:53" */
-static void grant_describe(const struct wire_grants_ans *a, char *out, size_t size)
-{
-	char addr[INET6_ADDRSTRLEN + 4] = "", ports[16];
-
-	if (a->lo == a->hi)
-		snprintf(ports, sizeof ports, "%u", a->lo);
-	else
-		snprintf(ports, sizeof ports, "%u-%u", a->lo, a->hi);
-	if (a->family == AF_INET6) {
-		addr[0] = '[';
-		inet_ntop(AF_INET6, a->addr, addr + 1, INET6_ADDRSTRLEN);
-		strcat(addr, "]:");
-	} else if (a->family == AF_INET) {
-		inet_ntop(AF_INET, a->addr, addr, INET6_ADDRSTRLEN);
-		strcat(addr, ":");
-	}
-	snprintf(out, size, "%s %s%s", a->proto == WIRE_TCP ? "tcp" : "udp", addr, ports);
 }
 
 static void append(char *out, size_t size, const char *s)
@@ -162,14 +140,14 @@ void bindclient_grants(int fd, int proto, char *out, size_t size)
 			snprintf(out, size, "unknown (%s)", strerror(errno));
 			return;
 		}
-		if (a.proto == proto && shown < GRANTS_SHOWN) {
-			grant_describe(&a, one, sizeof one);
+		if (a.grant.ep.proto == proto && shown < GRANTS_SHOWN) {
+			ep_range_format(&a.grant, one, sizeof one);
 			append(out, size, shown++ ? ", " : "");
 			append(out, size, one);
 		}
 	} while (++i < a.total);
 	if (!shown)
-		snprintf(out, size, "no %s port", proto == WIRE_TCP ? "tcp" : "udp");
+		snprintf(out, size, "no %s port", proto == EP_TCP ? "tcp" : "udp");
 }
 
 const char *relay_told(void)
@@ -204,11 +182,11 @@ static int relay_find(const char *const *relays, const char **failed, int *why)
  * CAP_NET_BIND_SERVICE or a lowered ip_unprivileged_port_start. */
 static int obtain_direct(const struct listen_entry *e, const char *what, char *err, size_t errlen)
 {
-	int s = netbind(e->proto, e->family, e->addr, e->port, 0);
+	int s = netbind(e->ep.proto, e->ep.family, e->ep.addr, e->ep.port, 0);
 
 	if (s >= 0)
 		return s;
-	if (errno == EACCES && e->port < PRIVILEGED_BELOW)
+	if (errno == EACCES && e->ep.port < PRIVILEGED_BELOW)
 		snprintf(err, errlen, "%s: no privd relay for this user: privileged ports need "
 			 "privd (a userd started by privd for this user)", what);
 	else
@@ -225,7 +203,7 @@ static int obtain_relayed(const struct listen_entry *e, int c, const char *what,
 	s = bindclient_bind(c, e);
 	why = errno;
 	if (s < 0 && why == EACCES) {
-		bindclient_grants(c, e->proto, grants, sizeof grants);
+		bindclient_grants(c, e->ep.proto, grants, sizeof grants);
 		snprintf(err, errlen, "%s: not granted by the policy (granted: %s)", what, grants);
 	} else if (s < 0) {
 		snprintf(err, errlen, "%s: refused by privd: %s", what, strerror(why));
@@ -243,7 +221,7 @@ int sockets_obtain(const struct listen_entry *e, const char *const *relays, char
 	int c = -1, why = 0;
 
 	listen_describe(e, what, sizeof what);
-	if (e->port < PRIVILEGED_BELOW)
+	if (e->ep.port < PRIVILEGED_BELOW)
 		c = relay_find(relays, &failed, &why);
 	if (c >= 0)
 		return obtain_relayed(e, c, what, err, errlen);
@@ -278,12 +256,6 @@ void sockets_close(struct sockset *set)
 	sockets_init(set);
 }
 
-static int same_socket(const struct listen_entry *a, const struct listen_entry *b)
-{
-	return a->proto == b->proto && a->family == b->family && a->port == b->port &&
-	       !memcmp(a->addr, b->addr, sizeof a->addr);
-}
-
 /* Moves each held socket that new still lists into its new place (fd),
  * closes the others. */
 static void keep_listed(struct sockset *set, const struct listen_entry *e, size_t n, int *fd)
@@ -293,7 +265,7 @@ static void keep_listed(struct sockset *set, const struct listen_entry *e, size_
 	for (j = 0; j < n; j++)
 		fd[j] = -1;
 	for (i = 0; i < set->n; i++) {
-		for (j = 0; j < n && (set->fd[i] < 0 || !same_socket(&set->e[i], &e[j])); j++)
+		for (j = 0; j < n && (set->fd[i] < 0 || !ep_equal(&set->e[i].ep, &e[j].ep)); j++)
 			;
 		if (j < n)
 			fd[j] = set->fd[i];
