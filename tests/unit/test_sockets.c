@@ -269,7 +269,12 @@ static void grants_messages(void **state)
 	assert_int_equal(wire_encode_grants_ans(m, &a), 0);
 	assert_int_equal(wire_type(m, WIRE_SIZE), WIRE_GRANTS_ANS);
 	assert_int_equal(wire_decode_grants_ans(m, WIRE_SIZE, &b), 0);
-	assert_memory_equal(&a, &b, sizeof a);
+	/* field by field: the structs' padding is nobody's */
+	assert_int_equal(b.id, a.id);
+	assert_int_equal(b.index, a.index);
+	assert_int_equal(b.total, a.total);
+	assert_true(ep_equal(&b.grant.ep, &a.grant.ep));
+	assert_int_equal(b.grant.hi, a.grant.hi);
 	assert_int_equal(wire_decode_grants_ans(m, WIRE_SIZE - 1, &b), -1);
 	m[18] = 1;                                      /* reserved */
 	assert_int_equal(wire_decode_grants_ans(m, WIRE_SIZE, &b), -1);
