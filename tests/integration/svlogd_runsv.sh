@@ -18,7 +18,11 @@ cat >"$s/log/run" <<RUN
 exec "$SVLOGD" -tt ./main
 RUN
 chmod +x "$s/run" "$s/log/run"
-spawn "$RUNIT_RUNSV" "$s"
+# In a SANITIZE=1 build, LeakSanitizer's check at svlogd's exit hung now
+# and then under runit's runsv (svlogd spinning in it after TERM, past a
+# minute): svlogd's leaks are checked by valgrind (tests/valgrind.sh) and
+# the other svlogd tests; here only what runsv and sv see is tested.
+spawn env ASAN_OPTIONS=detect_leaks=0 "$RUNIT_RUNSV" "$s"
 check "lines arrive through runsv's pipe" wait_until 10 grep -qs "tick 50\$" "$s/log/main/current"
 expect_match "with -tt timestamps" '^[0-9-]{10}_[0-9:.]{14} tick 1$' "$(head -1 "$s/log/main/current")"
 "$RUNIT_SV" alarm "$s/log" >/dev/null
