@@ -2,8 +2,9 @@
  *
  * The master: reads the admin's policy, starts one userd per supervised user
  * chpst-style and keeps it alive, and keeps the binder (privd-binder, a
- * program of its own: privd/binder.c) alive.  It never reads a byte a user
- * wrote: for each userd it makes a socketpair, gives one end to the userd
+ * program of its own: privd/binder.c) alive.  It parses nothing a user
+ * wrote: a userd's output pipe is only copied to the log as lines, escaped,
+ * cut and rate-limited; for each userd it makes a socketpair, gives one end to the userd
  * and the other to the binder, and keeps a copy of the binder's end only to
  * hand it to the next binder.
  *
