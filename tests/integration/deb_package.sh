@@ -132,7 +132,6 @@ cp "$R/etc/passwd" "$T/passwd" && cp "$R/etc/group" "$T/group"
 cp "$deb" "$R/root/"
 in_root sh -c 'cd /root && apt-get install -y -q ./ward_*.deb' >"$T/install.log" 2>&1
 check "apt-get install ./ward_*.deb beside runit" [ $? -eq 0 ] || { tail -20 "$T/install.log" | sed 's/^/# /'; done_testing; }
-rm -f "$R"/root/ward_*.deb
 expect_eq "dpkg: ward installed" "install ok installed" "$(in_root dpkg-query -W -f '${Status}' ward)"
 expect_eq "sv on the PATH is still runit's" "/usr/bin/sv" "$(in_root sh -c 'command -v sv')"
 expect_match "and runit owns it" "^runit: /usr/bin/sv$" "$(in_root dpkg -S /usr/bin/sv)"
@@ -163,6 +162,14 @@ for p in $(root_procs); do
 	[ "$(readlink "/proc/$p/exe")" = "$R/usr/lib/ward/bin/runsv" ] && runsv_exe=yes
 done
 check "its supervisor is ward's runsv" [ -n "$runsv_exe" ]
+
+# ---- the upgrade path: the package again over itself ----
+in_root sh -c 'cd /root && apt-get install -y -q --reinstall ./ward_*.deb' >"$T/reinstall.log" 2>&1
+check "apt-get install --reinstall ./ward_*.deb" [ $? -eq 0 ] || tail -20 "$T/reinstall.log" | sed 's/^/# /'
+expect_eq "the service kept running across it (prerm stops only on remove)" "$pid" \
+	"$(cat "$R$svc/supervise/pid" 2>/dev/null)"
+check "(its process too)" alive "$pid"
+rm -f "$R"/root/ward_*.deb
 
 # ---- purge ----
 in_root apt-get purge -y -q ward >"$T/purge.log" 2>&1
