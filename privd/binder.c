@@ -549,11 +549,14 @@ static void serve_bind(struct slot *s, const struct wire_bind_req *r)
 }
 
 /* A user's own socket to bind (BINDFD_REQ): checked as hostile (bindfd.h)
- * after the grant; never an option set on it; our copy closed. */
+ * after the grant (and the IPv4 twin's grant, for an IPv6 socket that
+ * could carry IPv4); never an option set on it; our copy closed. */
 static void serve_bindfd(struct slot *s, const struct wire_bind_req *r, int fd)
 {
 	char d[80];
-	int err = granted(s, r) ? bindfd_check(fd, &r->ep) : EACCES;
+	struct wire_bind_req twin = *r;
+	int err = granted(s, r) && (!bindfd_twin(&r->ep, &twin.ep) || granted(s, &twin)) ?
+		  bindfd_check(fd, &r->ep) : EACCES;
 
 	if (!err)
 		err = bindfd_bind(fd, &r->ep);

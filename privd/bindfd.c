@@ -68,3 +68,22 @@ int bindfd_bind(int fd, const struct endpoint *ep)
 
 	return bind(fd, (struct sockaddr *)&ss, len) == 0 ? 0 : errno;
 }
+
+int bindfd_twin(const struct endpoint *ep, struct endpoint *twin)
+{
+	static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
+	static const unsigned char any[16];
+
+	if (ep->family != AF_INET6)
+		return 0;
+	memset(twin, 0, sizeof *twin);
+	twin->proto = ep->proto;
+	twin->family = AF_INET;
+	twin->port = ep->port;
+	if (!memcmp(ep->addr, any, sizeof any))
+		return 1;
+	if (memcmp(ep->addr, mapped, sizeof mapped))
+		return 0;
+	memcpy(twin->addr, ep->addr + 12, 4);
+	return 1;
+}

@@ -111,6 +111,32 @@ static void binds_there(void **state)
 	close(fd);
 }
 
+/* an IPv6 bind that can carry IPv4 needs the IPv4 twin's grant too */
+static void twins(void **state)
+{
+	struct endpoint e = ep(EP_UDP, AF_INET6), t;
+
+	(void)state;
+	assert_int_equal(bindfd_twin(&e, &t), 1);              /* :: */
+	assert_int_equal(t.family, AF_INET);
+	assert_int_equal(t.proto, EP_UDP);
+	assert_int_equal(t.port, 80);
+	assert_int_equal(t.addr[0], 0);
+	e.addr[10] = e.addr[11] = 0xff;                        /* ::ffff:10.1.2.3 */
+	e.addr[12] = 10;
+	e.addr[15] = 3;
+	assert_int_equal(bindfd_twin(&e, &t), 1);
+	assert_int_equal(t.addr[0], 10);
+	assert_int_equal(t.addr[3], 3);
+	e.addr[10] = 0;                                        /* ::ff:a01:203 */
+	assert_int_equal(bindfd_twin(&e, &t), 0);
+	memset(e.addr, 0, sizeof e.addr);
+	e.addr[15] = 1;                                        /* ::1 */
+	assert_int_equal(bindfd_twin(&e, &t), 0);
+	e = ep(EP_TCP, AF_INET);
+	assert_int_equal(bindfd_twin(&e, &t), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +145,7 @@ int main(void)
 		cmocka_unit_test(not_a_socket_refused),
 		cmocka_unit_test(bound_refused),
 		cmocka_unit_test(binds_there),
+		cmocka_unit_test(twins),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
