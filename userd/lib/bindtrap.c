@@ -155,6 +155,8 @@ void bindtrap_child(struct bindtrap *t)
 
 	if (t->child_sock < 0)
 		return;
+	if (t->set_nnp)
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
 		err = EPERM;
 	else if ((fd = filter_install()) < 0)

@@ -20,9 +20,10 @@
  * number (SECCOMP_IOCTL_NOTIF_ADDFD, SETFD), so clients queue in its
  * backlog between runs instead of being refused.
  *
- * Only with no_new_privs already set (privd sets it for a userd unless
- * the policy says no_new_privs off): bindtrap never sets it, which would
+ * In runsv, only with no_new_privs already set (privd sets it for a userd
+ * unless the policy says no_new_privs off): runsv never sets it, which would
  * take setuid and file capabilities from a program that relied on them.
+ * privbind, asked for it explicitly, sets it (set_nnp).
  * Where the filter cannot be installed the program starts all the same,
  * and the reason is logged once.
  *
@@ -58,6 +59,7 @@ struct bindtrap {
 	int relay;                    /* connection to the user's relay, -1 */
 	const char *relays[BINDTRAP_RELAYS];  /* where to find it, NULL-terminated */
 	int floor;                    /* the unprivileged floor, read at each run */
+	int set_nnp;                  /* privbind: the child sets no_new_privs */
 	struct bindtrap_held held[BINDTRAP_HELD];
 };
 
@@ -66,6 +68,11 @@ enum bindtrap_verdict {
 	BINDTRAP_CONTINUE,            /* the kernel's to do */
 	BINDTRAP_PRIVILEGED,          /* ep filled but ep.proto: for the binder */
 };
+
+/* privbind -- PROG ARGS: runs argv with its binds trapped, staying its
+ * parent; signals it gets (TERM, INT, HUP, QUIT, USR1, USR2) are passed
+ * on.  Returns what to exit with: PROG's status, or 128 + its signal. */
+int bindtrap_run(char *const argv[], const char *const *relays);
 
 /* relays: as sockets_obtain's (NULL-terminated, at most 3, kept by pointer) */
 void bindtrap_init(struct bindtrap *t, const char *const *relays);
