@@ -13,10 +13,7 @@ need_root
 command -v gcc >/dev/null || skip_all "no gcc"
 
 ta=wta$WQTAG tb=wtb$WQTAG
-for u in $ta $tb; do make_user $u || exit 1; as $u mkdir "$(home $u)/service"; done
-chmod 1777 "$T"
-gcc -static -O2 -o "$T/trapserve" "$TOP/tests/trap/trapserve.c" || { notok "build trapserve"; done_testing; }
-chmod 755 "$T/trapserve"
+trap_setup $ta $tb || { notok "users and trapserve made"; done_testing; }
 # LO2: another loopback address (even: no other run's LO, which is odd)
 LO2=${LO%.*}.$(( (${LO##*.} + 1) % 256 ))
 cat >"$T/policy" <<P
@@ -28,9 +25,8 @@ bind $tb tcp 84 on $LO
 P
 ports_privd "$T/policy" $ta $tb || exit 1
 
-svc $ta evil "" "exec $T/trapserve $T/rep-evil tcp4:$LO:84 tcp4:$LO2:80 tcp4:0.0.0.0:80 \
+trap_svc $ta evil "exec $T/trapserve $T/rep-evil tcp4:$LO:84 tcp4:$LO2:80 tcp4:0.0.0.0:80 \
 udp4:$LO:80 tcp6:any:$P6LOW:dualstack"
-rm -f "$(svdir $ta evil)/listen"
 check "the program ran its binds" wait_until 15 test -s "$T/rep-evil"
 sed 's/^/# /' "$T/rep-evil"
 line() { grep -F -- "$1 " "$T/rep-evil"; }
@@ -43,8 +39,7 @@ expect_eq "IPv6 wildcard with IPv4 traffic, no IPv4 grant: EACCES" \
 check "nothing of those is bound" eval '[ -z "$(ss -Hltnu "src $LO:84 or src $LO2:80 or src 0.0.0.0:80 or sport = :$P6LOW")" ]'
 check "runsv named the missing grant" logged "runsv evil: warning: bind to tcp $LO:84 refused: not granted by the policy \(granted: tcp $LO:80, tcp \[::\]:$P6LOW\)"
 
-svc $tb good "" "exec $T/trapserve $T/rep-good tcp4:$LO:84"
-rm -f "$(svdir $tb good)/listen"
+trap_svc $tb good "exec $T/trapserve $T/rep-good tcp4:$LO:84"
 check "the other user binds its port through the trap" wait_until 15 eval 'grep -q "^tcp4:$LO:84 ok" "$T/rep-good" 2>/dev/null'
 expect_match "and serves it as $tb" "^uid=$(id -u $tb) " "$(fetch 84 $LO)"
 done_testing

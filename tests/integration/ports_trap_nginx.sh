@@ -37,8 +37,7 @@ http {
 }
 C
 chown -R $tn: "$h/nginx"
-svc $tn www "" "exec /usr/sbin/nginx -e stderr -p $h/nginx -c $h/nginx/nginx.conf 2>&1"
-rm -f "$(svdir $tn www)/listen"
+trap_svc $tn www "exec /usr/sbin/nginx -e stderr -p $h/nginx -c $h/nginx/nginx.conf 2>&1"
 
 check "curl gets the page from port 80" wait_secs 20 eval \
 	'[ "$(curl -s --max-time 5 http://$LO/)" = "hello from nginx as $tn" ]'

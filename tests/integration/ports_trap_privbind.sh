@@ -9,11 +9,7 @@ need_root
 command -v gcc >/dev/null || skip_all "no gcc"
 
 tq=wtq$WQTAG
-make_user $tq || exit 1
-as $tq mkdir "$(home $tq)/service"
-chmod 1777 "$T"
-gcc -static -O2 -o "$T/trapserve" "$TOP/tests/trap/trapserve.c" || { notok "build trapserve"; done_testing; }
-chmod 755 "$T/trapserve"
+trap_setup $tq || { notok "users and trapserve made"; done_testing; }
 printf 'supervise %s\nbind %s tcp 80 on %s\n' $tq $tq $LO >"$T/policy"
 ports_privd "$T/policy" $tq || exit 1
 

@@ -15,8 +15,7 @@ as $ty mkdir -p "$h/service" "$h/www"
 echo "hello from python as $ty" >"$h/www/index.html"
 printf 'supervise %s\nbind %s tcp 80 on %s\n' $ty $ty $LO >"$T/policy"
 ports_privd "$T/policy" $ty || exit 1
-svc $ty py "" "exec /usr/bin/python3 -m http.server 80 --bind $LO --directory $h/www 2>&1"
-rm -f "$(svdir $ty py)/listen"
+trap_svc $ty py "exec /usr/bin/python3 -m http.server 80 --bind $LO --directory $h/www 2>&1"
 
 check "curl gets the page from port 80" wait_secs 20 eval \
 	'[ "$(curl -s --max-time 5 http://$LO/index.html)" = "hello from python as $ty" ]'

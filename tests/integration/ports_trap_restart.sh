@@ -12,15 +12,10 @@ command -v gcc >/dev/null || skip_all "no gcc"
 KILLS=${KILLS:-20}
 
 tr=wtr$WQTAG
-make_user $tr || exit 1
-as $tr mkdir "$(home $tr)/service"
-chmod 1777 "$T"
-gcc -static -O2 -o "$T/trapserve" "$TOP/tests/trap/trapserve.c" || { notok "build trapserve"; done_testing; }
-chmod 755 "$T/trapserve"
+trap_setup $tr || { notok "users and trapserve made"; done_testing; }
 printf 'supervise %s\nbind %s tcp 80 on %s\n' $tr $tr $LO >"$T/policy"
 ports_privd "$T/policy" $tr || exit 1
-svc $tr web "" "exec $T/trapserve $T/rep-web tcp4:$LO:80"
-rm -f "$(svdir $tr web)/listen"
+trap_svc $tr web "exec $T/trapserve $T/rep-web tcp4:$LO:80"
 # running: the report says bound, and the pid in it is runsv's child
 bound() { grep -q "^tcp4:$LO:80 ok" "$T/rep-web" 2>/dev/null && [ -n "$(user_svc_pid $tr web)" ]; }
 check "trapserve bound tcp $LO:80 itself" wait_until 15 bound

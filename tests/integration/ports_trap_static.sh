@@ -13,11 +13,7 @@ need_root
 command -v gcc >/dev/null || skip_all "no gcc"
 
 tp=wtp$WQTAG
-make_user $tp || exit 1
-as $tp mkdir "$(home $tp)/service"
-chmod 1777 "$T"
-gcc -static -O2 -o "$T/trapserve" "$TOP/tests/trap/trapserve.c" || { notok "build trapserve"; done_testing; }
-chmod 755 "$T/trapserve"
+trap_setup $tp || { notok "users and trapserve made"; done_testing; }
 HIGH=$(( 24000 + $$ % 1000 ))
 cat >"$T/policy" <<P
 supervise $tp
@@ -31,9 +27,8 @@ tp_uid=$(id -u $tp)
 check "trapserve is statically linked" eval 'file "$T/trapserve" | grep -q "statically linked"'
 
 sock=$(home $tp)/u.sock
-svc $tp st "" "exec $T/trapserve $T/rep-st tcp4:$LO:80 tcp4:$LO:81:reuseaddr:nonblock \
+trap_svc $tp st "exec $T/trapserve $T/rep-st tcp4:$LO:80 tcp4:$LO:81:reuseaddr:nonblock \
 udp4:$LO:82 tcp4:$LO:83 tcp4:$LO:$HIGH tcp6:lo:$P6LOW:v6only unix:$sock"
-rm -f "$(svdir $tp st)/listen"
 check "trapserve started and reported" wait_until 15 test -s "$T/rep-st"
 sed 's/^/# /' "$T/rep-st"
 # line SPEC: what trapserve reported for SPEC
