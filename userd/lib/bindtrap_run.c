@@ -22,7 +22,7 @@ static void child(struct bindtrap *t, char *const argv[], const sigset_t *old)
 	sigprocmask(SIG_SETMASK, old, NULL);
 	execvp(argv[0], argv);
 	err_warn_sys("unable to run %s", argv[0]);
-	_exit(127);
+	_exit(EXIT_TEMP);
 }
 
 /* The program's exit, once reaped: its status as a shell would say it. */
