@@ -17,8 +17,7 @@
 . "$(dirname "$0")/../lib.sh"
 lib_use privd ports "$TOP/tests/bench/lib-table.sh"
 [ "$(id -u)" = 0 ] || { echo "bindtrap.sh: needs root, skipped"; exit 0; }
-[ -x "$B/tests/trapbench" ] && [ -x "$B/tests/bindbench" ] ||
-	{ echo "build/tests/trapbench or bindbench missing: make bench builds them"; exit 1; }
+[ -x "$B/tests/bindbench" ] || { echo "build/tests/bindbench missing: make bench builds it"; exit 1; }
 N=${N:-200} R=${R:-2000} L=${L:-2000000}
 U=wtbench$(( $$ % 10000 ))
 make_user "$U" >/dev/null || exit 1
@@ -26,20 +25,20 @@ as "$U" mkdir "$(home "$U")/service"
 printf 'supervise %s\nbind %s tcp 600-799 on %s\n' "$U" "$U" "$LO" >"$T/policy"
 ports_privd "$T/policy" "$U" >/dev/null || { echo "bindtrap.sh: privd did not come up"; exit 1; }
 HIGH=$(( 30000 + $$ % 1000 ))
-tb() { as "$U" "$B/privbind" -- "$B/tests/trapbench" "$@" 2>>"$T/trap.err"; }
+tb() { as "$U" "$B/privbind" -- "$B/tests/bindbench" "$@" 2>>"$T/trap.err"; }
 field() { echo "$1" | awk -v f="$2" '{ for (i = 1; i < NF; i++) if ($i == f) print $(i + 1) }'; }
 
 via=$(tb bind "$LO" 600 799 "$N")
 held=$(tb bind "$LO" 700 700 "$R")
 cont=$(tb bind "$LO" "$HIGH" "$HIGH" "$R")
-plain=$(as "$U" "$B/tests/trapbench" bind "$LO" "$HIGH" "$HIGH" "$R")
-root=$("$B/tests/trapbench" bind "$LO" 800 800 "$R")
+plain=$(as "$U" "$B/tests/bindbench" bind "$LO" "$HIGH" "$HIGH" "$R")
+root=$("$B/tests/bindbench" bind "$LO" 800 800 "$R")
 for v in "$via" "$held" "$cont" "$plain" "$root"; do
 	[ "$(field "$v" fails)" = 0 ] || { echo "bindtrap.sh: binds failed: $v"; cat "$T/trap.err"; exit 1; }
 done
 # the relay and binder alone (the listen file's path, tests/bench/ports.sh)
 rt=$(as "$U" "$B/tests/bindbench" "$(bindsock "$U")" "$LO" 799 "$R") || { echo "bindtrap.sh: bindbench: $rt"; exit 1; }
-free=$(as "$U" "$B/tests/trapbench" loop "$L")
+free=$(as "$U" "$B/tests/bindbench" loop "$L")
 trapped=$(tb loop "$L")
 
 header
@@ -56,5 +55,5 @@ row "syscall loop, no filter" "$(field "$free" ns_per_call)" n/a ns/call
 row "syscall loop, bind trap filter in place" "$(field "$trapped" ns_per_call)" n/a ns/call
 row "  the same, with / without (slowdown)" \
 	"$(ratio "$(field "$trapped" ns_per_call)" "$(field "$free" ns_per_call)")" n/a x
-echo "# privbind -- trapbench as user $U, privd's binder behind the user's relay;"
+echo "# privbind -- bindbench as user $U, privd's binder behind the user's relay;"
 echo "# each bind(2) call timed alone; $L rounds of getppid + read(/dev/zero, 1)"
