@@ -3,7 +3,8 @@
 # and runsv says once why (runsv(8), BINDS): a user whose policy says
 # no_new_privs off (runsv never sets it for them).  The program's bind of
 # its granted port is then the kernel's: EACCES; its listen file still
-# works.
+# works.  A runsv no userd started (runit's way) traps nothing and says
+# nothing of it.
 . "$(dirname "$0")/../lib.sh"
 lib_use privd ports
 need_root
@@ -11,7 +12,12 @@ need_root
 command -v gcc >/dev/null || skip_all "no gcc"
 
 tz=wtz$WQTAG
-trap_setup $tz || { notok "users and trapserve made"; done_testing; }
+trap_setup $tz || { notok "users and trapserve made"; 
+mksvc "$T/byhand" "exec sleep 1000"
+spawn env -u WARD_BIND_SOCKET "$B/runsv" "$T/byhand" 2>"$T/byhand.err"
+check "a runsv started by hand runs its service" wait_until 10 eval '[ -s "$T/byhand/supervise/pid" ]'
+expect_eq "and says nothing of the trap" "" "$(grep 'not intercepted' "$T/byhand.err")"
+done_testing; }
 printf 'supervise %s\nno_new_privs %s off\nbind %s tcp 80-81 on %s\n' $tz $tz $tz $LO >"$T/policy"
 ports_privd "$T/policy" $tz || exit 1
 svc $tz nn "tcp $LO:81" "exec $T/trapserve $T/rep tcp4:$LO:80"
@@ -28,4 +34,9 @@ expect_eq "said once, not at each start" 1 "$(grep -c 'runsv nn: warning: binds 
 pid=$(user_svc_pid $tz nn)
 expect_eq "the listen file still works: its socket on fd 3" "$(ss -Hltne "src $LO:81" | grep -o 'ino:[0-9]*' | cut -d: -f2)" \
 	"$(readlink "/proc/$pid/fd/3" | tr -dc 0-9)"
+
+mksvc "$T/byhand" "exec sleep 1000"
+spawn env -u WARD_BIND_SOCKET "$B/runsv" "$T/byhand" 2>"$T/byhand.err"
+check "a runsv started by hand runs its service" wait_until 10 eval '[ -s "$T/byhand/supervise/pid" ]'
+expect_eq "and says nothing of the trap" "" "$(grep 'not intercepted' "$T/byhand.err")"
 done_testing

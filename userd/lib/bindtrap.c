@@ -117,6 +117,10 @@ int bindtrap_prepare(struct bindtrap *t)
 {
 	int sv[2];
 
+	/* a runsv no userd started (runit's way, by hand) has no relay to ask:
+	 * nothing to trap, nothing to say */
+	if (!t->set_nnp && !getenv(BINDSOCK_ENV))
+		return -1;
 	if (t->ep < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
 	t->parent_sock = sv[0];

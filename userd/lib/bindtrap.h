@@ -76,7 +76,8 @@ int bindtrap_run(char *const argv[], const char *const *relays);
 
 /* relays: as sockets_obtain's (NULL-terminated, at most 3, kept by pointer) */
 void bindtrap_init(struct bindtrap *t, const char *const *relays);
-/* Before fork: the socketpair.  0, or -1 (then nothing is trapped). */
+/* Before fork: the socketpair.  0, or -1 (then nothing is trapped): also
+ * for a runsv without WARD_BIND_SOCKET, which no userd started. */
 int bindtrap_prepare(struct bindtrap *t);
 /* In the child, last thing before exec: the filter, its fd sent back.
  * Never fails the child: what went wrong is sent instead. */
