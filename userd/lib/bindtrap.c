@@ -30,6 +30,7 @@
 
 #define FLOOR_FILE "/proc/sys/net/ipv4/ip_unprivileged_port_start"
 #define FLOOR_DEFAULT 1024
+#define CHILD_TIMEOUT_MS 5000     /* for the child's filter fd */
 
 /* why no filter: logged once per supervisor */
 enum { WARN_INSTALL = 1, WARN_REACH = 2, WARN_RELAY = 4 };
@@ -245,7 +246,9 @@ void bindtrap_started(struct bindtrap *t, pid_t pid)
 		return;
 	close(t->child_sock);
 	t->child_sock = -1;
-	/* the child sends before exec, or its end closes: never a long wait */
+	/* the child sends before exec, or its end closes: a short wait, but
+	 * bounded even for a child stopped before it could send */
+	wire_timeout(t->parent_sock, CHILD_TIMEOUT_MS);
 	if (pid > 0 && wire_recv(t->parent_sock, m, &fd) == WIRE_SIZE)
 		memcpy(&err, m, sizeof err);
 	close(t->parent_sock);
