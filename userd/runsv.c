@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bindtrap.h"
 #include "clock.h"
 #include "err.h"
 #include "fs.h"
@@ -84,6 +85,7 @@ static struct {
 	int haslog;
 	int logpipe[2];
 	struct sockset socks;      /* the listen file's sockets, held across starts */
+	struct bindtrap trap;      /* ./run's own binds of privileged ports */
 	int exiting;               /* the log pipe is closed: runsv is on its way out */
 	int selfpipe[2];           /* the signal handlers write a byte here */
 	sigset_t nondefault;       /* signals a child must set back to SIG_DFL */
@@ -172,6 +174,7 @@ static void child_reset(void)
 static void child_exec(struct svc *s, char *const argv[], int notew, unsigned long notefd)
 {
 	child_reset();
+	bindtrap_child(&rv.trap);   /* first: its socket's fd may be one the next lines take */
 	if (rv.haslog && s->islog)
 		child_fd(rv.logpipe[0], 0, "unable to setup filedescriptor for ./log/run");
 	if (rv.haslog && !s->islog)
@@ -590,14 +593,17 @@ static void svc_start(struct svc *s, int64_t now)
 		if (!s->islog && svc_sockets(s, now) < 0)
 			return;
 		notew = ready_prepare(s, &fdno);
+		if (!s->islog)
+			bindtrap_prepare(&rv.trap);
 	}
 	pid = fork();
+	if (pid == 0)
+		child_exec(s, s->st.state == SV_FINISH ? fin : run, notew, fdno);
+	bindtrap_started(&rv.trap, pid);
 	if (pid < 0) {
 		svc_fork_failed(s, notew, now);
 		return;
 	}
-	if (pid == 0)
-		child_exec(s, s->st.state == SV_FINISH ? fin : run, notew, fdno);
 	if (notew >= 0)
 		close(notew);
 	s->pid = pid;
@@ -744,6 +750,13 @@ static void on_notify(struct svc *s, int64_t now)
 	notify_read(s);
 }
 
+static void on_trap(struct svc *s, int64_t now)
+{
+	(void)s;
+	(void)now;
+	bindtrap_serve(&rv.trap);
+}
+
 struct watch {
 	void (*fn)(struct svc *, int64_t);
 	struct svc *s;
@@ -772,8 +785,8 @@ static int poll_timeout(int64_t now)
 
 static void loop(void)
 {
-	struct pollfd pfd[7];
-	struct watch w[7];
+	struct pollfd pfd[8];
+	struct watch w[8];
 	int64_t now;
 	int n, i;
 
@@ -788,6 +801,7 @@ static void loop(void)
 			n = watch_add(pfd, w, n, rv.svc[i].notefd, on_note, &rv.svc[i]);
 			n = watch_add(pfd, w, n, rv.svc[i].notesock, on_notify, &rv.svc[i]);
 		}
+		n = watch_add(pfd, w, n, bindtrap_pollfd(&rv.trap), on_trap, NULL);
 		if (poll(pfd, (nfds_t)n, poll_timeout(now)) < 0 && errno != EINTR)
 			err_fatal_sys(EXIT_TEMP, "unable to poll");
 		now = clock_ms();
@@ -1010,6 +1024,8 @@ int main(int argc, char **argv)
 		err_fatal_sys(EXIT_TEMP, "unable to change to directory");
 	unsetenv("NOTIFY_SOCKET");  /* meant for runsv, not for its services */
 	sockets_init(&rv.socks);
+	bindtrap_init(&rv.trap, (const char *[]){ relay_told(), RELAY_OURS,
+						  "../" RELAY_DIR "/" RELAY_SOCK, NULL });
 	log_detect();
 	svc_init(&rv.svc[0], 0);
 	if (rv.haslog)
