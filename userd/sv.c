@@ -43,6 +43,7 @@ static char lasterr[256];        /* the last message, for -j */
 static uid_t dir_owner;          /* the owner of the service (or log) directory */
 static char inst_dir[4096 + 64]; /* an instance's own directory (template.h) */
 static char cur_template[256];   /* ... and its template, "" if not one */
+static char cur_arg[TMPL_ARG_MAX + 1]; /* ... and its ARG */
 
 static void finish(int code)
 {
@@ -307,6 +308,7 @@ static const char *instance_dir(const char *to)
 	    tmpl_split(base, &at, NULL, 0) != 1)
 		return to;
 	snprintf(cur_template, sizeof cur_template, "%.*s", (int)at + 1, base);
+	snprintf(cur_arg, sizeof cur_arg, "%s", base + at + 1);
 	return inst_dir;
 }
 
@@ -718,14 +720,16 @@ static int become(const struct svowner *o)
 static char **owner_env(const struct svowner *o)
 {
 	static char path[4096], home[sizeof o->home + 8], user[sizeof o->name + 8],
-		logname[sizeof o->name + 8];
-	static char *env[] = { path, home, user, logname, NULL };
+		logname[sizeof o->name + 8], inst[sizeof cur_arg + 16];
+	static char *env[] = { path, home, user, logname, NULL, NULL };
 	const char *p = getenv("PATH");
 
 	snprintf(path, sizeof path, "PATH=%s", p ? p : "/usr/local/bin:/usr/bin:/bin");
 	snprintf(home, sizeof home, "HOME=%s", o->home);
 	snprintf(user, sizeof user, "USER=%s", o->name);
 	snprintf(logname, sizeof logname, "LOGNAME=%s", o->name);
+	snprintf(inst, sizeof inst, "INSTANCE=%s", cur_arg);
+	env[4] = cur_template[0] ? inst : NULL;
 	return env;
 }
 
@@ -750,10 +754,14 @@ static int check_as_owner(int null)
 
 static void check_child(void)
 {
-	char *argv[] = { "./check", NULL };
-	char **env = environ;
+	/* an instance's check, as its run: ARG as $1 and in INSTANCE */
+	char *argv[] = { "./check", cur_template[0] ? cur_arg : NULL, NULL };
+	char **env;
 	int saved = -1;
 
+	if (cur_template[0])
+		setenv("INSTANCE", cur_arg, 1);
+	env = environ;
 	if (acting != 0) {
 		int fd = open("/dev/null", O_RDWR);
 

@@ -9,7 +9,8 @@
 #  - sv status 'web@*' lists the three, sv -j names their template; runit's
 #    sv finds them too (by name for a directory instance, with
 #    SVDIR=TREE/.instances for a symlinked one);
-#  - ./finish gets ARG, then runit's exit code and signal;
+#  - ./finish gets ARG, then runit's exit code and signal; ./check, run by
+#    sv (the user's, or root's acting as the user), ARG and $INSTANCE;
 #  - an instance name with a control character is refused, said so in the
 #    log, and runs nothing;
 #  - removing one instance stops it and leaves the other two as they were.
@@ -33,6 +34,7 @@ mkscript "$D/web@/run" 'echo "arg=$1 env=$INSTANCE"
 echo "$1 $INSTANCE" >started
 exec sleep 100000'
 mkscript "$D/web@/finish" 'echo "$1 $2 $3" >finished'
+mkscript "$D/web@/check" 'echo "$1 $INSTANCE $(id -un)" >checked'
 mkscript "$D/web@/log/run" "exec '$B/svlogd' ./main"
 echo "tcp $LO:\${INSTANCE}" >"$D/web@/listen"
 ln -s web@ "$D/web@$P1"
@@ -79,6 +81,13 @@ expect_match "runit's sv: a symlinked instance with SVDIR=TREE/.instances" "^run
 check "an instance name with a control character: refused in the log" \
 	wait_until 10 grep -q "web@x.*not an instance: its argument must be" "$T/userd.err"
 check "... and nothing runs for it" test ! -e "$I/$bad"
+
+# ./check, run by sv: ARG as $1 and in INSTANCE
+expect_match "the user's sv check of an instance" "^ok: run: web@$P1: " "$(as_u "$B/sv" check "web@$P1" 2>&1)"
+expect_eq "... ./check got ARG and INSTANCE" "$P1 $P1 $u" "$(cat "$I/web@$P1/checked")"
+rm -f "$I/web@$P1/checked"
+expect_match "root's sv check of an instance" "^ok: run: $D/web@$P3: " "$("$B/sv" check "$D/web@$P3" 2>&1)"
+expect_eq "... ./check ran as the user, with ARG and INSTANCE" "$P3 $P3 $u" "$(cat "$I/web@$P3/checked")"
 
 # ./finish: ARG, then runit's exit code and signal
 as_u "$B/sv" -w 10 down "web@$P2" >/dev/null
