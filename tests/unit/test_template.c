@@ -116,7 +116,9 @@ static void names(void **state)
 	assert_int_equal(tmpl_split("web", &at, err, sizeof err), 0);
 	assert_int_equal(tmpl_split("web@", &at, err, sizeof err), 0);
 	assert_int_equal(tmpl_split("@x", &at, err, sizeof err), 0);
+	at = 99;
 	assert_int_equal(tmpl_split("web@a\nb", &at, err, sizeof err), -1);
+	assert_int_equal(at, 3);  /* the form is there: the caller looks for web@ */
 	assert_non_null(strstr(err, "web@a\nb: not an instance: its argument must be 1 to 64 bytes"));
 	assert_int_equal(tmpl_split("web@a\x7f", &at, err, sizeof err), -1);
 	assert_int_equal(tmpl_split("web@a\tb", &at, err, sizeof err), -1);
@@ -277,6 +279,9 @@ static void patterns(void **state)
 	assert_string_equal(s[1], "web@b");
 	assert_string_equal(s[2], "db");
 	assert_string_equal(s[3], "zz@*");  /* matches nothing: stays */
+	free(s[0]);
+	free(s[1]);
+	free(s);
 	s = given + 1;
 	n = 1;
 	assert_int_equal(tmpl_expand(fd, &s, &n), 0);

@@ -42,6 +42,7 @@ int tmpl_split(const char *name, size_t *at, char *err, size_t errlen)
 
 	if (!p || p == name || !p[1])
 		return 0;
+	*at = (size_t)(p - name);  /* the form is there, even with a bad ARG */
 	arg = p + 1;
 	n = strlen(arg);
 	for (; *arg; arg++)
@@ -52,7 +53,6 @@ int tmpl_split(const char *name, size_t *at, char *err, size_t errlen)
 			"without '/' or control characters", name, TMPL_ARG_MAX);
 		return -1;
 	}
-	*at = (size_t)(p - name);
 	return 1;
 }
 
@@ -154,6 +154,8 @@ int tmpl_instance(const char *path, int make, char *inst, size_t size, char *err
 		return 0;
 	base = strrchr(path, '/');
 	base = base ? base + 1 : path;
+	if (!strchr(base, '@'))
+		return 0;  /* sv's usual case, without a system call */
 	snprintf(dir, sizeof dir, "%.*s", (int)(base - path), path);
 	fd = open(dir[0] ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)

@@ -15,10 +15,10 @@
  *
  *   tmpl_is_template(name)     1 if name is NAME@ (NAME not empty)
  *   tmpl_split(name, &at, err, errlen)
- *       1 if name is NAME@ARG with a valid ARG (*at: the index of the
- *       '@'), 0 if it does not have that form, -1 with err set if ARG is
- *       not valid: empty, longer than TMPL_ARG_MAX, with a '/' or a
- *       control character
+ *       1 if name is NAME@ARG with a valid ARG, 0 if it does not have
+ *       that form, -1 with err set if ARG is not valid: longer than
+ *       TMPL_ARG_MAX, with a '/' or a control character (*at: the index of
+ *       the '@', set when the form is there, valid or not)
  *   tmpl_subst(in, n, arg, out, size)
  *       in with every ${INSTANCE} replaced by arg, NUL-terminated in out;
  *       its length, or -1 if it does not fit
