@@ -90,8 +90,8 @@ out=$(as $m "$B/sv" restart checked 2>&1)
 expect_match "member: sv restart, which would run ./check, refused too" "^fail: checked: not run: ./check is uid" "$out"
 expect_eq "... before sending anything: not restarted" "$cpid" "$(svc_pid "$D/checked")"
 check "... and the check never ran" test ! -e "$T/ran/check"
-out=$(as $m "$B/sv" down checked 2>&1); rc=$?
-expect_eq "member: sv down (no ./check needed) works" "0 " "$rc $out"
+out=$(as $m "$B/sv" -w 10 down checked 2>&1); rc=$?
+expect_match "member: sv -w down (no ./check needed) works" "^0 ok: down: checked: " "$rc $out"
 as $o "$B/sv" -w 10 up checked >/dev/null
 rm -f "$T/ran/check"
 out=$(as $o "$B/sv" check checked 2>&1)
