@@ -30,6 +30,7 @@
 
 #include "bindtrap.h"
 #include "clock.h"
+#include "ctlgroup.h"
 #include "err.h"
 #include "fs.h"
 #include "notify.h"
@@ -39,6 +40,7 @@
 #include "status.h"
 #include "svdir.h"
 #include "svstate.h"
+#include "template.h"
 
 extern char **environ;
 
@@ -93,6 +95,7 @@ static struct {
 } rv;
 
 static volatile sig_atomic_t got_term;
+static const char *inst_arg;   /* an instance's ARG (template.h), NULL if none */
 
 static char prog[PATH_MAX + 8];
 
@@ -259,7 +262,7 @@ static void write_file(struct svc *s, int which, const char *name, const void *b
 
 	if (w->valid && w->len == len && memcmp(w->buf, buf, len) == 0)
 		return;
-	w->valid = fs_write_atomic(s->supfd, name, buf, len) == 0;
+	w->valid = fs_write_atomic_mode(s->supfd, name, buf, len, ctlgroup_mode()) == 0;
 	if (!w->valid) {
 		err_warn_sys("unable to write %s%s", s->sup, name);
 		return;
@@ -550,9 +553,18 @@ static void svc_not_started(struct svc *s, int64_t now)
 	svc_event(s, (struct sv_event){ .kind = SV_EV_START_FAILED }, now);
 }
 
-/* The listen file, re-read before each start (userd/lib/sockets).  Without
- * every socket ./run is not started: the reason goes to stderr and to
- * sv status, and the start is retried with the usual backoff. */
+/* ./run is not started, for the reason in err: it goes to stderr and to
+ * sv status, and the start is retried with the usual backoff */
+static int svc_refused(struct svc *s, const char *err, int64_t now)
+{
+	err_warn("%s", err);
+	snprintf(s->text, sizeof s->text, "%s", err);
+	svc_not_started(s, now);
+	return -1;
+}
+
+/* The listen file, re-read before each start (userd/lib/sockets): ./run
+ * starts with every socket or not at all. */
 static int svc_sockets(struct svc *s, int64_t now)
 {
 	char err[SVEXTRA_TEXT];
@@ -563,10 +575,38 @@ static int svc_sockets(struct svc *s, int64_t now)
 
 	if (sockets_update(&rv.socks, s->dirfd, relays, err, sizeof err) == 0)
 		return 0;
-	err_warn("%s", err);
-	memcpy(s->text, err, sizeof s->text);
-	svc_not_started(s, now);
-	return -1;
+	return svc_refused(s, err, now);
+}
+
+/* control-group, re-read at runsv's start and before each start of ./run
+ * (userd/lib/ctlgroup): a group that is refused keeps ./run from starting */
+static int svc_shared(struct svc *s, int64_t now)
+{
+	int sup[2] = { rv.svc[0].supfd, rv.haslog ? rv.svc[1].supfd : -1 };
+	char err[SVEXTRA_TEXT];
+
+	if (ctlgroup_apply(rv.svc[0].dirfd, sup, 2, err, sizeof err) == 0)
+		return 0;
+	return s ? svc_refused(s, err, now) : (err_warn("%s", err), -1);
+}
+
+/* an instance's view of its template, renewed before each start */
+static void view_sync(void)
+{
+	char err[256];
+
+	inst_arg = tmpl_view_sync(err, sizeof err);
+	if (err[0])
+		err_warn("%s", err);
+}
+
+/* an instance's ./run and ./finish get its ARG as $1 */
+static void inst_args(char **run, char **fin)
+{
+	run[1] = (char *)inst_arg;
+	fin[3] = fin[2];
+	fin[2] = fin[1];
+	fin[1] = (char *)inst_arg;
 }
 
 static void svc_fork_failed(struct svc *s, int notew, int64_t now)
@@ -581,7 +621,7 @@ static void svc_fork_failed(struct svc *s, int notew, int64_t now)
 static void svc_start(struct svc *s, int64_t now)
 {
 	char code[16], sig[16];
-	char *run[] = { "./run", NULL }, *fin[] = { "./finish", code, sig, NULL };
+	char *run[] = { "./run", NULL, NULL }, *fin[] = { "./finish", code, sig, NULL, NULL };
 	unsigned long fdno = 0;
 	int notew = -1;
 	pid_t pid;
@@ -590,12 +630,16 @@ static void svc_start(struct svc *s, int64_t now)
 		svc_finish_args(s, code, sig, sizeof code);
 	} else {
 		custom(s, 'u');
-		if (!s->islog && svc_sockets(s, now) < 0)
+		if (!s->islog)
+			view_sync();
+		if (!s->islog && (svc_shared(s, now) < 0 || svc_sockets(s, now) < 0))
 			return;
 		notew = ready_prepare(s, &fdno);
 		if (!s->islog)
 			bindtrap_prepare(&rv.trap);
 	}
+	if (inst_arg && !s->islog)
+		inst_args(run, fin);
 	pid = fork();
 	if (pid == 0)
 		child_exec(s, s->st.state == SV_FINISH ? fin : run, notew, fdno);
@@ -1008,6 +1052,18 @@ static void log_detect(void)
 	rv.haslog = 1;
 }
 
+/* runsv NAME@ARG, an instance: its own directory instead (template.h) */
+static const char *svc_dir(const char *arg)
+{
+	static char inst[PATH_MAX];
+	char err[PATH_MAX + 128];
+	int r = tmpl_instance(arg, 1, inst, sizeof inst, err, sizeof err);
+
+	if (r < 0)
+		err_fatal(EXIT_TEMP, "%s", err);
+	return r == 1 ? inst : arg;
+}
+
 int main(int argc, char **argv)
 {
 	err_init(argv[0]);
@@ -1020,8 +1076,9 @@ int main(int argc, char **argv)
 	err_prog = prog;
 	fds_standard();
 	signals_setup();
-	if (chdir(argv[1]) < 0)
+	if (chdir(svc_dir(argv[1])) < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to change to directory");
+	view_sync();
 	unsetenv("NOTIFY_SOCKET");  /* meant for runsv, not for its services */
 	sockets_init(&rv.socks);
 	bindtrap_init(&rv.trap, (const char *[]){ relay_told(), RELAY_OURS,
@@ -1033,5 +1090,6 @@ int main(int argc, char **argv)
 	svc_open(&rv.svc[0]);
 	if (rv.haslog)
 		svc_open(&rv.svc[1]);
+	svc_shared(NULL, 0);
 	loop();
 }
