@@ -77,7 +77,7 @@ static int64_t cg_number(int cgfd, const char *file)
 static int64_t cg_tasks(int cgfd)
 {
 	char buf[4096];
-	int fd = openat(cgfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+	int fd = openat(cgfd, "cgroup.procs", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	int64_t count = 0;
 	ssize_t n;
 
