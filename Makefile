@@ -206,9 +206,12 @@ demo:
 demo-clean:
 	@bash tests/demo.sh clean
 
+# ward, the one command for every user (ward(1)), goes to bin/; the rest,
+# runit's names and privd's, to sbin/ as before
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5
-	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/sbin/
+	install -m 755 $(filter-out $(WARD_PROG),$(PROGS)) $(DESTDIR)$(PREFIX)/sbin/
+	$(if $(WARD_PROG),install -d $(DESTDIR)$(PREFIX)/bin && install -m 755 $(WARD_PROG) $(DESTDIR)$(PREFIX)/bin/)
 	for l in $(LINKS); do n=$${l%%:*}; t=$${l#*:}; \
 	  [ -e $(BUILD)/$$t ] && ln -sf $$t $(DESTDIR)$(PREFIX)/sbin/$$n; done; true
 	for m in $(MAN); do s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
@@ -216,8 +219,9 @@ install: all
 
 # Removes exactly what install put there, by name.
 uninstall:
-	for p in $(notdir $(PROGS)) $(foreach l,$(LINKS),$(word 1,$(subst :, ,$(l)))); do \
+	for p in $(notdir $(filter-out $(WARD_PROG),$(PROGS))) $(foreach l,$(LINKS),$(word 1,$(subst :, ,$(l)))); do \
 	  rm -f $(DESTDIR)$(PREFIX)/sbin/$$p; done
+	$(if $(WARD_PROG),rm -f $(DESTDIR)$(PREFIX)/bin/ward)
 	for m in $(notdir $(MAN)); do s=$${m##*.}; rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$$m; done
 
 clean:

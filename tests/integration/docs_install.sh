@@ -1,6 +1,6 @@
 #!/bin/bash
 # `make install DESTDIR=... PREFIX=...` installs every program that make
-# built (the links as links to their program), and every man page in its
+# built (the links as links to their program; ward in bin/, the rest in sbin/), and every man page in its
 # section, where man finds it.  Runs the Makefile's install as it is, without
 # rebuilding (`-o all`: the tests run on what `make tests` built, sanitized
 # or not).
@@ -15,6 +15,7 @@ for f in "$B"/*; do
 	n=${f##*/}
 	[ -f "$f" ] && [ -x "$f" ] || continue
 	i=$d$p/sbin/$n
+	[ "$n" = ward ] && i=$d$p/bin/$n   # the users' command: bin/
 	if [ -L "$f" ]; then
 		expect_eq "$n installed as a link to $(readlink "$f")" "$(readlink "$f")" "$(readlink "$i")"
 	else
@@ -29,8 +30,8 @@ for m in "$TOP"/docs/man/*.[1-8]; do
 	w=$(MANWIDTH=80 man --warnings -M "$d$p/share/man" "$s" "${n%.*}" 2>&1 >/dev/null)
 	expect_eq "man -M ... $s ${n%.*} finds it, without warnings" "" "$w"
 done
-extra=$(cd "$d$p" && find . -type f -o -type l | grep -v -e '^./sbin/' -e '^./share/man/man[1-8]/')
-expect_eq "nothing installed outside sbin and share/man" "" "$extra"
+extra=$(cd "$d$p" && find . -type f -o -type l | grep -v -e '^./sbin/' -e '^./bin/ward$' -e '^./share/man/man[1-8]/')
+expect_eq "nothing installed outside sbin, bin/ward and share/man" "" "$extra"
 touch "$d$p/sbin/local-admin-tool"
 make -s -C "$TOP" uninstall DESTDIR="$d" PREFIX="$p" >/dev/null 2>&1
 left=$(cd "$d$p" && find . -type f -o -type l)
