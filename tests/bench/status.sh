@@ -6,18 +6,18 @@
 # One real runsv makes the status files; each service gets a copy of them
 # and FIFOs supervise/ok and control held open by one reader, so every
 # service reads as supervised to both tools (no 10,000 runsvs on a 2-core
-# machine).  Real users (useradd), removed at exit.  Figures are reported,
-# never asserted.
+# machine).  Real users, made in one batch (tests/lib-users.sh), removed
+# at exit.  Figures are reported, never asserted.
 . "$(dirname "$0")/lib.sh"
 USERS=${BENCH_STATUS_USERS:-1000}
 SVC=10
 [ "$(id -u)" = 0 ] || { echo "status.sh: needs root (real users)"; exit 0; }
 [ -x "$B/ward" ] && [ -x "$B/runsv" ] || { echo "build/ward or build/runsv missing: run make"; exit 1; }
-TAG=wb$(( $$ % 10000 ))
-made=""
+. "$TOP/tests/lib-users.sh"
+NAMES=$BT/names
+TAG=ws
 _scleanup() {
-	local u
-	for u in $made; do userdel "$u" >/dev/null 2>&1; done
+	users_remove "$NAMES"
 	_bcleanup
 }
 trap _scleanup EXIT
@@ -37,16 +37,13 @@ for s in $(seq 1 $SVC); do
 	mkfifo "$d/supervise/ok" "$d/supervise/control"
 done
 t0=$(now_ns)
-printf '' >"$BT/policy"
-for u in $(seq 1 "$USERS"); do
-	n=$TAG$u h=$BT/home/$n
-	useradd -M -d "$h" -s /bin/sh "$n" >/dev/null 2>&1 || { echo "status.sh: useradd $n failed"; exit 1; }
-	made="$made $n"
-	echo "supervise $n" >>"$BT/policy"
-	mkdir -p "$h"
-	cp -a "$BT/tree" "$h/service"
-	chown -R "$n:" "$h"
-done
+for u in $(seq 1 "$USERS"); do echo "$TAG$u"; done >"$NAMES"
+users_make "$NAMES" "$BT/home" "ward status bench" || exit 1
+sed 's/^/supervise /' "$NAMES" >"$BT/policy"
+while read -r n; do
+	cp -a "$BT/tree" "$BT/home/$n/service"
+	chown -R "$n:" "$BT/home/$n"
+done <"$NAMES"
 t1=$(now_ns)
 echo "# $USERS users x $SVC services made in $(( (t1 - t0) / 1000000000 )) s"
 # one process holds every ok FIFO open for reading: runsv is "there"
