@@ -59,7 +59,8 @@ static void scan_tree(int treefd, struct wardtree *t)
 			break;
 	}
 	closedir(d);
-	qsort(t->rows, t->nrows, sizeof *t->rows, by_name);
+	if (t->nrows)
+		qsort(t->rows, t->nrows, sizeof *t->rows, by_name);
 }
 
 static void default_dir(char *out, size_t size)

@@ -25,7 +25,8 @@ expect_eq "another" "tcp 0.0.0.0 650: EACCES" "$(req "$ua" "tcp 0.0.0.0 650")"
 says() { [ "$(tr '\n' ' ' <"$f")" = "granted $1 denied $2 " ]; }
 check "the file counts them (written within 5 s)" wait_until 20 says 1 2
 
-out=$("$B/ward" metrics --all -f "$T/policy" --binds "$f")
+out=$("$B/ward" metrics --all -f "$T/policy" --binds "$f" 2>"$T/ward.err")
+expect_eq "ward metrics --all: exit 0, nothing on stderr" "0 " "$? $(cat "$T/ward.err")"
 check "ward metrics --all: granted" grep -qx 'ward_binds_granted_total 1' <<<"$out"
 check "ward metrics --all: denied" grep -qx 'ward_binds_denied_total 2' <<<"$out"
 if command -v promtool >/dev/null; then
