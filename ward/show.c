@@ -95,10 +95,10 @@ void show_table(FILE *f, const struct wardtree *t, size_t n, int all)
 			table_row(f, all ? t[i].user : NULL, &t[i].rows[k]);
 	if (!all)
 		return;
-	fprintf(f, "\n%-12s %-6s %s\n", "USER", "USERD", "PORTS-GRANTED");
+	fprintf(f, "\n%-12s %-6s %-30s %s\n", "USER", "USERD", "PORTS-GRANTED", "IN-USE");
 	for (i = 0; i < n; i++)
-		fprintf(f, "%-12s %-6s %s\n", t[i].user, t[i].failed ? "?" : yesno(t[i].userd_up),
-			t[i].ports[0] ? t[i].ports : "-");
+		fprintf(f, "%-12s %-6s %-30s %s\n", t[i].user, t[i].failed ? "?" : yesno(t[i].userd_up),
+			t[i].ports[0] ? t[i].ports : "-", t[i].in_use[0] ? t[i].in_use : "-");
 }
 
 /* a name checked by wardrow_decode may still hold '"' or '\' */
@@ -185,6 +185,8 @@ void show_json(FILE *f, const struct wardtree *t, size_t n, int all)
 		json_bool(f, "userd_up", t[i].failed ? -1 : t[i].userd_up);
 		fputs(",\"ports_granted\":", f);
 		quoted(f, t[i].ports);
+		fputs(",\"ports_in_use\":", f);
+		quoted(f, t[i].in_use);
 		fputc(',', f);
 		json_rows(f, &t[i]);
 		fputc('}', f);

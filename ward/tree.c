@@ -18,6 +18,7 @@
 #include "err.h"
 #include "fs.h"
 #include "lockinfo.h"
+#include "netuse.h"
 #include "policy.h"
 #include "ward.h"
 
@@ -224,6 +225,23 @@ static void grants_of(const struct policy *p, uid_t uid, char *out, size_t size)
 	}
 }
 
+/* the sockets the kernel lists on a port the policy grants uid */
+static void in_use_of(const struct policy *p, uid_t uid, const struct endpoint *socks,
+		      size_t nsocks, char *out, size_t size)
+{
+	char one[EP_FORMAT_MAX];
+	size_t i, k, at = 0;
+
+	out[0] = '\0';
+	for (k = 0; k < nsocks && at < size; k++)
+		for (i = 0; i < p->ngrants; i++)
+			if (p->grants[i].uid == uid && ep_in_range(&p->grants[i].range, &socks[k])) {
+				ep_format(&socks[k], one, sizeof one);
+				at += (size_t)snprintf(out + at, size - at, "%s%s", at ? ", " : "", one);
+				break;
+			}
+}
+
 static void read_user(const struct policy *p, const struct policy_user *u, struct wardtree *t)
 {
 	size_t size = (size_t)(WARD_MAX_SERVICES + 2) * WARDROW_LINE, len;
@@ -264,10 +282,13 @@ static void read_user(const struct policy *p, const struct policy_user *u, struc
 int tree_read_all(const char *policy_file, struct wardtree **trees, size_t *n)
 {
 	struct policy *p = policy_new();
-	size_t i, k = 0;
+	struct endpoint *socks = malloc(WARD_SOCKETS * sizeof *socks);
+	size_t i, k = 0, nsocks = socks ? netuse_read(socks, WARD_SOCKETS) : 0;
 
-	if (p == NULL)
+	if (p == NULL) {
+		free(socks);
 		return -1;
+	}
 	p->allow_sticky = policy_file != NULL;
 	if (policy_file)
 		policy_read_file(p, policy_file);
@@ -277,19 +298,21 @@ int tree_read_all(const char *policy_file, struct wardtree **trees, size_t *n)
 		for (i = 0; i < p->nmsgs; i++)
 			fprintf(stderr, "ward: %s\n", p->msg[i]);
 		policy_free(p);
+		free(socks);
 		return -1;
 	}
 	*trees = calloc(p->nusers ? p->nusers : 1, sizeof **trees);
-	if (*trees == NULL) {
-		policy_free(p);
-		return -1;
-	}
-	for (i = 0; i < p->nusers; i++)
-		if (p->users[i].supervised)
-			read_user(p, &p->users[i], &(*trees)[k++]);
+	for (i = 0; *trees && i < p->nusers; i++)
+		if (p->users[i].supervised) {
+			read_user(p, &p->users[i], &(*trees)[k]);
+			in_use_of(p, p->users[i].uid, socks, nsocks, (*trees)[k].in_use,
+				  sizeof (*trees)[k].in_use);
+			k++;
+		}
 	*n = k;
 	policy_free(p);
-	return 0;
+	free(socks);
+	return *trees ? 0 : -1;
 }
 
 void tree_free(struct wardtree *t, size_t n)

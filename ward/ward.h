@@ -17,6 +17,7 @@
 #define WARD_MAX_SERVICES 10000  /* a tree's services read, the rest ignored */
 #define WARD_USER_WAIT_S  10     /* a user's child gets this long to answer */
 #define WARD_PORTS        512    /* the ports granted, as text */
+#define WARD_SOCKETS      65536  /* of /proc/net, this many are looked at */
 
 /* one tree: the caller's, or one user's of --all */
 struct wardtree {
@@ -24,6 +25,7 @@ struct wardtree {
 	unsigned uid;
 	int userd_up;            /* -1 not known */
 	char ports[WARD_PORTS];  /* granted, "tcp 80, udp 53" */
+	char in_use[WARD_PORTS]; /* sockets on those ports, from /proc/net */
 	struct wardrow *rows;
 	size_t nrows;
 	int failed;              /* the tree could not be read (said on stderr) */

@@ -24,6 +24,8 @@ expect_eq "a denial" "tcp $LO 651: EACCES" "$(req "$ua" "tcp $LO 651")"
 expect_eq "another" "tcp 0.0.0.0 650: EACCES" "$(req "$ua" "tcp 0.0.0.0 650")"
 says() { [ "$(tr '\n' ' ' <"$f")" = "granted $1 denied $2 " ]; }
 check "the file counts them (written within 5 s)" wait_until 20 says 1 2
+expect_match "ward status --all: the granted port is in use" "^$ua +no +tcp 650 on $LO +tcp $LO:650$" \
+	"$("$B/ward" status --all -f "$T/policy" | grep "^$ua  *no ")"
 
 out=$("$B/ward" metrics --all -f "$T/policy" --binds "$f" 2>"$T/ward.err")
 expect_eq "ward metrics --all: exit 0, nothing on stderr" "0 " "$? $(cat "$T/ward.err")"

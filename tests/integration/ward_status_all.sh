@@ -69,8 +69,8 @@ expect_match "$ub: the escape's name is cleaned" "^$ub esc\?\[31mred\?t\? unsupe
 expect_match "$ub: the long name is cut at 63" "^$ub x{63} unsupervised" "$(grep "^$ub *xx" "$T/out" | tr -s ' ')"
 check "$ub: the symlink to /etc is no service of theirs with root's data" \
 	test -z "$(grep -e shadow: -e 'root:' "$T/out")"
-expect_match "users: $ua's userd up, its ports" "^$ua +yes +tcp 80 on 127.0.0.1$" "$(grep "^$ua  *yes" "$T/out")"
-expect_match "users: $ub's userd not up (a FIFO lock)" "^$ub +no +-$" "$(grep "^$ub  *no" "$T/out")"
+expect_match "users: $ua's userd up, its ports" "^$ua +yes +tcp 80 on 127.0.0.1 +-$" "$(grep "^$ua  *yes" "$T/out")"
+expect_match "users: $ub's userd not up (a FIFO lock)" "^$ub +no +- +-$" "$(grep "^$ub  *no" "$T/out")"
 
 j=$("$W" status --all --json -f "$T/policy")
 check "--all --json parses" python3 -c 'import json,sys; json.loads(sys.argv[1])' "$j"

@@ -9,7 +9,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <sys/socket.h>
+
 #include "cgstat.h"
+#include "netuse.h"
 #include "logline.h"
 #include "wardrow.h"
 
@@ -134,6 +137,35 @@ static void cg_keys(void **state)
 	assert_true(cgstat_lines("1\n2\n3\n", 6) == 3);
 }
 
+/* /proc/net/tcp's text: LISTEN (0A) sockets only, the address as printed */
+static void net_sockets(void **state)
+{
+	const char *tcp =
+		"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid\n"
+		"   0: 0100007F:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0\n"
+		"   1: 0100007F:A1B2 0100007F:0050 01 00000000:00000000 00:00000000 00000000  1000\n"
+		"   2: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000\n"
+		"   3: garbage\n";
+	const char *tcp6 =
+		"  sl  local_address                         remote_address st\n"
+		"   0: 00000000000000000000000001000000:0035 00000000000000000000000000000000:0000 07\n";
+	struct endpoint e[4];
+	uint32_t lo;
+
+	(void)state;
+	assert_int_equal(netuse_parse(tcp, strlen(tcp), EP_TCP, AF_INET, e, 4), 2);
+	assert_int_equal(e[0].port, 80);
+	lo = 0x0100007f;   /* as the kernel printed it: host order */
+	assert_memory_equal(e[0].addr, &lo, 4);
+	assert_int_equal(e[1].port, 8080);
+	assert_int_equal(e[1].proto, EP_TCP);
+	assert_int_equal(netuse_parse(tcp, strlen(tcp), EP_TCP, AF_INET, e, 1), 1);
+	assert_int_equal(netuse_parse(tcp6, strlen(tcp6), EP_UDP, AF_INET6, e, 4), 1);
+	assert_int_equal(e[0].port, 53);
+	assert_int_equal(e[0].family, AF_INET6);
+	assert_int_equal(netuse_parse(tcp6, strlen(tcp6), EP_TCP, AF_INET6, e, 4), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +174,7 @@ int main(void)
 		cmocka_unit_test(log_stamps),
 		cmocka_unit_test(log_tail),
 		cmocka_unit_test(cg_keys),
+		cmocka_unit_test(net_sockets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
