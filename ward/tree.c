@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,6 +86,29 @@ static int open_tree(const char *dir, struct wardtree *t)
 	return fd;
 }
 
+static void read_as(struct wardtree *t, const char *dir, const struct creds *c,
+		    const struct policy_limit *lim, int nlim);
+
+/* Root and a tree of another user's: read as its owner, as --all reads
+ * (root opens nothing in it).  1 if it was another's. */
+static int others_tree(const char *dir, struct wardtree *t)
+{
+	char uid[16], err[300];
+	struct creds c;
+	struct stat st;
+
+	if (stat(dir, &st) < 0 || st.st_uid == 0)
+		return 0;
+	snprintf(uid, sizeof uid, "%u", (unsigned)st.st_uid);
+	if (creds_user(uid, &c, err, sizeof err) < 0) {
+		err_warn("%s: its owner, uid %s: %s", dir, uid, err);
+		t->failed = 1;
+		return 1;
+	}
+	read_as(t, dir, &c, NULL, 0);
+	return 1;
+}
+
 int tree_read_own(const char *dir, struct wardtree *t)
 {
 	char def[4096];
@@ -95,6 +119,8 @@ int tree_read_own(const char *dir, struct wardtree *t)
 		dir = def;
 	}
 	t->userd_up = -1;
+	if (geteuid() == 0 && others_tree(dir, t))
+		return t->failed ? -1 : 0;
 	fd = open_tree(dir, t);
 	if (fd < 0)
 		return -1;
@@ -140,9 +166,9 @@ static void user_dir(const struct policy_user *u, const struct creds *c, char *o
 
 /* The child: privd's switch (creds_switch after the policy's limits, no
  * new privileges), then nothing but reading and writing to the pipe. */
-static pid_t spawn_reader(const struct policy_user *u, const struct creds *c, int *rfd)
+static pid_t spawn_reader(const char *dir, const struct creds *c, const struct policy_limit *lim,
+			  int nlim, int *rfd)
 {
-	char dir[PATH_MAX + POLICY_DIR_MAX];
 	int p[2], i;
 	pid_t pid;
 
@@ -157,12 +183,11 @@ static pid_t spawn_reader(const struct policy_user *u, const struct creds *c, in
 		return pid;
 	}
 	close(p[0]);
-	for (i = 0; i < u->nlimits; i++)
-		limit_set(u->limits[i].resource, u->limits[i].value);
+	for (i = 0; i < nlim; i++)
+		limit_set(lim[i].resource, lim[i].value);
 	if (creds_switch(c) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
 	    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		_exit(1);
-	user_dir(u, c, dir, sizeof dir);
 	child_rows(dir, p[1]);
 }
 
@@ -242,27 +267,17 @@ static void in_use_of(const struct policy *p, uid_t uid, const struct endpoint *
 			}
 }
 
-static void read_user(const struct policy *p, const struct policy_user *u, struct wardtree *t)
+/* the tree at dir, read by a child switched to c, its lines checked */
+static void read_as(struct wardtree *t, const char *dir, const struct creds *c,
+		    const struct policy_limit *lim, int nlim)
 {
 	size_t size = (size_t)(WARD_MAX_SERVICES + 2) * WARDROW_LINE, len;
-	char err[300], *buf;
-	struct creds c;
-	pid_t pid;
-	int fd;
+	char *buf = malloc(size);
+	int fd = -1;
+	pid_t pid = buf ? spawn_reader(dir, c, lim, nlim, &fd) : -1;
 
-	snprintf(t->user, sizeof t->user, "%s", u->name);
-	t->uid = u->uid;
-	t->userd_up = -1;
-	grants_of(p, u->uid, t->ports, sizeof t->ports);
-	if (creds_user(u->name, &c, err, sizeof err) < 0 || c.uid != u->uid) {
-		err_warn("user %s: %s", u->name, c.uid != u->uid ? "uid changed" : err);
-		t->failed = 1;
-		return;
-	}
-	buf = malloc(size);
-	pid = buf ? spawn_reader(u, &c, &fd) : -1;
 	if (pid < 0) {
-		err_warn_sys("user %s: unable to start a reader", u->name);
+		err_warn_sys("user %s: unable to start a reader", c->name);
 		t->failed = 1;
 		free(buf);
 		return;
@@ -273,10 +288,28 @@ static void read_user(const struct policy *p, const struct policy_user *u, struc
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	if (take_lines(t, buf, len) < 0) {
-		err_warn("user %s: the tree's reader did not finish", u->name);
+		err_warn("user %s: the tree's reader did not finish", c->name);
 		t->failed = 1;
 	}
 	free(buf);
+}
+
+static void read_user(const struct policy *p, const struct policy_user *u, struct wardtree *t)
+{
+	char err[300], dir[PATH_MAX + POLICY_DIR_MAX];
+	struct creds c;
+
+	snprintf(t->user, sizeof t->user, "%s", u->name);
+	t->uid = u->uid;
+	t->userd_up = -1;
+	grants_of(p, u->uid, t->ports, sizeof t->ports);
+	if (creds_user(u->name, &c, err, sizeof err) < 0 || c.uid != u->uid) {
+		err_warn("user %s: %s", u->name, c.uid != u->uid ? "uid changed" : err);
+		t->failed = 1;
+		return;
+	}
+	user_dir(u, &c, dir, sizeof dir);
+	read_as(t, dir, &c, u->limits, u->nlimits);
 }
 
 int tree_read_all(const char *policy_file, struct wardtree **trees, size_t *n)

@@ -52,7 +52,7 @@ expect_eq "ward status --all: exit 0" 0 "$rc"
 cat "$T/err" | sed 's/^/# stderr: /'
 root_pid=$(head -1 "$T/trace" | awk '{print $1}')
 expect_eq "root (ward's own process) opens nothing in the users' trees" "" \
-	"$(awk -v p="$root_pid" '$1 == p' "$T/trace" | grep -e "$ha" -e "$hb")"
+	"$(awk -v p="$root_pid" '$1 == p' "$T/trace" | grep -e "$ha" -e "$hb" -e '"supervise"')"
 check "the children do open the trees" grep -q "$hb/service" "$T/trace"
 out=$(cat "$T/out")
 expect_eq "no control byte in the output" "" "$(tr -d '\n' <"$T/out" | tr -d '[:print:]' | od -An -c)"
@@ -71,6 +71,15 @@ check "$ub: the symlink to /etc is no service of theirs with root's data" \
 	test -z "$(grep -e shadow: -e 'root:' "$T/out")"
 expect_match "users: $ua's userd up, its ports" "^$ua +yes +tcp 80 on 127.0.0.1 +-$" "$(grep "^$ua  *yes" "$T/out")"
 expect_match "users: $ub's userd not up (a FIFO lock)" "^$ub +no +- +-$" "$(grep "^$ub  *no" "$T/out")"
+
+# root naming one user's tree: read as its owner too
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	strace -f -qq -e trace=open,openat,openat2 -o "$T/trace1" "$W" status "$hb/service" >"$T/one" 2>&1
+root_pid=$(head -1 "$T/trace1" | awk '{print $1}')
+expect_eq "root's ward status DIR: its own process opens nothing in the tree" "" \
+	"$(awk -v p="$root_pid" '$1 == p' "$T/trace1" | grep -e "$hb" -e '"supervise"')"
+expect_eq "... and shows what the user sees" "$(as_user "$ub" "$W" status "$hb/service" 2>&1 | cut -c1-40)" \
+	"$(cut -c1-40 "$T/one")"
 
 j=$("$W" status --all --json -f "$T/policy")
 check "--all --json parses" python3 -c 'import json,sys; json.loads(sys.argv[1])' "$j"
