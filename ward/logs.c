@@ -13,9 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgstat.h"
 #include "err.h"
 #include "fs.h"
 #include "logline.h"
+#include "logstamp.h"
 #include "svdir.h"
 #include "ward.h"
 
@@ -136,8 +138,8 @@ static void add_named(char **names, int n)
 		close(tfd);
 }
 
-/* the tail of current: up to TAIL_READ bytes, from a line's start */
-static char *read_tail(struct source *s, size_t *len)
+/* the last TAIL_READ bytes of fd, or fewer; the offset is left at the end */
+static char *tail_of(int fd, size_t *len)
 {
 	struct stat st;
 	off_t from;
@@ -145,15 +147,61 @@ static char *read_tail(struct source *s, size_t *len)
 	ssize_t n;
 	size_t got = 0;
 
-	s->fd = openat(s->dirfd, "current", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (s->fd < 0 || fstat(s->fd, &st) < 0 || (buf = malloc(TAIL_READ + 1)) == NULL)
+	if (fd < 0 || fstat(fd, &st) < 0 || (buf = malloc(TAIL_READ + 1)) == NULL)
 		return NULL;
 	from = st.st_size > TAIL_READ ? st.st_size - TAIL_READ : 0;
-	while (got < TAIL_READ && (n = pread(s->fd, buf + got, TAIL_READ - got, from + (off_t)got)) > 0)
+	while (got < TAIL_READ && (n = pread(fd, buf + got, TAIL_READ - got, from + (off_t)got)) > 0)
 		got += (size_t)n;
-	lseek(s->fd, from + (off_t)got, SEEK_SET);
+	lseek(fd, from + (off_t)got, SEEK_SET);
 	*len = got;
 	return buf;
+}
+
+/* the newest rotated file (@TAI64N.s or .u: the names sort by time), or -1 */
+static int newest_old(int dirfd)
+{
+	char best[LOGSTAMP_NAMELEN + 1] = "", suffix;
+	struct dirent *e;
+	DIR *d = fdopendir(dup(dirfd));
+	int fd;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (logstamp_is_old(e->d_name, &suffix) && suffix != 't' && strcmp(e->d_name, best) > 0)
+			memcpy(best, e->d_name, sizeof best);   /* its length is the name's */
+	closedir(d);
+	fd = best[0] ? openat(dirfd, best, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
+	return fd;
+}
+
+/* the tail of current, after that of the newest rotated file when current
+ * has fewer than n lines (it was rotated a moment ago) */
+static char *read_tail(struct source *s, size_t n, size_t *len)
+{
+	size_t olen = 0;
+	char *cur, *old, *both;
+	int ofd;
+
+	s->fd = openat(s->dirfd, "current", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	cur = tail_of(s->fd, len);
+	if (cur == NULL || (size_t)cgstat_lines(cur, *len) >= n)
+		return cur;
+	ofd = newest_old(s->dirfd);
+	old = tail_of(ofd, &olen);
+	if (ofd >= 0)
+		close(ofd);
+	both = old ? realloc(old, olen + 1 + *len) : NULL;
+	if (both == NULL) {
+		free(old);
+		return cur;
+	}
+	if (olen && both[olen - 1] != '\n')
+		both[olen++] = '\n';
+	memcpy(both + olen, cur, *len);
+	*len += olen;
+	free(cur);
+	return both;
 }
 
 static int by_time(const void *a, const void *b)
@@ -181,7 +229,7 @@ static void show_tails(size_t n)
 	int64_t t;
 
 	for (i = 0; bufs && i < nsrc; i++) {
-		bufs[i] = read_tail(&src[i], &len);
+		bufs[i] = read_tail(&src[i], n, &len);
 		if (bufs[i] == NULL)
 			continue;
 		at = logline_tail(bufs[i], len, n);

@@ -59,5 +59,9 @@ echo "line beta" >&4
 check "-f: a line after the rotation" wait_until 10 shown alpha "line after"
 check "-f: the other service too" wait_until 10 shown beta "line beta"
 expect_eq "-f: nothing twice (two last lines, three new)" 5 "$(wc -l <"$T/follow")"
+# current was just rotated: the last lines come from the rotated file too
+expect_eq "-n after a rotation: the rotated file's last lines, then current's" \
+	"line 90,line new,line after" \
+	"$("$W" logs -n 3 "$tree/alpha" | sed 's/.* line /line /' | paste -sd,)"
 exec 3>&- 4>&- 5>&-
 done_testing
