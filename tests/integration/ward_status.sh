@@ -58,6 +58,30 @@ expect_match "up: last exit signal 9, one restart" '^up up [0-9]+ [0-9]+ - - 1 -
 expect_match "sv -j shows the last exit" '"last_exit":\{"signal":9,"oom":false,"ago":[0-9]+\}' \
 	"$("$B/sv" -j status "$d/up")"
 
+# A cgroup as the kernel shows one, planted as supervise/cgroup names it
+# (a stand-in directory: the OOM killer and cgroup v2 are not the test's
+# to drive): tasks, CPU and memory read, and a KILL while memory.events'
+# oom_kill goes up is an OOM kill.
+cg=$T/cg; mkdir -p "$cg"
+printf '101\n102\n' >"$cg/cgroup.procs"
+printf 'usage_usec 1500000\nuser_usec 1000000\nsystem_usec 500000\n' >"$cg/cpu.stat"
+echo 4096 >"$cg/memory.current"
+printf 'low 0\nhigh 0\nmax 3\noom 1\noom_kill 0\n' >"$cg/memory.events"
+mksvc "$d/oom"
+start_runsv "$d/oom"
+check "oom: up" wait_until 10 state_of oom up
+echo "$cg" >"$d/oom/supervise/cgroup.new"; mv "$d/oom/supervise/cgroup.new" "$d/oom/supervise/cgroup"
+p=$(svc_pid "$d/oom")
+ctl "$d/oom" d; wait_until 10 eval '[ -z "$(svc_pid "$d/oom")" ]'
+ctl "$d/oom" u; check "oom: up again (oom_kill counted at its start)" wait_until 10 new_pid "$d/oom" "$p"
+expect_match "oom: tasks, CPU, memory from the cgroup" '^oom up [0-9]+ [0-9]+ - - 1 - 2 1.50s 4.0K ' "$(row oom)"
+printf 'low 0\nhigh 0\nmax 9\noom 2\noom_kill 1\n' >"$cg/memory.events"
+p=$(svc_pid "$d/oom")
+kill -KILL "$p"
+check "oom: restarted after the kill" wait_until 10 new_pid "$d/oom" "$p"
+expect_match "oom: the last exit is an OOM kill" ' sig9\(oom\),[0-9]+s$' "$(row oom)"
+expect_match "sv -j: oom true" '"last_exit":\{"signal":9,"oom":true,' "$("$B/sv" -j status "$d/oom")"
+
 # the default tree is $SVDIR, else ~/service
 expect_eq "SVDIR is the default" "$("$W" status "$d")" "$(SVDIR=$d "$W" status)"
 "$W" status "$T/none" >/dev/null 2>"$T/err"
