@@ -10,6 +10,11 @@
 #   userd/*.c           one user program per file    -> build/NAME
 #   userd/lib/*.c       modules the user programs share -> build/libuser.a,
 #                       compiled with -Iuserd/lib -Icommon
+#   ward/*.c            the `ward` front-end (status, logs, metrics)
+#                       -> build/ward, the one program that sees both
+#                       sides: the policy parser (for --all) and the
+#                       user-side readers, which it runs only in a child
+#                       switched to the user (docs/design.md, "ward")
 #   tests/unit/test_*.c cmocka unit tests            -> build/tests/test_*
 #   tests/integration/*.sh  integration tests, run by tests/run.sh
 # So privd cannot include or link a user-side module, and a common/ module
@@ -22,6 +27,7 @@
 #                (each pulls from libprivd.a only the modules it calls: the
 #                binder no policy parser, the master no binder)
 #   NAME         userd/NAME.o  libuser.a    libcommon.a  (+ libcap-ng libseccomp)
+#   ward         ward/*.o  libuser.a libprivd.a libcommon.a  libcap-ng libseccomp
 #   test_*       test_*.o  libuser.a libprivd.a libcommon.a  cmocka
 
 # The one version of the whole kit: every program prints it (-V where
@@ -82,12 +88,15 @@ PRIVD_OBJ   := $(PRIVD_SRC:%.c=$(BUILD)/obj/%.o)
 PRIVD_MAINS := $(filter privd/privd.c privd/privd-binder.c,$(PRIVD_SRC))
 PLIB_OBJ    := $(filter-out $(PRIVD_MAINS:%.c=$(BUILD)/obj/%.o),$(PRIVD_OBJ))
 PRIVD_PROGS := $(PRIVD_MAINS:privd/%.c=$(BUILD)/%)
+WARD_SRC    := $(sort $(wildcard ward/*.c))
+WARD_OBJ    := $(WARD_SRC:%.c=$(BUILD)/obj/%.o)
+WARD_PROG   := $(if $(WARD_SRC),$(BUILD)/ward)
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_PROGS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Extra helper programs for tests (not installed): tests/helpers/*.c
 HELPER_SRC  := $(sort $(wildcard tests/helpers/*.c))
 HELPER_PROGS:= $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
-PROGS       := $(USERD_PROGS) $(PRIVD_PROGS)
+PROGS       := $(USERD_PROGS) $(PRIVD_PROGS) $(WARD_PROG)
 # Linked static-pie (see below), with dynamically linked twins for valgrind.
 STATIC_PROGS:= $(BUILD)/runsv $(BUILD)/userd $(BUILD)/sv
 DYN_PROGS   := $(STATIC_PROGS:$(BUILD)/%=$(BUILD)/dyn/%)
@@ -118,6 +127,7 @@ $(BUILD)/.flags: FORCE
 ROOM_INC = -Icommon
 $(BUILD)/obj/privd/%.o: ROOM_INC = -Iprivd -Icommon
 $(BUILD)/obj/userd/%.o: ROOM_INC = -Iuserd/lib -Icommon
+$(BUILD)/obj/ward/%.o: ROOM_INC = -Iward -Iuserd/lib -Iprivd -Icommon
 $(BUILD)/obj/tests/%.o: ROOM_INC = -Iuserd/lib -Iprivd -Icommon
 
 $(BUILD)/obj/%.o: %.c $(BUILD)/.flags
@@ -157,6 +167,9 @@ endif
 $(BUILD)/dyn/%: $(BUILD)/obj/userd/%.o $(USER_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(USER_LIBS)
+
+$(WARD_PROG): $(WARD_OBJ) $(TEST_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(WARD_OBJ) $(TEST_LIBS) $(PKG_LIBS)
 
 $(PRIVD_PROGS): $(BUILD)/%: $(BUILD)/obj/privd/%.o $(BUILD)/libprivd.a $(BUILD)/libcommon.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libprivd.a $(BUILD)/libcommon.a $(PKG_LIBS)

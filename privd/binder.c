@@ -8,6 +8,7 @@
  * with a status and, when granted, the bound socket.  A user who does not
  * read its answers is not read from: it cannot hold more than its share of
  * our fds. */
+#include "bindcount.h"
 #include "binder.h"
 #include "binder_core.h"
 
@@ -535,6 +536,7 @@ static void serve_bind(struct slot *s, const struct wire_bind_req *r)
 	int fd, err = 0;
 
 	fd = bind_for(s, r, &err);
+	bindcount_add(fd >= 0);
 	if (log_budget(s, fd >= 0 ? LINE_GRANT : LINE_DENY)) {
 		if (fd >= 0)
 			log_msg(LOG_INFO, "grant uid %u %s", (unsigned)s->uid, ep_format(&r->ep, d, sizeof d));
@@ -711,6 +713,7 @@ void binder_main(int log_syslog)
 	if (fcntl(BINDER_CTL_FD, F_SETFL, O_NONBLOCK) < 0)
 		die("set up the internal channel");
 	fd_share_init();
+	bindcount_attach(BINDCOUNT_FD);   /* before the sandbox: it maps a page */
 	drop_caps();
 	sandbox();
 	log_msg(LOG_INFO, "started, pid %d", (int)getpid());

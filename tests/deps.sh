@@ -4,7 +4,7 @@
 set -u
 pkgs="gcc libc6-dev make pkg-config libcap-ng-dev libseccomp-dev libcmocka-dev \
 runit systemd curl lighttpd procps psmisc passwd man-db clang libclang-rt-14-dev valgrind iproute2 jq s6 \
-dpkg-dev debhelper fakeroot debootstrap lintian nginx python3"
+dpkg-dev debhelper fakeroot debootstrap lintian nginx python3 prometheus"
 
 missing=""
 for p in $pkgs; do

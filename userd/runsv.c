@@ -35,6 +35,7 @@
 #include "fs.h"
 #include "notify.h"
 #include "proc.h"
+#include "cgstat.h"
 #include "restart.h"
 #include "sockets.h"
 #include "status.h"
@@ -80,6 +81,8 @@ struct svc {
 	int ready;                 /* enum sv_ready */
 	struct timespec ready_at;
 	char text[SVEXTRA_TEXT];   /* last STATUS= */
+	struct svextra last;       /* its exit block: ./run's last exit (issue 18) */
+	int64_t oom_seen;          /* the cgroup's oom_kill count at the start, -1: none */
 };
 
 static struct {
@@ -328,6 +331,7 @@ static int status_ward(struct svc *s)
 		}
 	}
 	memcpy(x.text, s->text, sizeof x.text);
+	svextra_exit(&x, &s->last);
 	len = svextra_encode(buf, &x);
 	write_file(s, SF_WARD, "ward", buf, len);
 	return len == SVEXTRA_SIZE;
@@ -634,6 +638,7 @@ static void svc_start(struct svc *s, int64_t now)
 			view_sync();
 		if (!s->islog && (svc_shared(s, now) < 0 || svc_sockets(s, now) < 0))
 			return;
+		s->oom_seen = cgstat_oom_kills(s->supfd);
 		notew = ready_prepare(s, &fdno);
 		if (!s->islog)
 			bindtrap_prepare(&rv.trap);
@@ -706,6 +711,17 @@ static void svc_do(struct svc *s, struct sv_action a, int64_t now)
 		svc_act(s, &a.step[i], now);
 }
 
+/* restart accounting: how ./run ended; an OOM kill is a KILL while the
+ * cgroup's oom_kill count went up */
+static void svc_note_exit(struct svc *s, int wstat)
+{
+	int64_t kills = s->oom_seen >= 0 ? cgstat_oom_kills(s->supfd) : -1;
+	int oom = WIFSIGNALED(wstat) && WTERMSIG(wstat) == SIGKILL && kills > s->oom_seen;
+	struct timespec t = now_real();
+
+	svextra_note_exit(&s->last, wstat, oom, &t);
+}
+
 static void svc_exited(struct svc *s, int wstat, int64_t now)
 {
 	struct sv_event ev = { .kind = SV_EV_EXIT };
@@ -714,6 +730,7 @@ static void svc_exited(struct svc *s, int wstat, int64_t now)
 	note_close(s);
 	if (s->st.state == SV_RUN) {  /* ./run's exit, for ./finish and readiness */
 		s->wstat = wstat;
+		svc_note_exit(s, wstat);
 		s->ready = s->ready_declared ? SVREADY_WAIT : SVREADY_NONE;
 		s->ready_at = (struct timespec){ 0, 0 };
 		ev.backoff_max_ms = svc_backoff_max(s);
