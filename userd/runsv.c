@@ -1,6 +1,8 @@
 /* runsv: starts and watches one service directory and its log/, as runit's
  * runsv does, plus ward's extensions: crash-loop backoff, timeout-kill and
- * readiness (notification-fd, NOTIFY_SOCKET).  See runsv(8).
+ * readiness (notification-fd, NOTIFY_SOCKET), health checks (./check every
+ * check-interval: userd/lib/health) and dependencies (the depends file:
+ * userd/lib/depends).  See runsv(8).
  *
  * The service and its logger are two struct svc handled by the same code,
  * with islog as the only difference.  One poll loop; signals arrive
@@ -29,8 +31,10 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "depends.h"
 #include "err.h"
 #include "fs.h"
+#include "health.h"
 #include "notify.h"
 #include "proc.h"
 #include "restart.h"
@@ -88,6 +92,11 @@ static struct {
 	int selfpipe[2];           /* the signal handlers write a byte here */
 	sigset_t nondefault;       /* signals a child must set back to SIG_DFL */
 	unsigned glibc_ign;        /* the same for glibc's own signals: bit n is signal 32+n */
+	struct health health;      /* the service's ./check, if it has check-interval */
+	struct checker check;      /* the ./check running */
+	struct timespec health_since;
+	char health_text[SVEXTRA_HTEXT];
+	struct depwatch deps;      /* the depends file: what a start waits for */
 } rv;
 
 static volatile sig_atomic_t got_term;
@@ -301,6 +310,20 @@ static void status_bin(struct svc *s, int ward_whole)
 	write_file(s, SF_STATUS, "status", buf, sizeof buf);
 }
 
+/* the health check's and the dependencies' fields */
+static void ward_health(struct svextra *x)
+{
+	x->health = rv.health.state;
+	x->health_fails = rv.health.fails;
+	x->health_max = rv.health.cfg.failures;
+	x->health_restarts = rv.health.restarts;
+	x->health_since = rv.health_since;
+	memcpy(x->health_text, rv.health_text, sizeof x->health_text);
+	x->depwait = rv.deps.wait;
+	if (rv.deps.wait != SVDEP_NONE)
+		memcpy(x->depends_text, rv.deps.text, sizeof x->depends_text);
+}
+
 /* returns 1 if supervise/ward is whole: it has something to show */
 static int status_ward(struct svc *s)
 {
@@ -322,6 +345,8 @@ static int status_ward(struct svc *s)
 		}
 	}
 	memcpy(x.text, s->text, sizeof x.text);
+	if (!s->islog)
+		ward_health(&x);
 	len = svextra_encode(buf, &x);
 	write_file(s, SF_WARD, "ward", buf, len);
 	return len == SVEXTRA_SIZE;
@@ -547,6 +572,122 @@ static void svc_not_started(struct svc *s, int64_t now)
 	svc_event(s, (struct sv_event){ .kind = SV_EV_START_FAILED }, now);
 }
 
+/* ---- health checks and dependencies (userd/lib/health, depends) ---- */
+
+static void svc_why(struct svc *s, const char *why)
+{
+	err_warn("%s", why);
+	snprintf(s->text, sizeof s->text, "%s", why);
+}
+
+/* the depends file, before each start of ./run: -1 if it must wait */
+static int svc_depends(struct svc *s, int64_t now)
+{
+	switch (depends_gate(&rv.deps, s->dirfd, now)) {
+	case DEPENDS_GO:
+		return 0;
+	case DEPENDS_HOLD:
+		if (rv.deps.wait == SVDEP_CYCLE)
+			err_warn("dependency cycle: %s: not started", rv.deps.text);
+		svc_event(s, (struct sv_event){ .kind = SV_EV_HOLD }, now);
+		return -1;
+	default:
+		svc_why(s, rv.deps.text);
+		svc_not_started(s, now);
+		return -1;
+	}
+}
+
+static void on_deps(struct svc *s, int64_t now)
+{
+	int r = depends_event(&rv.deps);
+
+	if (r == DEPENDS_GO)
+		svc_event(s, (struct sv_event){ .kind = SV_EV_RELEASE }, now);
+	else if (r == DEPENDS_RESTART)
+		err_warn("dependency %s restarted: restarting", rv.deps.text);
+	if (r == DEPENDS_RESTART)
+		svc_event(s, (struct sv_event){ .kind = SV_EV_STOP_RUN, .asked = 1 }, now);
+	if (r == DEPENDS_HOLD)
+		svc_status(s);  /* it may wait for another one now */
+}
+
+/* a wait nobody wants any more ends; one past depends-timeout fails */
+static void deps_tick(struct svc *s, int64_t now)
+{
+	char why[SVEXTRA_TEXT];
+
+	if (rv.deps.held && !svstate_owes_start(&s->st)) {
+		depends_release(&rv.deps);
+		svc_status(s);
+	}
+	if (depends_deadline(&rv.deps) > now)
+		return;
+	snprintf(why, sizeof why, "%s%s: depends-timeout is over",
+		 rv.deps.wait == SVDEP_CYCLE ? "dependency cycle " : "waiting for ", rv.deps.text);
+	depends_release(&rv.deps);
+	svc_why(s, why);
+	svc_not_started(s, now);
+}
+
+static void health_arm(int64_t now)
+{
+	struct health_cfg cfg;
+	char err[128];
+	int r = health_read_cfg(rv.svc[0].dirfd, &cfg, err, sizeof err);
+
+	if (r < 0)
+		err_warn("%s", err);
+	if (r == 1) {
+		health_run(&rv.health, &cfg, now);
+		rv.check.timeout_ms = cfg.timeout_ms;
+		return;
+	}
+	health_halt(&rv.health);
+	rv.health.state = SVHEALTH_NONE;
+}
+
+static void health_tick(int64_t now)
+{
+	if (health_overdue(&rv.health, now))
+		checker_kill(&rv.check);
+	if (!health_due(&rv.health, now))
+		return;
+	if (checker_start(&rv.check, child_reset) < 0) {
+		err_warn_sys("unable to start ./check");
+		health_result(&rv.health, 1, now);  /* tried again an interval later */
+		return;
+	}
+	health_began(&rv.health, now);
+}
+
+static void health_exited(struct svc *s, int wstat, int64_t now)
+{
+	char line[SVEXTRA_HTEXT];
+	int ok = checker_done(&rv.check, wstat, line, sizeof line);
+	int was = rv.health.state, r = health_result(&rv.health, ok, now);
+
+	if (rv.health.state != was)
+		rv.health_since = now_real();
+	if (!ok && r != HEALTH_SAME)
+		memcpy(rv.health_text, line, sizeof line);
+	if (r == HEALTH_RESTART) {
+		err_warn("./check failed %u times in a row: restarting: %s",
+			 rv.health.cfg.failures, line);
+		snprintf(s->text, sizeof s->text, "unhealthy: %s", line);
+		svc_event(s, (struct sv_event){ .kind = SV_EV_STOP_RUN }, now);
+	}
+	if (r != HEALTH_SAME)
+		svc_status(s);
+}
+
+static void on_check_out(struct svc *s, int64_t now)
+{
+	(void)s;
+	(void)now;
+	checker_read(&rv.check);
+}
+
 /* The listen file, re-read before each start (userd/lib/sockets).  Without
  * every socket ./run is not started: the reason goes to stderr and to
  * sv status, and the start is retried with the usual backoff. */
@@ -586,6 +727,8 @@ static void svc_start(struct svc *s, int64_t now)
 	if (s->st.state == SV_FINISH) {
 		svc_finish_args(s, code, sig, sizeof code);
 	} else {
+		if (!s->islog && svc_depends(s, now) < 0)
+			return;
 		custom(s, 'u');
 		if (!s->islog && svc_sockets(s, now) < 0)
 			return;
@@ -601,6 +744,8 @@ static void svc_start(struct svc *s, int64_t now)
 	if (notew >= 0)
 		close(notew);
 	s->pid = pid;
+	if (!s->islog && s->st.state != SV_FINISH)
+		health_arm(now);
 	svc_event(s, (struct sv_event){ .kind = SV_EV_STARTED }, now);
 }
 
@@ -668,6 +813,10 @@ static void svc_exited(struct svc *s, int wstat, int64_t now)
 		s->ready_at = (struct timespec){ 0, 0 };
 		ev.backoff_max_ms = svc_backoff_max(s);
 		ev.finish_exists = !s->islog && faccessat(s->dirfd, "finish", F_OK, 0) == 0;
+		if (!s->islog) {
+			health_halt(&rv.health);
+			depends_release(&rv.deps);
+		}
 	}
 	svc_event(s, ev, now);
 }
@@ -703,10 +852,13 @@ static void reap(int64_t now)
 	pid_t pid;
 	int w, i;
 
-	while ((pid = waitpid(-1, &w, WNOHANG)) > 0)
+	while ((pid = waitpid(-1, &w, WNOHANG)) > 0) {
+		if (pid == rv.check.pid)
+			health_exited(&rv.svc[0], w, now);
 		for (i = 0; i <= rv.haslog; i++)
 			if (rv.svc[i].pid == pid)
 				svc_exited(&rv.svc[i], w, now);
+	}
 }
 
 static void on_signal(struct svc *s, int64_t now)
@@ -765,6 +917,10 @@ static int poll_timeout(int64_t now)
 
 	if (rv.haslog && svstate_deadline(&rv.svc[1].st) < d)
 		d = svstate_deadline(&rv.svc[1].st);
+	if (health_deadline(&rv.health) < d)
+		d = health_deadline(&rv.health);
+	if (depends_deadline(&rv.deps) < d)
+		d = depends_deadline(&rv.deps);
 	if (d == INT64_MAX)
 		return -1;
 	return d <= now ? 0 : d - now > INT_MAX ? INT_MAX : (int)(d - now);
@@ -772,8 +928,8 @@ static int poll_timeout(int64_t now)
 
 static void loop(void)
 {
-	struct pollfd pfd[7];
-	struct watch w[7];
+	struct pollfd pfd[9];
+	struct watch w[9];
 	int64_t now;
 	int n, i;
 
@@ -781,8 +937,12 @@ static void loop(void)
 		now = clock_ms();
 		for (i = 0; i <= rv.haslog; i++)
 			svc_event(&rv.svc[i], (struct sv_event){ .kind = SV_EV_DEADLINE }, now);
+		deps_tick(&rv.svc[0], now);
+		health_tick(now);
 		exit_check(now);
 		n = watch_add(pfd, w, 0, rv.selfpipe[0], on_signal, NULL);
+		n = watch_add(pfd, w, n, rv.check.outfd, on_check_out, NULL);
+		n = watch_add(pfd, w, n, depends_fd(&rv.deps), on_deps, &rv.svc[0]);
 		for (i = 0; i <= rv.haslog; i++) {
 			n = watch_add(pfd, w, n, rv.svc[i].ctlfd, on_control, &rv.svc[i]);
 			n = watch_add(pfd, w, n, rv.svc[i].notefd, on_note, &rv.svc[i]);
@@ -1005,6 +1165,8 @@ int main(int argc, char **argv)
 	snprintf(prog, sizeof prog, "runsv %s", argv[1]);
 	err_prog = prog;
 	fds_standard();
+	rv.check.outfd = -1;
+	depends_init(&rv.deps, argv[1]);  /* its tree, before the chdir */
 	signals_setup();
 	if (chdir(argv[1]) < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to change to directory");
