@@ -655,7 +655,7 @@ static void health_tick(int64_t now)
 		return;
 	if (checker_start(&rv.check, child_reset) < 0) {
 		err_warn_sys("unable to start ./check");
-		health_result(&rv.health, 1, now);  /* tried again an interval later */
+		health_later(&rv.health, now);
 		return;
 	}
 	health_began(&rv.health, now);

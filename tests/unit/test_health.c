@@ -34,6 +34,8 @@ static void interval_and_never_two(void **state)
 	assert_int_equal(health_deadline(&h), 13000); /* its time limit */
 	assert_false(health_overdue(&h, 12999));
 	assert_true(health_overdue(&h, 13000));
+	assert_false(health_overdue(&h, 13001));   /* once */
+	assert_int_equal(health_deadline(&h), INT64_MAX); /* its exit is awaited */
 	assert_int_equal(health_result(&h, true, 11500), HEALTH_CHANGED);
 	assert_int_equal(h.state, SVHEALTH_OK);
 	assert_int_equal(health_deadline(&h), 21500); /* from the check's end */

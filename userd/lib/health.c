@@ -61,9 +61,17 @@ void health_began(struct health *h, int64_t now)
 	h->kill_at = now + h->cfg.timeout_ms;
 }
 
-bool health_overdue(const struct health *h, int64_t now)
+bool health_overdue(struct health *h, int64_t now)
 {
-	return h->running && h->kill_at && h->kill_at <= now;
+	if (!h->running || !h->kill_at || h->kill_at > now)
+		return false;
+	h->kill_at = 0;  /* killed once; its exit is awaited without a timer */
+	return true;
+}
+
+void health_later(struct health *h, int64_t now)
+{
+	h->next_at = now + h->cfg.interval_ms;
 }
 
 int health_result(struct health *h, bool ok, int64_t now)

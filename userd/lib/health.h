@@ -17,7 +17,10 @@
  *                                shown is kept, a restart does not clear it)
  *   health_due(&h, now)          a check is to be forked now
  *   health_began(&h, now)        it was forked: its time limit runs
- *   health_overdue(&h, now)      it ran past its time limit: kill it
+ *   health_overdue(&h, now)      it ran past its time limit: kill it (true
+ *                                once: the deadline is spent)
+ *   health_later(&h, now)        no check could be forked: the next one is
+ *                                due an interval from now, nothing counted
  *   health_result(&h, ok, now)   it exited (ok: status 0): HEALTH_SAME,
  *                                HEALTH_CHANGED (healthy <-> unhealthy, or
  *                                the count of failures moved) or
@@ -88,7 +91,8 @@ void health_run(struct health *h, const struct health_cfg *cfg, int64_t now);
 void health_halt(struct health *h);
 bool health_due(const struct health *h, int64_t now);
 void health_began(struct health *h, int64_t now);
-bool health_overdue(const struct health *h, int64_t now);
+bool health_overdue(struct health *h, int64_t now);
+void health_later(struct health *h, int64_t now);
 int health_result(struct health *h, bool ok, int64_t now);
 int64_t health_deadline(const struct health *h);
 size_t health_line(const char *buf, size_t len, char *out, size_t size);
