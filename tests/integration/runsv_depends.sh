@@ -97,6 +97,18 @@ check "app: ./run ran again" wait_until 10 test -s "$H/app/started.at"
 check "app: its new start waited for db's new readiness" not_before "$H/app/started.at" "$H/db/ready.at"
 expect_eq "plain: not restarted" "$p" "$(svc_pid "$H/plain")"
 
+# a dependency under Debian's runit runsv (no supervise/ward): up is enough
+if [ -x /usr/bin/runsv ]; then
+	mksvc "$H/rdb"
+	mksvc "$H/rweb"
+	echo rdb >"$H/rweb/depends"
+	chown -R "$U": "$H"
+	run_as rweb
+	check "rweb: waits for rdb" wait_until 10 has_status rweb 'waiting for "rdb"$'
+	spawn "${AS[@]}" /usr/bin/runsv "$H/rdb" 2>"$H/rdb.err"
+	check "rweb: starts once runit's runsv runs rdb" wait_until 10 stat_is "$H/rweb" run
+fi
+
 # a malformed depends file: a failed start, named
 mksvc "$H/bad"
 printf 'db\n../etc\n' >"$H/bad/depends"
