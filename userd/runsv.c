@@ -94,8 +94,6 @@ static struct {
 	unsigned glibc_ign;        /* the same for glibc's own signals: bit n is signal 32+n */
 	struct health health;      /* the service's ./check, if it has check-interval */
 	struct checker check;      /* the ./check running */
-	struct timespec health_since;
-	char health_text[SVEXTRA_HTEXT];
 	struct depwatch deps;      /* the depends file: what a start waits for */
 } rv;
 
@@ -310,20 +308,6 @@ static void status_bin(struct svc *s, int ward_whole)
 	write_file(s, SF_STATUS, "status", buf, sizeof buf);
 }
 
-/* the health check's and the dependencies' fields */
-static void ward_health(struct svextra *x)
-{
-	x->health = rv.health.state;
-	x->health_fails = rv.health.fails;
-	x->health_max = rv.health.cfg.failures;
-	x->health_restarts = rv.health.restarts;
-	x->health_since = rv.health_since;
-	memcpy(x->health_text, rv.health_text, sizeof x->health_text);
-	x->depwait = rv.deps.wait;
-	if (rv.deps.wait != SVDEP_NONE)
-		memcpy(x->depends_text, rv.deps.text, sizeof x->depends_text);
-}
-
 /* returns 1 if supervise/ward is whole: it has something to show */
 static int status_ward(struct svc *s)
 {
@@ -345,8 +329,10 @@ static int status_ward(struct svc *s)
 		}
 	}
 	memcpy(x.text, s->text, sizeof x.text);
-	if (!s->islog)
-		ward_health(&x);
+	if (!s->islog) {
+		health_fill(&rv.health, &x);
+		depends_fill(&rv.deps, &x);
+	}
 	len = svextra_encode(buf, &x);
 	write_file(s, SF_WARD, "ward", buf, len);
 	return len == SVEXTRA_SIZE;
@@ -665,12 +651,8 @@ static void health_exited(struct svc *s, int wstat, int64_t now)
 {
 	char line[SVEXTRA_HTEXT];
 	int ok = checker_done(&rv.check, wstat, line, sizeof line);
-	int was = rv.health.state, r = health_result(&rv.health, ok, now);
+	int r = health_verdict(&rv.health, ok, line, now_real(), now);
 
-	if (rv.health.state != was)
-		rv.health_since = now_real();
-	if (!ok && r != HEALTH_SAME)
-		memcpy(rv.health_text, line, sizeof line);
 	if (r == HEALTH_RESTART) {
 		err_warn("./check failed %u times in a row: restarting: %s",
 			 rv.health.cfg.failures, line);

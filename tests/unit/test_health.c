@@ -71,6 +71,32 @@ static void failures_in_a_row(void **state)
 	assert_int_equal(h.fails, 0);
 }
 
+/* what supervise/ward shows: the time of a change, the failing line */
+static void verdict_and_fill(void **state)
+{
+	struct health h = { 0 };
+	struct svextra x = { 0 };
+	struct timespec t1 = { 1700000001, 0 }, t2 = { 1700000002, 0 };
+
+	(void)state;
+	health_run(&h, &cfg, 0);
+	health_began(&h, 10000);
+	assert_int_equal(health_verdict(&h, true, "", t1, 10000), HEALTH_CHANGED);
+	health_began(&h, 20000);
+	assert_int_equal(health_verdict(&h, true, "", t2, 20000), HEALTH_SAME);
+	health_fill(&h, &x);
+	assert_int_equal(x.health, SVHEALTH_OK);
+	assert_int_equal(x.health_since.tv_sec, 1700000001);
+	assert_int_equal(x.health_max, 3);
+	health_began(&h, 30000);
+	assert_int_equal(health_verdict(&h, false, "no db", t2, 30000), HEALTH_CHANGED);
+	health_fill(&h, &x);
+	assert_int_equal(x.health, SVHEALTH_FAIL);
+	assert_int_equal(x.health_since.tv_sec, 1700000002);
+	assert_int_equal(x.health_fails, 1);
+	assert_string_equal(x.health_text, "no db");
+}
+
 static void result_after_halt_ignored(void **state)
 {
 	struct health h = { 0 };
@@ -213,6 +239,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(interval_and_never_two),
 		cmocka_unit_test(failures_in_a_row),
+		cmocka_unit_test(verdict_and_fill),
 		cmocka_unit_test(result_after_halt_ignored),
 		cmocka_unit_test(first_line),
 		cmocka_unit_test(cfg_files),

@@ -428,6 +428,13 @@ int64_t depends_deadline(const struct depwatch *w)
 	return w->held ? w->deadline : INT64_MAX;
 }
 
+void depends_fill(const struct depwatch *w, struct svextra *x)
+{
+	x->depwait = w->wait;
+	if (w->wait != SVDEP_NONE)
+		memcpy(x->depends_text, w->text, sizeof x->depends_text);
+}
+
 void depends_release(struct depwatch *w)
 {
 	unwatch(w);

@@ -35,6 +35,7 @@
  *                            run ended: w.text names it), DEPENDS_HOLD
  *                            (nothing to do)
  *   depends_deadline(&w)     the depends-timeout while held, else INT64_MAX
+ *   depends_fill(&w, &x)     supervise/ward's fields: what a start waits for
  *   depends_release(&w)      the service is stopped or no longer held: no
  *                            watch, no deadline */
 #ifndef WARD_DEPENDS_H
@@ -96,6 +97,7 @@ int depends_gate(struct depwatch *w, int dirfd, int64_t now);
 int depends_fd(const struct depwatch *w);
 int depends_event(struct depwatch *w);
 int64_t depends_deadline(const struct depwatch *w);
+void depends_fill(const struct depwatch *w, struct svextra *x);
 void depends_release(struct depwatch *w);
 
 #endif

@@ -98,6 +98,28 @@ int health_result(struct health *h, bool ok, int64_t now)
 	return HEALTH_RESTART;
 }
 
+int health_verdict(struct health *h, bool ok, const char *line, struct timespec wall,
+		   int64_t now)
+{
+	int was = h->state, r = health_result(h, ok, now);
+
+	if (h->state != was)
+		h->since = wall;
+	if (!ok && r != HEALTH_SAME)
+		snprintf(h->text, sizeof h->text, "%s", line);
+	return r;
+}
+
+void health_fill(const struct health *h, struct svextra *x)
+{
+	x->health = h->state;
+	x->health_fails = h->fails;
+	x->health_max = h->cfg.failures;
+	x->health_restarts = h->restarts;
+	x->health_since = h->since;
+	memcpy(x->health_text, h->text, sizeof x->health_text);
+}
+
 int64_t health_deadline(const struct health *h)
 {
 	if (h->running)

@@ -25,6 +25,10 @@
  *                                HEALTH_CHANGED (healthy <-> unhealthy, or
  *                                the count of failures moved) or
  *                                HEALTH_RESTART (check-failures reached)
+ *   health_verdict(&h, ok, line, wall, now)  the same, and keeps what
+ *                                supervise/ward shows: the wall-clock time
+ *                                of a change, the failing check's line
+ *   health_fill(&h, &x)          those fields of supervise/ward
  *   health_deadline(&h)          the next time to act, INT64_MAX if none
  *   health_line(buf, len, out, size)  the first line of a check's output,
  *       blanks trimmed, control characters made '?', cut to size-1 (size > 0)
@@ -47,6 +51,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
+
+#include "status.h"
 
 #define HEALTH_TIMEOUT_S  5
 #define HEALTH_FAILURES   3
@@ -68,6 +75,8 @@ struct health {
 	bool running;          /* a check runs */
 	int64_t next_at;       /* when the next check is due */
 	int64_t kill_at;       /* the running check's time limit */
+	struct timespec since; /* the last change of state (wall clock) */
+	char text[SVEXTRA_HTEXT]; /* the last failing check's first line */
 };
 
 enum { HEALTH_SAME, HEALTH_CHANGED, HEALTH_RESTART };
@@ -94,6 +103,9 @@ void health_began(struct health *h, int64_t now);
 bool health_overdue(struct health *h, int64_t now);
 void health_later(struct health *h, int64_t now);
 int health_result(struct health *h, bool ok, int64_t now);
+int health_verdict(struct health *h, bool ok, const char *line, struct timespec wall,
+		   int64_t now);
+void health_fill(const struct health *h, struct svextra *x);
 int64_t health_deadline(const struct health *h);
 size_t health_line(const char *buf, size_t len, char *out, size_t size);
 
