@@ -817,8 +817,10 @@ static void exit_check(int64_t now)
 
 	if (!svstate_gone(&rv.svc[0].st))
 		return;
-	if (!rv.haslog || log->pid == 0)
+	if (!rv.haslog || log->pid == 0) {
+		checker_kill(&rv.check);  /* a check must not outlive its runsv */
 		exit(0);
+	}
 	if (rv.exiting)
 		return;
 	rv.exiting = 1;

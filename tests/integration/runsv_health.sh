@@ -72,6 +72,21 @@ check "... reported as timed out" grep -q "restarting: timed out after 1s\$" "$s
 c=$(head -n 1 "$s/check.pids")
 check "the timed-out check was killed" wait_until 10 gone "$c"
 
+# --- a check still running when runsv exits goes with it
+e=$H/leave
+mksvc "$e"
+mkscript "$e/check" 'echo $$ >check.pid; exec sleep 100000'
+echo 1 >"$e/check-interval"
+echo 3600 >"$e/check-timeout"
+chown -R "$U": "$H"
+spawn "${AS[@]}" "$B/runsv" "$e" 2>"$e.err"
+er=$SPAWNED
+check "leave: a check runs" wait_until 10 test -s "$e/check.pid"
+c=$(cat "$e/check.pid")
+sv_as exit leave >/dev/null 2>&1
+check "leave: runsv exited" wait_until 10 gone "$er"
+check "leave: its running check was killed" wait_until 10 gone "$c"
+
 # --- busy: checks that take longer than the interval never overlap
 b=$H/busy
 mksvc "$b"
