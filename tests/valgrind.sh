@@ -52,7 +52,8 @@ printf 'value  \nsecond\n' >"$T/env/A"
 printf 'x' >"$T/env/K=pre"
 vcheck "valgrind chpst -e" $VG "$B/chpst" -e "$T/env" /bin/true
 
-# runsv supervising a service with a logger, sv status on it, sv exit:
+# runsv supervising a service with a logger, a failing health check and a
+# dependency (a sibling under a plain runsv), sv status on it, sv exit:
 # runsv's own exit status is valgrind's verdict
 if [ ! -x "$B/dyn/runsv" ]; then
 	notok "build/dyn/runsv missing (make tests builds it)"; fail=$((fail + 1))
@@ -60,12 +61,21 @@ else
 	mkdir -p "$T/sv/b/log"
 	printf '#!/bin/sh\necho hi; exec sleep 100000\n' >"$T/sv/b/run"
 	printf '#!/bin/sh\nexec cat >/dev/null\n' >"$T/sv/b/log/run"
-	chmod 755 "$T/sv/b/run" "$T/sv/b/log/run"
+	printf '#!/bin/sh\necho not yet; exit 1\n' >"$T/sv/b/check"
+	echo 1 >"$T/sv/b/check-interval"
+	echo 100 >"$T/sv/b/check-failures"
+	echo dep >"$T/sv/b/depends"
+	mkdir -p "$T/sv/dep"
+	printf '#!/bin/sh\nexec sleep 100000\n' >"$T/sv/dep/run"
+	chmod 755 "$T/sv/b/run" "$T/sv/b/log/run" "$T/sv/b/check" "$T/sv/dep/run"
+	spawn "$B/runsv" "$T/sv/dep"
 	(cd "$T/sv/b" && exec setsid $VG "$B/dyn/runsv" "$T/sv/b" </dev/null >"$T/vg-runsv" 2>&1) &
 	rp=$!
 	track $rp
 	running() { "$B/sv" status "$T/sv/b" 2>/dev/null | grep -q '^run: .*; run: log'; }
 	wait_until 60 running
+	unhealthy() { "$B/sv" status "$T/sv/b" 2>/dev/null | grep -q 'unhealthy.*"not yet"'; }
+	wait_until 60 unhealthy
 	vexit "valgrind sv status" 0 $VG "$B/dyn/sv" status "$T/sv/b"
 	"$B/sv" exit "$T/sv/b" >/dev/null 2>&1
 	wait $rp

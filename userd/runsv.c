@@ -1,6 +1,8 @@
 /* runsv: starts and watches one service directory and its log/, as runit's
  * runsv does, plus ward's extensions: crash-loop backoff, timeout-kill and
- * readiness (notification-fd, NOTIFY_SOCKET).  See runsv(8).
+ * readiness (notification-fd, NOTIFY_SOCKET), health checks (./check every
+ * check-interval: userd/lib/health) and dependencies (the depends file:
+ * userd/lib/depends).  See runsv(8).
  *
  * The service and its logger are two struct svc handled by the same code,
  * with islog as the only difference.  One poll loop; signals arrive
@@ -31,8 +33,10 @@
 #include "bindtrap.h"
 #include "clock.h"
 #include "ctlgroup.h"
+#include "depends.h"
 #include "err.h"
 #include "fs.h"
+#include "health.h"
 #include "notify.h"
 #include "proc.h"
 #include "cgstat.h"
@@ -95,6 +99,9 @@ static struct {
 	int selfpipe[2];           /* the signal handlers write a byte here */
 	sigset_t nondefault;       /* signals a child must set back to SIG_DFL */
 	unsigned glibc_ign;        /* the same for glibc's own signals: bit n is signal 32+n */
+	struct health health;      /* the service's ./check, if it has check-interval */
+	struct checker check;      /* the ./check running */
+	struct depwatch deps;      /* the depends file: what a start waits for */
 } rv;
 
 static volatile sig_atomic_t got_term;
@@ -332,6 +339,10 @@ static int status_ward(struct svc *s)
 	}
 	memcpy(x.text, s->text, sizeof x.text);
 	svextra_exit(&x, &s->last);
+	if (!s->islog) {
+		health_fill(&rv.health, &x);
+		depends_fill(&rv.deps, &x);
+	}
 	len = svextra_encode(buf, &x);
 	write_file(s, SF_WARD, "ward", buf, len);
 	return len == SVEXTRA_SIZE;
@@ -557,12 +568,123 @@ static void svc_not_started(struct svc *s, int64_t now)
 	svc_event(s, (struct sv_event){ .kind = SV_EV_START_FAILED }, now);
 }
 
+/* ---- health checks and dependencies (userd/lib/health, depends) ---- */
+
+static void svc_why(struct svc *s, const char *why)
+{
+	err_warn("%s", why);
+	snprintf(s->text, sizeof s->text, "%s", why);
+}
+
+/* the depends file, before each start of ./run: -1 if it must wait */
+static int svc_depends(struct svc *s, int64_t now)
+{
+	switch (depends_gate(&rv.deps, s->dirfd, now)) {
+	case DEPENDS_GO:
+		return 0;
+	case DEPENDS_HOLD:
+		if (rv.deps.wait == SVDEP_CYCLE)
+			err_warn("dependency cycle: %s: not started", rv.deps.text);
+		svc_event(s, (struct sv_event){ .kind = SV_EV_HOLD }, now);
+		return -1;
+	default:
+		svc_why(s, rv.deps.text);
+		svc_not_started(s, now);
+		return -1;
+	}
+}
+
+static void on_deps(struct svc *s, int64_t now)
+{
+	int r = depends_event(&rv.deps);
+
+	if (r == DEPENDS_GO)
+		svc_event(s, (struct sv_event){ .kind = SV_EV_RELEASE }, now);
+	else if (r == DEPENDS_RESTART)
+		err_warn("dependency %s restarted: restarting", rv.deps.text);
+	if (r == DEPENDS_RESTART)
+		svc_event(s, (struct sv_event){ .kind = SV_EV_STOP_RUN, .asked = 1 }, now);
+	if (r == DEPENDS_HOLD)
+		svc_status(s);  /* it may wait for another one now */
+}
+
+/* a wait nobody wants any more ends; one past depends-timeout fails */
+static void deps_tick(struct svc *s, int64_t now)
+{
+	char why[SVEXTRA_TEXT];
+
+	if (rv.deps.held && !svstate_owes_start(&s->st)) {
+		depends_release(&rv.deps);
+		svc_status(s);
+	}
+	if (depends_deadline(&rv.deps) > now)
+		return;
+	snprintf(why, sizeof why, "%s%s: depends-timeout is over",
+		 rv.deps.wait == SVDEP_CYCLE ? "dependency cycle " : "waiting for ", rv.deps.text);
+	depends_release(&rv.deps);
+	svc_why(s, why);
+	svc_not_started(s, now);
+}
+
+static void health_arm(int64_t now)
+{
+	struct health_cfg cfg;
+	char err[128];
+	int r = health_read_cfg(rv.svc[0].dirfd, &cfg, err, sizeof err);
+
+	if (r < 0)
+		err_warn("%s", err);
+	if (r == 1) {
+		health_run(&rv.health, &cfg, now);
+		rv.check.timeout_ms = cfg.timeout_ms;
+		return;
+	}
+	health_halt(&rv.health);
+	rv.health.state = SVHEALTH_NONE;
+}
+
+static void health_tick(int64_t now)
+{
+	if (health_overdue(&rv.health, now))
+		checker_kill(&rv.check);
+	if (!health_due(&rv.health, now))
+		return;
+	if (checker_start(&rv.check, child_reset) < 0) {
+		err_warn_sys("unable to start ./check");
+		health_later(&rv.health, now);
+		return;
+	}
+	health_began(&rv.health, now);
+}
+
+static void health_exited(struct svc *s, int wstat, int64_t now)
+{
+	char line[SVEXTRA_HTEXT];
+	int ok = checker_done(&rv.check, wstat, line, sizeof line);
+	int r = health_verdict(&rv.health, ok, line, now_real(), now);
+
+	if (r == HEALTH_RESTART) {
+		err_warn("./check failed %u times in a row: restarting: %s",
+			 rv.health.cfg.failures, line);
+		snprintf(s->text, sizeof s->text, "unhealthy: %s", line);
+		svc_event(s, (struct sv_event){ .kind = SV_EV_STOP_RUN }, now);
+	}
+	if (r != HEALTH_SAME)
+		svc_status(s);
+}
+
+static void on_check_out(struct svc *s, int64_t now)
+{
+	(void)s;
+	(void)now;
+	checker_read(&rv.check);
+}
+
 /* ./run is not started, for the reason in err: it goes to stderr and to
  * sv status, and the start is retried with the usual backoff */
 static int svc_refused(struct svc *s, const char *err, int64_t now)
 {
-	err_warn("%s", err);
-	snprintf(s->text, sizeof s->text, "%s", err);
+	svc_why(s, err);
 	svc_not_started(s, now);
 	return -1;
 }
@@ -633,6 +755,8 @@ static void svc_start(struct svc *s, int64_t now)
 	if (s->st.state == SV_FINISH) {
 		svc_finish_args(s, code, sig, sizeof code);
 	} else {
+		if (!s->islog && svc_depends(s, now) < 0)
+			return;
 		custom(s, 'u');
 		if (!s->islog)
 			view_sync();
@@ -656,6 +780,8 @@ static void svc_start(struct svc *s, int64_t now)
 	if (notew >= 0)
 		close(notew);
 	s->pid = pid;
+	if (!s->islog && s->st.state != SV_FINISH)
+		health_arm(now);
 	svc_event(s, (struct sv_event){ .kind = SV_EV_STARTED }, now);
 }
 
@@ -735,6 +861,10 @@ static void svc_exited(struct svc *s, int wstat, int64_t now)
 		s->ready_at = (struct timespec){ 0, 0 };
 		ev.backoff_max_ms = svc_backoff_max(s);
 		ev.finish_exists = !s->islog && faccessat(s->dirfd, "finish", F_OK, 0) == 0;
+		if (!s->islog) {
+			health_halt(&rv.health);
+			depends_release(&rv.deps);
+		}
 	}
 	svc_event(s, ev, now);
 }
@@ -753,8 +883,10 @@ static void exit_check(int64_t now)
 
 	if (!svstate_gone(&rv.svc[0].st))
 		return;
-	if (!rv.haslog || log->pid == 0)
+	if (!rv.haslog || log->pid == 0) {
+		checker_kill(&rv.check);  /* a check must not outlive its runsv */
 		exit(0);
+	}
 	if (rv.exiting)
 		return;
 	rv.exiting = 1;
@@ -770,10 +902,13 @@ static void reap(int64_t now)
 	pid_t pid;
 	int w, i;
 
-	while ((pid = waitpid(-1, &w, WNOHANG)) > 0)
+	while ((pid = waitpid(-1, &w, WNOHANG)) > 0) {
+		if (pid == rv.check.pid)
+			health_exited(&rv.svc[0], w, now);
 		for (i = 0; i <= rv.haslog; i++)
 			if (rv.svc[i].pid == pid)
 				svc_exited(&rv.svc[i], w, now);
+	}
 }
 
 static void on_signal(struct svc *s, int64_t now)
@@ -839,6 +974,10 @@ static int poll_timeout(int64_t now)
 
 	if (rv.haslog && svstate_deadline(&rv.svc[1].st) < d)
 		d = svstate_deadline(&rv.svc[1].st);
+	if (health_deadline(&rv.health) < d)
+		d = health_deadline(&rv.health);
+	if (depends_deadline(&rv.deps) < d)
+		d = depends_deadline(&rv.deps);
 	if (d == INT64_MAX)
 		return -1;
 	return d <= now ? 0 : d - now > INT_MAX ? INT_MAX : (int)(d - now);
@@ -846,8 +985,8 @@ static int poll_timeout(int64_t now)
 
 static void loop(void)
 {
-	struct pollfd pfd[8];
-	struct watch w[8];
+	struct pollfd pfd[10];
+	struct watch w[10];
 	int64_t now;
 	int n, i;
 
@@ -855,8 +994,12 @@ static void loop(void)
 		now = clock_ms();
 		for (i = 0; i <= rv.haslog; i++)
 			svc_event(&rv.svc[i], (struct sv_event){ .kind = SV_EV_DEADLINE }, now);
+		deps_tick(&rv.svc[0], now);
+		health_tick(now);
 		exit_check(now);
 		n = watch_add(pfd, w, 0, rv.selfpipe[0], on_signal, NULL);
+		n = watch_add(pfd, w, n, rv.check.outfd, on_check_out, NULL);
+		n = watch_add(pfd, w, n, depends_fd(&rv.deps), on_deps, &rv.svc[0]);
 		for (i = 0; i <= rv.haslog; i++) {
 			n = watch_add(pfd, w, n, rv.svc[i].ctlfd, on_control, &rv.svc[i]);
 			n = watch_add(pfd, w, n, rv.svc[i].notefd, on_note, &rv.svc[i]);
@@ -1092,6 +1235,8 @@ int main(int argc, char **argv)
 	snprintf(prog, sizeof prog, "runsv %s", argv[1]);
 	err_prog = prog;
 	fds_standard();
+	rv.check.outfd = -1;
+	depends_init(&rv.deps, argv[1]);  /* its tree, before the chdir */
 	signals_setup();
 	if (chdir(svc_dir(argv[1])) < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to change to directory");

@@ -20,7 +20,12 @@ static int svextra_same(const struct svextra *a, const struct svextra *b)
 	       same_time(&a->ready_at, &b->ready_at) && same_time(&a->next_start, &b->next_start) &&
 	       a->starts == b->starts && a->runsv_pid == b->runsv_pid && !strcmp(a->text, b->text) &&
 	       a->exit_kind == b->exit_kind && a->exit_code == b->exit_code &&
-	       a->exit_oom == b->exit_oom && same_time(&a->exit_at, &b->exit_at);
+	       a->exit_oom == b->exit_oom && same_time(&a->exit_at, &b->exit_at) &&
+	       a->health == b->health && a->depwait == b->depwait &&
+	       a->health_fails == b->health_fails && a->health_max == b->health_max &&
+	       a->health_restarts == b->health_restarts &&
+	       same_time(&a->health_since, &b->health_since) &&
+	       !strcmp(a->health_text, b->health_text) && !strcmp(a->depends_text, b->depends_text);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -38,12 +43,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (svextra_decode(data, size, &x) == 0) {
 		/* back in the canonical form (brief when quiet: a whole form with
-		 * nothing to show is what an older runsv wrote), with the same
-		 * fields; text past its NUL is not kept */
+		 * nothing to show is what an older runsv wrote; the current
+		 * version: version 1 is read too), with the same fields; text
+		 * past its NUL is not kept */
 		size_t n = svextra_encode(b, &x);
 
 		if (n != (svextra_quiet(&x) ? SVEXTRA_BRIEF : SVEXTRA_SIZE) ||
-		    memcmp(b, data, SVEXTRA_BRIEF) != 0 || svextra_decode(b, n, &y) != 0 ||
+		    b[0] != SVEXTRA_VERSION || memcmp(b + 1, data + 1, SVEXTRA_BRIEF - 1) != 0 || svextra_decode(b, n, &y) != 0 ||
 		    !svextra_same(&x, &y))
 			abort();
 	}

@@ -36,7 +36,7 @@ sleep 0 & dead=$!; wait $dead
 "$W" "$d/web" runsv=$dead ready=wait text=stale
 svrun "ward file of a dead runsv ignored" 0 '^run: web: \(pid [0-9]+\) [0-9]+s; run: log: ' status web
 head -c 256 /dev/urandom >"$d/web/supervise/ward"
-printf '\2' | dd of="$d/web/supervise/ward" bs=1 count=1 conv=notrunc 2>/dev/null   # unknown version
+printf '\3' | dd of="$d/web/supervise/ward" bs=1 count=1 conv=notrunc 2>/dev/null   # unknown version
 out=$("$WARD_SV" status web 2>"$T/err"); rc=$?
 expect_eq "malformed ward file: still exit 0" 0 "$rc"
 expect_match "malformed ward file: runit's status" '^run: web: \(pid [0-9]+\) [0-9]+s; run: log: ' "$out"
@@ -134,7 +134,7 @@ our_runsv_suite() {
 	svrun "our runsv: -w up waits for the notification fd" 0 \
 		'^ok: run: rdy: \(pid [0-9]+\) [0-9]+s, normally down, ready [0-9]+s$' -w 5 up rdy
 	svrun "our runsv: status shows ready" 0 '^run: rdy: \(pid [0-9]+\) [0-9]+s, normally down, ready [0-9]+s$' status rdy
-	expect_eq "our runsv: readiness to show: the whole ward (272 bytes)" 272 \
+	expect_eq "our runsv: readiness to show: the whole ward (512 bytes)" 512 \
 		"$(stat -c %s "$o/rdy/supervise/ward")"
 	svrun "our runsv: -w restart waits for the new run's readiness" 0 \
 		'^ok: run: rdy: \(pid [0-9]+\) [0-9]+s, normally down, ready [0-9]+s$' -w 5 restart rdy

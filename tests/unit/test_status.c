@@ -95,7 +95,7 @@ static void extra_roundtrip_and_rejects(void **state)
 	assert_int_equal(back.starts, 7);
 	assert_int_equal(back.runsv_pid, 99);
 	assert_string_equal(back.text, "serving 3 clients");
-	b[0] = 1;  /* version 1 had its text where the exit block is now */
+	b[0] = 3;
 	assert_int_equal(svextra_decode(b, sizeof b, &back), -1);
 	b[0] = SVEXTRA_VERSION;
 	memset(b + 56, 'A', SVEXTRA_TEXT); /* text without a NUL */
@@ -130,6 +130,50 @@ static void extra_last_exit(void **state)
 	b[41] = 9;
 	b[42] = 2;      /* oom is 0 or 1 */
 	assert_int_equal(svextra_decode(b, SVEXTRA_BRIEF, &back), -1);
+}
+
+/* version 2's block: health checks and dependencies; version 1 still read */
+static void extra_health_block(void **state)
+{
+	struct svextra x = { .starts = 2, .runsv_pid = 7, .health = SVHEALTH_FAIL,
+			     .health_fails = 2, .health_max = 3, .health_restarts = 1,
+			     .health_since = { 1700000000, 5 }, .depwait = SVDEP_CYCLE };
+	struct svextra back;
+	unsigned char b[SVEXTRA_SIZE];
+
+	(void)state;
+	strcpy(x.health_text, "db: connection refused");
+	strcpy(x.depends_text, "a -> b -> a");
+	assert_int_equal(svextra_quiet(&x), 0);
+	assert_int_equal(svextra_encode(b, &x), SVEXTRA_SIZE);
+	assert_int_equal(svextra_decode(b, sizeof b, &back), 0);
+	assert_int_equal(back.health, SVHEALTH_FAIL);
+	assert_int_equal(back.health_fails, 2);
+	assert_int_equal(back.health_max, 3);
+	assert_int_equal(back.health_restarts, 1);
+	assert_int_equal(back.health_since.tv_sec, 1700000000);
+	assert_int_equal(back.depwait, SVDEP_CYCLE);
+	assert_string_equal(back.health_text, "db: connection refused");
+	assert_string_equal(back.depends_text, "a -> b -> a");
+	/* a version 1 whole form: 256 bytes, no health block */
+	b[0] = 1;
+	assert_int_equal(svextra_decode(b, SVEXTRA_SIZE_V1, &back), 0);
+	assert_int_equal(back.health, SVHEALTH_NONE);
+	assert_int_equal(back.depwait, SVDEP_NONE);
+	assert_string_equal(back.health_text, "");
+	assert_int_equal(svextra_decode(b, SVEXTRA_SIZE, &back), -1);
+	b[0] = SVEXTRA_VERSION;
+	assert_int_equal(svextra_decode(b, SVEXTRA_SIZE_V1, &back), -1);
+	b[256] = SVHEALTH_FAIL + 1;  /* out of range */
+	assert_int_equal(svextra_decode(b, sizeof b, &back), -1);
+	b[256] = SVHEALTH_FAIL;
+	b[SVEXTRA_SIZE - 1] = 1;     /* reserved tail */
+	assert_int_equal(svextra_decode(b, sizeof b, &back), -1);
+	/* only a health check or a wait makes an otherwise quiet ward whole */
+	x = (struct svextra){ .health = SVHEALTH_UNKNOWN };
+	assert_int_equal(svextra_encode(b, &x), SVEXTRA_SIZE);
+	x = (struct svextra){ .depwait = SVDEP_WAIT };
+	assert_int_equal(svextra_encode(b, &x), SVEXTRA_SIZE);
 }
 
 /* nothing for a status line: the brief form, 56 bytes, which sv need not
@@ -199,6 +243,7 @@ int main(void)
 		cmocka_unit_test(status_mark),
 		cmocka_unit_test(status_roundtrip_and_rejects),
 		cmocka_unit_test(extra_roundtrip_and_rejects),
+		cmocka_unit_test(extra_health_block),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -328,6 +328,50 @@ static void status_ward_backoff(void **state)
 	assert_string_equal(fmt(&v, NULL), "down: web: 5s");
 }
 
+/* the health check's part of a running service, the dependencies' of a
+ * held one */
+static void status_health_depends(void **state)
+{
+	struct svbuf b = { 0 };
+	struct svview v;
+
+	(void)state;
+	v = view(SV_RUN, 12, 'u');
+	v.have_extra = 1;
+	v.x.health = SVHEALTH_UNKNOWN;
+	assert_string_equal(fmt(&v, NULL), "run: web: (pid 12) 5s, health unknown");
+	v.x.health = SVHEALTH_OK;
+	v.x.health_since.tv_sec = 1700000090;
+	assert_string_equal(fmt(&v, NULL), "run: web: (pid 12) 5s, healthy 10s");
+	v.x.health = SVHEALTH_FAIL;
+	v.x.health_fails = 2;
+	v.x.health_max = 3;
+	strcpy(v.x.health_text, "no \"db\"");
+	strcpy(v.x.text, "serving");
+	assert_string_equal(fmt(&v, NULL),
+			    "run: web: (pid 12) 5s, unhealthy 10s (2 of 3), \"no \\\"db\\\"\", \"serving\"");
+	svcmd_fmt_json(&b, &v, &now);
+	assert_non_null(strstr(b.p, "\"health\":\"unhealthy\",\"health_for\":10,\"health_fails\":2,"
+				    "\"health_text\":\"no \\\"db\\\"\",\"health_restarts\":0,"
+				    "\"waiting_for\":null,\"depends_cycle\":null"));
+	svbuf_free(&b);
+	/* down and held: what it waits for; the health is not shown */
+	v = view(SV_DOWN, 0, 'u');
+	v.have_extra = 1;
+	v.x.health = SVHEALTH_OK;
+	v.x.depwait = SVDEP_WAIT;
+	strcpy(v.x.depends_text, "db (not ready)");
+	assert_string_equal(fmt(&v, NULL), "down: web: 5s, normally up, want up, waiting for \"db (not ready)\"");
+	v.x.depwait = SVDEP_CYCLE;
+	strcpy(v.x.depends_text, "web -> db -> web");
+	assert_string_equal(fmt(&v, NULL),
+			    "down: web: 5s, normally up, want up, dependency cycle \"web -> db -> web\"");
+	b = (struct svbuf){ 0 };
+	svcmd_fmt_json(&b, &v, &now);
+	assert_non_null(strstr(b.p, "\"waiting_for\":null,\"depends_cycle\":\"web -> db -> web\""));
+	svbuf_free(&b);
+}
+
 static void json_members(void **state)
 {
 	struct svbuf b = { 0 };
@@ -340,7 +384,9 @@ static void json_members(void **state)
 	assert_string_equal(b.p,
 		"\"state\":\"run\",\"pid\":12,\"uptime\":5,\"normally\":\"up\",\"want\":\"down\","
 		"\"paused\":true,\"got_term\":false,\"ready\":null,\"ready_for\":null,"
-		"\"status_text\":null,\"backoff_ms\":0,\"next_start_in\":null,\"starts\":null,\"last_exit\":null");
+		"\"status_text\":null,\"backoff_ms\":0,\"next_start_in\":null,\"starts\":null,\"last_exit\":null,"
+		"\"health\":null,\"health_for\":null,\"health_fails\":null,\"health_text\":null,"
+		"\"health_restarts\":null,\"waiting_for\":null,\"depends_cycle\":null");
 	svbuf_free(&b);
 	v.have_extra = 1;
 	v.x.ready = SVREADY_YES;
@@ -456,6 +502,7 @@ int main(void)
 		cmocka_unit_test(status_runit_text),
 		cmocka_unit_test(status_ward_text),
 		cmocka_unit_test(status_ward_backoff),
+		cmocka_unit_test(status_health_depends),
 		cmocka_unit_test(json_members),
 		cmocka_unit_test(quote_utf8),
 		cmocka_unit_test(owner_from_passwd),

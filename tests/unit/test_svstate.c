@@ -523,6 +523,51 @@ static void asked_exit_does_not_back_off(void **state)
 	}
 }
 
+/* a start held for dependencies: no deadline, released by release, a
+ * failed start (depends-timeout) or u */
+static void hold_and_release(void **state)
+{
+	struct svstate s;
+	struct sv_action a;
+
+	(void)state;
+	svstate_init(&s, false, false);
+	expect((a = step(&s, (struct sv_event){ .kind = SV_EV_DEADLINE }, T0), &a), "start");
+	expect((a = step(&s, (struct sv_event){ .kind = SV_EV_HOLD }, T0), &a), "status");
+	assert_int_equal(svstate_deadline(&s), INT64_MAX);
+	assert_false(svstate_waiting(&s, T0));
+	expect((a = step(&s, (struct sv_event){ .kind = SV_EV_DEADLINE }, T0 + 5000), &a), "");
+	expect((a = step(&s, (struct sv_event){ .kind = SV_EV_RELEASE }, T0 + 5000), &a), "start");
+	step(&s, (struct sv_event){ .kind = SV_EV_HOLD }, T0 + 5000);
+	expect((a = step(&s, (struct sv_event){ .kind = SV_EV_START_FAILED }, T0 + 6000), &a),
+	       "status");
+	assert_false(s.held);
+	assert_int_equal(svstate_deadline(&s), T0 + 7000);  /* a quick death's backoff */
+	step(&s, (struct sv_event){ .kind = SV_EV_HOLD }, T0 + 7000);
+	expect((a = letter(&s, 'u', T0 + 8000), &a), "status start");
+}
+
+/* runsv's own restart: TERM as a crash's (backoff) or asked (none) */
+static void stop_run(void **state)
+{
+	struct svstate s;
+	struct sv_action a;
+
+	(void)state;
+	running(&s, false);
+	expect((a = step(&s, (struct sv_event){ .kind = SV_EV_STOP_RUN }, T0 + 100), &a),
+	       "TERM CONT status read-kill");
+	expect_state(&s, T0 + 100, "run, want up, got TERM");
+	expect((a = step(&s, (struct sv_event){ .kind = SV_EV_STOP_RUN }, T0 + 100), &a), "");
+	expect((a = exited(&s, false, T0 + 200), &a), "stamp status");
+	assert_int_equal(s.rs.fails, 1);  /* unhealthy: counted as a crash */
+	running(&s, false);
+	step(&s, (struct sv_event){ .kind = SV_EV_STOP_RUN, .asked = true }, T0 + 100);
+	expect((a = exited(&s, false, T0 + 200), &a), "stamp status");
+	assert_int_equal(s.rs.fails, 0);  /* a dependency's restart: no backoff */
+	assert_int_equal(svstate_deadline(&s), T0 + 1000);
+}
+
 static void backoff_max_caps_the_wait(void **state)
 {
 	struct svstate s;
@@ -652,6 +697,8 @@ int main(void)
 		cmocka_unit_test(log_has_no_finish),
 		cmocka_unit_test(quick_death_backs_off),
 		cmocka_unit_test(asked_exit_does_not_back_off),
+		cmocka_unit_test(hold_and_release),
+		cmocka_unit_test(stop_run),
 		cmocka_unit_test(backoff_max_caps_the_wait),
 		cmocka_unit_test(timeout_kill),
 		cmocka_unit_test(failed_start_backs_off),

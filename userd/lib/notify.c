@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-static void copy_printable(char *out, size_t size, const char *in, size_t len)
+void notify_printable(char *out, size_t size, const char *in, size_t len)
 {
 	size_t i;
 
@@ -22,7 +22,7 @@ static int line_parse(const char *line, size_t len, char *text, size_t size)
 	if (len == 7 && memcmp(line, "READY=1", 7) == 0)
 		return NOTIFY_READY;
 	if (len >= 7 && memcmp(line, "STATUS=", 7) == 0) {
-		copy_printable(text, size, line + 7, len - 7);
+		notify_printable(text, size, line + 7, len - 7);
 		return NOTIFY_STATUS;
 	}
 	return 0;

@@ -9,10 +9,13 @@
  *   18     1 if TERM was sent and the process has not exited yet, else 0
  *   19     state: 0 down, 1 run, 2 finish
  *
- * supervise/ward is ward's own addition (readiness, backoff, runsv's pid),
- * versioned; runit's tools never look at it.  It has two sizes: the whole
- * SVEXTRA_SIZE bytes, or the first SVEXTRA_BRIEF of them when nothing in it
- * would show on a status line (no readiness declared, no backoff, no text).
+ * supervise/ward is ward's own addition (readiness, backoff, runsv's pid,
+ * the last exit, health checks, dependencies), versioned; runit's tools never look at it.
+ * It has two sizes: the whole SVEXTRA_SIZE bytes, or the first SVEXTRA_BRIEF
+ * of them when nothing in it would show on a status line (no readiness
+ * declared, no backoff, no text, no health check, no dependency waited for).
+ * sv reads version 1 (brief 40 bytes, whole 256, without the last exit,
+ * health and dependency fields) as well, from a runsv older than its sv.
  * Both are written as NAME.new and renamed (fs_write_atomic), so a reader
  * never sees half a file.
  *
@@ -76,9 +79,18 @@ int svstatus_decode(const unsigned char *in, size_t len, struct svstatus *st);
 enum sv_ready { SVREADY_NONE = 0, SVREADY_WAIT = 1, SVREADY_YES = 2 };
 
 #define SVEXTRA_VERSION 2
-#define SVEXTRA_SIZE 272
+#define SVEXTRA_SIZE 512
 #define SVEXTRA_BRIEF 56       /* the size without the text (see above) */
+#define SVEXTRA_SIZE_V1 256    /* version 1's whole form */
+#define SVEXTRA_BRIEF_V1 40    /* version 1's brief form */
 #define SVEXTRA_TEXT 200       /* STATUS= text, including its NUL */
+#define SVEXTRA_HTEXT 80       /* a failing check's first line, with its NUL */
+#define SVEXTRA_DTEXT 128      /* a dependency's name or a cycle, with its NUL */
+
+/* health of a service with ./check and check-interval (runsv(8)) */
+enum sv_health { SVHEALTH_NONE = 0, SVHEALTH_UNKNOWN = 1, SVHEALTH_OK = 2, SVHEALTH_FAIL = 3 };
+/* what a start waits for (the depends file, runsv(8)) */
+enum sv_depwait { SVDEP_NONE = 0, SVDEP_WAIT = 1, SVDEP_CYCLE = 2 };
 
 /* how ./run last ended (restart accounting) */
 enum sv_exit_kind { SVEXIT_NONE = 0, SVEXIT_CODE = 1, SVEXIT_SIGNAL = 2 };
@@ -97,6 +109,16 @@ struct svextra {
 	int exit_oom;              /* 1: the kernel's OOM killer ended it (memory.events) */
 	struct timespec exit_at;   /* when */
 	/* ---- end of restart accounting ---- */
+	/* -- health checks and dependencies (version 2): keep together -- */
+	int health;                /* enum sv_health: NONE = no check-interval */
+	uint32_t health_fails;     /* failed checks in a row */
+	uint32_t health_max;       /* check-failures: restarted at this many */
+	uint32_t health_restarts;  /* restarts for unhealthiness since runsv began */
+	struct timespec health_since; /* last change of health */
+	char health_text[SVEXTRA_HTEXT]; /* the last failing check's first line */
+	int depwait;               /* enum sv_depwait: NONE = not waiting */
+	char depends_text[SVEXTRA_DTEXT]; /* the one waited for, or the cycle */
+	/* -- end of health checks and dependencies -- */
 };
 
 /* fills the exit block of x from a wait status, at ts */

@@ -541,6 +541,34 @@ static void fmt_text(struct svbuf *b, const struct svextra *x)
 	}
 }
 
+static const char *const health_words[] = { "", "health unknown", "healthy", "unhealthy" };
+
+/* ", healthy 40s" or ", unhealthy 3s (2 of 3), \"first line\"" */
+static void fmt_health(struct svbuf *b, const struct svextra *x, const struct timespec *now)
+{
+	if (x->health == SVHEALTH_NONE)
+		return;
+	svbuf_addf(b, ", %s", health_words[x->health]);
+	if (x->health == SVHEALTH_UNKNOWN)
+		return;
+	svbuf_addf(b, " %llds", secs_since(now, &x->health_since));
+	if (x->health != SVHEALTH_FAIL)
+		return;
+	if (x->health_fails)
+		svbuf_addf(b, " (%u of %u)", x->health_fails, x->health_max);
+	svbuf_add(b, ", ");
+	svbuf_quote(b, x->health_text, strnlen(x->health_text, SVEXTRA_HTEXT), 0);
+}
+
+/* ", waiting for db" or ", dependency cycle web -> db -> web" */
+static void fmt_depends(struct svbuf *b, const struct svextra *x)
+{
+	if (x->depwait == SVDEP_NONE)
+		return;
+	svbuf_add(b, x->depwait == SVDEP_WAIT ? ", waiting for " : ", dependency cycle ");
+	svbuf_quote(b, x->depends_text, strnlen(x->depends_text, SVEXTRA_DTEXT), 0);
+}
+
 static void fmt_ward(struct svbuf *b, const struct svview *v, const struct timespec *now)
 {
 	const struct svextra *x = &v->x;
@@ -552,8 +580,12 @@ static void fmt_ward(struct svbuf *b, const struct svview *v, const struct times
 			svbuf_addf(b, ", ready %llds", secs_since(now, &x->ready_at));
 		else if (x->ready != SVREADY_NONE)
 			svbuf_add(b, ", not ready");
+		fmt_health(b, x, now);
 		fmt_text(b, x);
-	} else if (x->backoff_ms && v->st.want == 'u') {
+		return;
+	}
+	fmt_depends(b, x);
+	if (x->backoff_ms && v->st.want == 'u') {
 		svbuf_add(b, ", backoff ");
 		fmt_ms(b, x->backoff_ms);
 		svbuf_addf(b, ", next start in %llds", secs_until(now, &x->next_start));
@@ -613,6 +645,43 @@ static void json_exit(struct svbuf *b, const struct svview *v, const struct time
 		   json_bool(x->exit_oom), secs_since(now, &x->exit_at));
 }
 
+/* a string member, or null when empty */
+static void json_text(struct svbuf *b, const char *key, const char *s, size_t max)
+{
+	svbuf_addf(b, ",\"%s\":", key);
+	if (s[0])
+		svbuf_quote(b, s, strnlen(s, max), 1);
+	else
+		svbuf_add(b, "null");
+}
+
+/* "health", "health_for", "health_fails", "health_text", "health_restarts",
+ * "waiting_for", "depends_cycle": null where nothing applies */
+static void json_health(struct svbuf *b, const struct svview *v, const struct timespec *now)
+{
+	static const char *const word[] = { "null", "\"unknown\"", "\"healthy\"",
+					    "\"unhealthy\"" };
+	const struct svextra *x = &v->x;
+	int h = v->have_extra ? x->health : SVHEALTH_NONE;
+	int w = v->have_extra && !v->st.pid ? x->depwait : SVDEP_NONE;
+
+	svbuf_addf(b, ",\"health\":%s", word[h]);
+	if (h == SVHEALTH_OK || h == SVHEALTH_FAIL)
+		svbuf_addf(b, ",\"health_for\":%lld", secs_since(now, &x->health_since));
+	else
+		svbuf_add(b, ",\"health_for\":null");
+	if (h == SVHEALTH_NONE)
+		svbuf_add(b, ",\"health_fails\":null,\"health_text\":null,\"health_restarts\":null");
+	else
+		svbuf_addf(b, ",\"health_fails\":%u", x->health_fails);
+	if (h != SVHEALTH_NONE) {
+		json_text(b, "health_text", h == SVHEALTH_FAIL ? x->health_text : "", SVEXTRA_HTEXT);
+		svbuf_addf(b, ",\"health_restarts\":%u", x->health_restarts);
+	}
+	json_text(b, "waiting_for", w == SVDEP_WAIT ? x->depends_text : "", SVEXTRA_DTEXT);
+	json_text(b, "depends_cycle", w == SVDEP_CYCLE ? x->depends_text : "", SVEXTRA_DTEXT);
+}
+
 static void json_ward(struct svbuf *b, const struct svview *v, const struct timespec *now)
 {
 	const struct svextra *x = &v->x;
@@ -639,6 +708,7 @@ static void json_ward(struct svbuf *b, const struct svview *v, const struct time
 	else
 		svbuf_add(b, ",\"starts\":null");
 	json_exit(b, v, now);
+	json_health(b, v, now);
 }
 
 void svcmd_fmt_json(struct svbuf *b, const struct svview *v, const struct timespec *now)

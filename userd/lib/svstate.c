@@ -23,6 +23,10 @@
  *                                      else down (5)
  *   deadline   start if owed and due   KILL if timeout-kill     KILL if timeout-
  *                                      is due                   kill is due
+ *   hold       held (6)                -                        -
+ *   release    start if owed and due   -                        -
+ *   stop-run   -                       TERM, CONT, got TERM;    -
+ *                                      timeout-kill armed (7)
  *
  *   (1) now, or when the floor of a second since the last start is over
  *       (restart_skip): a start someone asked for skips the backoff.
@@ -34,6 +38,10 @@
  *   (5) down: the time is taken; ./run starts again if owed (want up, or
  *       o's start) as soon as restart allows, now or at the deadline.
  *       ./run's exit is a quick death for restart unless runsv asked for it.
+ *   (6) held: the start asked for waits for the depends file (runsv(8));
+ *       no start is due until release, a failed start, or u/o.
+ *   (7) a restart runsv decides: ./check failed (asked false: backoff as
+ *       after a crash) or a "restart" dependency restarted (asked true).
  *
  * The log service: the same, but x is ignored, there is no ./finish and no
  * control/ script (ask is "not handled" at once); drain (its input closed
@@ -78,9 +86,14 @@ bool svstate_owes_start(const struct svstate *s)
 	return !s->has_child && (s->want == SV_WANT_UP || s->start_once);
 }
 
+static bool start_due(const struct svstate *s, int64_t now)
+{
+	return svstate_owes_start(s) && !s->held && s->rs.due <= now;
+}
+
 static void start_if_due(struct svstate *s, struct sv_action *a, int64_t now)
 {
-	if (svstate_owes_start(s) && s->rs.due <= now)
+	if (start_due(s, now))
 		act(a, SV_ACT_START, 0);
 }
 
@@ -148,6 +161,7 @@ static void letter_up(struct svstate *s, struct sv_action *a, int want, int64_t 
 	bool down = s->state == SV_DOWN && !s->has_child;
 
 	s->want = want;
+	s->held = false;  /* the dependencies are looked at again */
 	if (down)
 		s->start_once = want == SV_WANT_DOWN;
 	if (down || (s->state == SV_FINISH && want == SV_WANT_UP))
@@ -198,6 +212,7 @@ static void on_started(struct svstate *s, struct sv_action *a, int64_t now)
 		act(a, SV_ACT_STAMP, 0);
 	}
 	s->has_child = true;
+	s->held = false;
 	s->paused = s->term_sent = s->stop_asked = s->start_once = false;
 	act(a, SV_ACT_STATUS, 0);
 }
@@ -208,6 +223,7 @@ static void on_start_failed(struct svstate *s, struct sv_action *a, int64_t now)
 	restart_started(&s->rs, now);
 	restart_exited(&s->rs, now, 0);
 	s->state = SV_DOWN;
+	s->held = false;
 	act(a, SV_ACT_STATUS, 0);
 }
 
@@ -231,7 +247,7 @@ static void on_exit(struct svstate *s, struct sv_action *a, const struct sv_even
 	act(a, SV_ACT_STAMP, 0);
 	/* straight to the next start if it is due: the files go from the old
 	 * run to the new one once it is forked, as nothing waits in between */
-	if (svstate_owes_start(s) && s->rs.due <= now)
+	if (start_due(s, now))
 		act(a, SV_ACT_START, 0);
 	else
 		act(a, SV_ACT_STATUS, 0);
@@ -244,6 +260,19 @@ static void on_deadline(struct svstate *s, struct sv_action *a, int64_t now)
 		act(a, SV_ACT_SIGNAL, SIGKILL);
 		s->kill_at = 0;
 	}
+}
+
+/* TERM as `sv term` sends it, without control/t: runsv's own decision */
+static void stop_run(struct svstate *s, struct sv_action *a, bool asked)
+{
+	if (s->state != SV_RUN || s->term_sent)
+		return;
+	act(a, SV_ACT_SIGNAL, SIGTERM);
+	act(a, SV_ACT_SIGNAL, SIGCONT);
+	s->term_sent = true;
+	s->stop_asked = asked;
+	act(a, SV_ACT_STATUS, 0);
+	act(a, SV_ACT_READ_KILL, 0);
 }
 
 struct sv_action svstate_step(struct svstate *s, const struct sv_event *ev, int64_t now)
@@ -276,6 +305,17 @@ struct sv_action svstate_step(struct svstate *s, const struct sv_event *ev, int6
 		s->want = SV_WANT_EXIT;
 		act(&a, SV_ACT_STATUS, 0);
 		break;
+	case SV_EV_HOLD:
+		s->held = true;
+		act(&a, SV_ACT_STATUS, 0);
+		break;
+	case SV_EV_RELEASE:
+		s->held = false;
+		start_if_due(s, &a, now);
+		break;
+	case SV_EV_STOP_RUN:
+		stop_run(s, &a, ev->asked);
+		break;
 	}
 	return a;
 }
@@ -284,7 +324,7 @@ int64_t svstate_deadline(const struct svstate *s)
 {
 	int64_t d = INT64_MAX;
 
-	if (svstate_owes_start(s))
+	if (svstate_owes_start(s) && !s->held)
 		d = s->rs.due;
 	if (s->has_child && s->kill_at && s->kill_at < d)
 		d = s->kill_at;
@@ -293,7 +333,7 @@ int64_t svstate_deadline(const struct svstate *s)
 
 bool svstate_waiting(const struct svstate *s, int64_t now)
 {
-	return svstate_owes_start(s) && s->rs.due > now;
+	return svstate_owes_start(s) && !s->held && s->rs.due > now;
 }
 
 bool svstate_gone(const struct svstate *s)

@@ -26,6 +26,7 @@ struct svstate {
 	bool term_sent;        /* TERM was sent and ./run has not exited yet */
 	bool stop_asked;       /* runsv sent TERM or KILL: the exit is no crash */
 	bool start_once;       /* o while down: one start is owed despite want down */
+	bool held;             /* a start is owed but waits for dependencies */
 	char asked_script;     /* the control/ script whose verdict is awaited, or 0 */
 	int64_t kill_at;       /* timeout-kill deadline, 0 if none */
 	uint32_t starts;       /* starts of ./run */
@@ -41,6 +42,9 @@ enum sv_event_kind {
 	SV_EV_DEADLINE,        /* the clock passed svstate_deadline() */
 	SV_EV_KILL_AFTER,      /* the timeout-kill file, read for SV_ACT_READ_KILL */
 	SV_EV_DRAIN,           /* the log's input is closed: runsv is exiting */
+	SV_EV_HOLD,            /* the start asked for waits for dependencies */
+	SV_EV_RELEASE,         /* ... which are met now */
+	SV_EV_STOP_RUN,        /* restart ./run: unhealthy, or a dependency restarted */
 };
 
 struct sv_event {
@@ -50,6 +54,7 @@ struct sv_event {
 	bool finish_exists;    /* EXIT of ./run: there is a ./finish to run */
 	uint32_t backoff_max_ms; /* EXIT of ./run: the backoff-max file, 0: default */
 	uint32_t kill_after_ms;  /* KILL_AFTER: the timeout-kill file, 0: none */
+	bool asked;            /* STOP_RUN: no backoff for this exit (else a crash's) */
 };
 
 enum sv_act_kind {
