@@ -14,8 +14,12 @@ mksvc "$d/ready" 'echo >&5; exec sleep 100000'; echo 5 >"$d/ready/notification-f
 mksvc "$d/crash" 'exit 7'
 mksvc "$d/fin" 'exit 3'; mkscript "$d/fin/finish" 'exec sleep 100000'
 mksvc "$d/idle"          # no runsv
-# TODO(issue 17): an unhealthy service once health checks land
-for s in up down ready crash fin; do start_runsv "$d/$s"; done
+# health checks every second: one passes, one fails (and is never restarted
+# for it: check-failures is far off)
+mksvc "$d/healthy"; mkscript "$d/healthy/check" 'exit 0'; echo 1 >"$d/healthy/check-interval"
+mksvc "$d/sick"; mkscript "$d/sick/check" 'echo no answer; exit 1'
+echo 1 >"$d/sick/check-interval"; echo 1000 >"$d/sick/check-failures"
+for s in up down ready crash fin healthy sick; do start_runsv "$d/$s"; done
 
 # row NAME: NAME's line of the table, blanks squeezed
 row() { "$W" status "$d" | awk -v n="$1" '$1 == n' | tr -s ' '; }
@@ -24,6 +28,10 @@ check "up: up" wait_until 10 state_of up up
 check "ready: up" wait_until 10 state_of ready up
 check "crash: backoff" wait_until 20 state_of crash backoff
 check "fin: finishing" wait_until 10 state_of fin finishing
+health_of() { [ "$(row "$1" | cut -d' ' -f6)" = "$2" ]; }
+check "healthy: health yes" wait_until 10 health_of healthy yes
+check "sick: health no" wait_until 10 health_of sick no
+expect_match "up: no health check, health -" '^up up [0-9]+ [0-9]+ - - ' "$(row up)"
 expect_match "the header" '^SERVICE +STATE +PID +UPTIME +READY +HEALTH +RESTARTS +BACKOFF +TASKS +CPU +MEMORY +LAST-EXIT$' \
 	"$("$W" status "$d" | head -1)"
 expect_match "up: pid, uptime, not declared ready" '^up up [0-9]+ [0-9]+ - - 0 - ' "$(row up)"
@@ -35,7 +43,7 @@ check "crash: restarts counted, the backoff, the last exit" wait_until 20 row_is
 	'^crash backoff - [0-9]+ - - [0-9]+ [1-9][0-9]* .* exit7,[0-9]+s$'
 expect_match "fin: last exit 3" ' exit3,[0-9]+s$' "$(row fin)"
 expect_match "idle: no runsv" '^idle unsupervised - - - - - - ' "$(row idle)"
-expect_eq "services by name" "crash down fin idle ready up" \
+expect_eq "services by name" "crash down fin healthy idle ready sick up" \
 	"$("$W" status "$d" | awk 'NR > 1 { print $1 }' | tr '\n' ' ' | sed 's/ $//')"
 
 # --json: one document, each state
@@ -45,11 +53,13 @@ check "--json parses" python3 -c 'import json,sys; json.loads(sys.argv[1])' "$j"
 jq_() { python3 -c 'import json,sys
 d = {s["service"]: s for s in json.loads(sys.argv[1])["services"]}
 print(eval(sys.argv[2]))' "$j" "$1"; }
-expect_eq "json: states" "backoff down finishing unsupervised up up" \
+expect_eq "json: states" "backoff down finishing up unsupervised up up up" \
 	"$(jq_ '" ".join(d[n]["state"] for n in sorted(d))')"
 expect_eq "json: ready" "True None" "$(jq_ 'd["ready"]["ready"], d["up"]["ready"]' | tr -d '(),')"
 expect_eq "json: crash's last exit" "7 False" \
 	"$(jq_ 'd["crash"]["last_exit"]["code"], d["crash"]["last_exit"]["oom"]' | tr -d '(),')"
+expect_eq "json: healthy, unhealthy, no check" "True False None" \
+	"$(jq_ 'd["healthy"]["healthy"], d["sick"]["healthy"], d["up"]["healthy"]' | tr -d '(),')"
 expect_eq "json: crash backs off" True "$(jq_ 'd["crash"]["backoff_ms"] > 0')"
 expect_eq "json: no cgroup, no tasks" None "$(jq_ 'd["up"]["tasks"]')"
 

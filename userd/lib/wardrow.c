@@ -66,7 +66,8 @@ static void read_ward(int supfd, struct wardrow *r, const struct timespec *now)
 	r->exit_oom = x.exit_oom;
 	if (x.exit_kind != SVEXIT_NONE)
 		r->exit_ago = secs_between(&x.exit_at, now);
-	/* TODO(issue 17): r->health from the health fields of struct svextra */
+	if (r->pid && (x.health == SVHEALTH_OK || x.health == SVHEALTH_FAIL))
+		r->health = x.health == SVHEALTH_OK;
 }
 
 static void read_cgroup(int supfd, struct wardrow *r)

@@ -13,7 +13,7 @@
  *                                   of more than WARDROW_NAME - 1 bytes or
  *                                   with a byte outside '!'..'~', a number
  *                                   out of its field's range
- * A field not known is -1 (health: until issue 17's fields land). */
+ * A field not known is -1. */
 #ifndef WARD_WARDROW_H
 #define WARD_WARDROW_H
 
