@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "contain.h"
 #include "err.h"
 #include "fs.h"
 #include "notify.h"
@@ -88,6 +89,7 @@ static struct {
 	int selfpipe[2];           /* the signal handlers write a byte here */
 	sigset_t nondefault;       /* signals a child must set back to SIG_DFL */
 	unsigned glibc_ign;        /* the same for glibc's own signals: bit n is signal 32+n */
+	struct contain cont;       /* the services' cgroups, or runsv as subreaper */
 } rv;
 
 static volatile sig_atomic_t got_term;
@@ -172,6 +174,8 @@ static void child_reset(void)
 static void child_exec(struct svc *s, char *const argv[], int notew, unsigned long notefd)
 {
 	child_reset();
+	if (contain_enter(&rv.cont, s->islog) < 0)
+		child_fail("unable to enter the service's cgroup");
 	if (rv.haslog && s->islog)
 		child_fd(rv.logpipe[0], 0, "unable to setup filedescriptor for ./log/run");
 	if (rv.haslog && !s->islog)
@@ -590,6 +594,7 @@ static void svc_start(struct svc *s, int64_t now)
 		if (!s->islog && svc_sockets(s, now) < 0)
 			return;
 		notew = ready_prepare(s, &fdno);
+		contain_limits(&rv.cont, s->islog, s->dirfd);
 	}
 	pid = fork();
 	if (pid < 0) {
@@ -662,6 +667,8 @@ static void svc_exited(struct svc *s, int wstat, int64_t now)
 
 	s->pid = 0;
 	note_close(s);
+	/* what it left goes before the service counts as down or starts again */
+	contain_stopped(&rv.cont, s->islog, s->dirfd, rv.svc[!s->islog].pid);
 	if (s->st.state == SV_RUN) {  /* ./run's exit, for ./finish and readiness */
 		s->wstat = wstat;
 		s->ready = s->ready_declared ? SVREADY_WAIT : SVREADY_NONE;
@@ -686,8 +693,10 @@ static void exit_check(int64_t now)
 
 	if (!svstate_gone(&rv.svc[0].st))
 		return;
-	if (!rv.haslog || log->pid == 0)
+	if (!rv.haslog || log->pid == 0) {
+		contain_exit(&rv.cont, rv.svc[0].dirfd);
 		exit(0);
+	}
 	if (rv.exiting)
 		return;
 	rv.exiting = 1;
@@ -1014,6 +1023,8 @@ int main(int argc, char **argv)
 	svc_init(&rv.svc[0], 0);
 	if (rv.haslog)
 		svc_init(&rv.svc[1], 1);
+	contain_init(&rv.cont, rv.haslog, (int[2]){ rv.svc[0].dirfd, rv.svc[1].dirfd },
+		     (int[2]){ rv.svc[0].supfd, rv.svc[1].supfd });
 	svc_open(&rv.svc[0]);
 	if (rv.haslog)
 		svc_open(&rv.svc[1]);
