@@ -24,6 +24,7 @@
 
 #include "err.h"
 #include "status.h"
+#include "cgstat.h"
 #include "svcmd.h"
 
 #define POLL_NS 100000000L  /* 0.1 s between checks while waiting */
@@ -594,10 +595,12 @@ static void json_log(struct svbuf *b)
 		r = read_view(&v);
 	}
 	svbuf_add(b, "{");
-	if (r > 0)
+	if (r > 0) {
 		svcmd_fmt_json(b, &v, &tnow);
-	else
+		cgstat_add(b, v.have_extra);
+	} else {
 		json_error(b);
+	}
 	svbuf_add(b, "}");
 	islog = 0;
 }
@@ -616,6 +619,7 @@ static void status_json(int entered)
 		r = read_view(&v);
 	if (r > 0) {
 		svcmd_fmt_json(&b, &v, &tnow);
+		cgstat_add(&b, v.have_extra);
 		json_log(&b);
 	} else {
 		json_error(&b);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cgmount.h"
+#include "cgstat.h"
 #include "clock.h"
 #include "err.h"
 #include "fs.h"
@@ -416,13 +417,12 @@ static int events_populated(int fd)
 {
 	char buf[CG_FILE_MAX];
 	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
-	const char *p;
+	unsigned long long v;
 
 	if (n < 0)
 		return -1;
 	buf[n] = '\0';
-	p = strstr(buf, "populated ");
-	return p && p[10] == '0' ? 0 : 1;
+	return cgstat_key(buf, "populated", &v) == 0 && v == 0 ? 0 : 1;
 }
 
 int svcg_populated(const struct svcg *g)
