@@ -130,6 +130,19 @@ for l in "memory memory.max 67108864" "cpu cpu.max 50000 100000" "pids pids.max 
 	fi
 done
 
+# ---- userd started by hand, in a cgroup the user owns ----
+svcg_delegate "$U" hand
+mksvc "$H/hand/one" "$(daemon_run)"
+chown -R "$U:" "$H/hand"
+spawn sh -c 'echo $$ >"$1/cgroup.procs" && exec setpriv --reuid="$2" --regid="$2" --init-groups \
+	env -u WARD_CGROUP "$3" "$4"' - "$SVCG" "$U" "$B/userd" "$H/hand" 2>>"$T/userd.err"
+hand=$SPAWNED
+check "by hand: the service runs" wait_until 10 has_daemon "$H/hand/one"
+expect_eq "by hand: userd took the user's own cgroup" "$SVCG/userd" "$(svcg_of "$hand")"
+expect_eq "by hand: the service runs in U/svc/one" "$SVCG/svc/one" \
+	"$(svcg_of "$(svc_pid "$H/hand/one")")"
+kill -TERM "$hand"
+
 # ---- Debian's runit, side by side: no containment ----
 R=$T/runit/daemon
 mksvc "$R" "$(daemon_run)"

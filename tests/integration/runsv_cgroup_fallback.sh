@@ -69,6 +69,19 @@ down_case "kill-mode process" "$H/oldway" as_user "$U" "$B/sv"
 check "kill-mode process: its daemon runs on, as under runit" running "$DAEMON"
 kill -KILL "$DAEMON"
 
+# ---- root's userd by hand, without WARD_CGROUP: no cgroup taken ----
+# (whatever root's cgroup is, even the hierarchy's root: one that root
+# owns was not delegated to it for that)
+mksvc "$T/rootsv/one" "$(daemon_run)"
+mine=$(svcg_of $$)
+spawn "$B/userd" "$T/rootsv" 2>>"$T/userd.err"
+check "root's userd: the service runs" wait_until 10 has_daemon "$T/rootsv/one"
+expect_eq "root's userd stays in its cgroup" "$mine" "$(svcg_of "$SPAWNED")"
+expect_match "root's userd: its service is contained by a subreaper" '"containment":"subreaper"' \
+	"$("$B/sv" -j status "$T/rootsv/one")"
+check "no userd cgroup made beside root's" eval '! [ -e "$mine/userd" ]'
+kill -TERM "$SPAWNED"
+
 # ---- Debian's runit ----
 start_as "$H/runit" "$RUNIT_RUNSV"
 wait_until 10 has_daemon "$H/runit"

@@ -320,13 +320,23 @@ int svcg_root(char *root, size_t len)
 }
 
 /* userd started by hand: its own cgroup, if it is ours; a userd already
- * in some U/userd (a second one from the same place) takes that U */
+ * in some U/userd (a second one from the same place) takes that U.  Never
+ * for root: a cgroup root owns says nothing of a delegation (every cgroup
+ * of systemd's is root's), so root names U in WARD_CGROUP. */
 static int self_root(char *root, size_t len)
 {
-	char *slash;
+	char mount[PATH_MAX], *slash;
 
-	if (cgmount_self(root, len) < 0)
+	if (geteuid() == 0) {
+		errno = EPERM;
 		return -1;
+	}
+	if (cgmount_find(mount, sizeof mount) < 0 || cgmount_self(root, len) < 0)
+		return -1;
+	if (strcmp(root, mount) == 0) {
+		errno = EPERM;  /* the hierarchy's root is nobody's to take */
+		return -1;
+	}
 	slash = strrchr(root, '/');
 	if (slash && slash != root && strcmp(slash, "/userd") == 0)
 		*slash = '\0';
