@@ -174,8 +174,6 @@ static void child_reset(void)
 static void child_exec(struct svc *s, char *const argv[], int notew, unsigned long notefd)
 {
 	child_reset();
-	if (contain_enter(&rv.cont, s->islog) < 0)
-		child_fail("unable to enter the service's cgroup");
 	if (rv.haslog && s->islog)
 		child_fd(rv.logpipe[0], 0, "unable to setup filedescriptor for ./log/run");
 	if (rv.haslog && !s->islog)
@@ -596,7 +594,7 @@ static void svc_start(struct svc *s, int64_t now)
 		notew = ready_prepare(s, &fdno);
 		contain_limits(&rv.cont, s->islog, s->dirfd);
 	}
-	pid = fork();
+	pid = contain_fork(&rv.cont, s->islog);
 	if (pid < 0) {
 		svc_fork_failed(s, notew, now);
 		return;

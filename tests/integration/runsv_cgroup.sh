@@ -84,6 +84,12 @@ down_case "sv down" "$SV/daemon" sv_as
 check "sv down: the daemon it left is gone by then" eval '! running "$DAEMON"'
 check "sv down: its cgroup is empty" svcg_empty "$CG/svc/daemon"
 check "sv down: the logger runs on" stat_is "$SV/daemon/log" run
+# a cgroup that was killed takes new processes again
+rm "$SV/daemon/daemon.pid"
+sv_as up "$SV/daemon" >/dev/null
+check "sv up after it: the service runs again, with its daemon" wait_until 10 has_daemon "$SV/daemon"
+check "sv up after it: ./run stays up" eval 'sleep 0.3; running "$(svc_pid "$SV/daemon")"'
+expect_eq "sv up after it: in U/svc/daemon" "$CG/svc/daemon" "$(svcg_of "$(svc_pid "$SV/daemon")")"
 
 # ---- timeout-kill ----
 sv_as up "$SV/stubborn" >/dev/null

@@ -109,9 +109,9 @@ void contain_init(struct contain *c, int haslog, const int dirfd[2], const int s
 		err_warn_sys("unable to become a subreaper: leftovers of a service are not stopped");
 }
 
-int contain_enter(const struct contain *c, int islog)
+pid_t contain_fork(struct contain *c, int islog)
 {
-	return c->mode == CONTAIN_CGROUP ? svcg_enter(&c->g[islog]) : 0;
+	return c->mode == CONTAIN_CGROUP ? svcg_fork(&c->g[islog]) : fork();
 }
 
 void contain_limits(struct contain *c, int islog, int dirfd)

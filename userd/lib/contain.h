@@ -28,8 +28,8 @@ int contain_parse_kill_mode(const char *text, size_t len);
  * writes (or removes) supervise/cgroup, and kills what an earlier run left
  * in the cgroups (a runsv killed with -9) */
 void contain_init(struct contain *c, int haslog, const int dirfd[2], const int supfd[2]);
-/* in the child, before exec: 0, or -1 with errno */
-int contain_enter(const struct contain *c, int islog);
+/* fork() for ./run, ./finish or log/run: in the cgroup of service islog */
+pid_t contain_fork(struct contain *c, int islog);
 /* before a start of ./run: the limit files */
 void contain_limits(struct contain *c, int islog, int dirfd);
 /* ./run or ./finish of service islog (its directory dirfd) exited;

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <linux/sched.h>
+#include <signal.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgmount.h"
@@ -465,17 +468,82 @@ static int wait_empty(int dirfd, int wait_ms)
 	return r == 0 ? 0 : -1;
 }
 
-int svcg_kill(const struct svcg *g, int wait_ms)
+static int reopen(struct svcg *g)
 {
-	if (g->dirfd < 0) {
-		errno = EBADF;
+	if (mkdir(g->path, 0755) < 0 && errno != EEXIST)
+		return -1;
+	g->dirfd = open(g->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (g->dirfd < 0)
+		return -1;
+	g->procsfd = openat(g->dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+	return g->procsfd < 0 ? -1 : 0;
+}
+
+static void fds_close(struct svcg *g)
+{
+	if (g->procsfd >= 0)
+		close(g->procsfd);
+	if (g->dirfd >= 0)
+		close(g->dirfd);
+	g->dirfd = g->procsfd = -1;
+}
+
+/* A cgroup once killed is replaced by a new one of the same name: the
+ * kernel here (6.18) KILLs every child later cloned INTO a cgroup that had
+ * a cgroup.kill (its kill count is compared with the parent's cgroup's),
+ * so the next start would die at once.  The limits are written again at
+ * the next start. */
+static int renew(struct svcg *g)
+{
+	fds_close(g);
+	g->set = 0;
+	rmdir(g->path);  /* busy (a process came in meanwhile): kept */
+	if (reopen(g) == 0)
+		return 0;
+	err_warn_sys("unable to make %s again", g->path);
+	fds_close(g);
+	return -1;
+}
+
+int svcg_kill(struct svcg *g, int wait_ms)
+{
+	if (g->dirfd < 0 && reopen(g) < 0) {
+		fds_close(g);
 		return -1;
 	}
 	if (svcg_populated(g) == 0)
 		return 0;  /* the usual case: nothing left, nothing written */
-	if (cg_write(g->dirfd, "cgroup.kill", "1") < 0)
+	if (cg_write(g->dirfd, "cgroup.kill", "1") < 0 || wait_empty(g->dirfd, wait_ms) < 0)
 		return -1;
-	return wait_empty(g->dirfd, wait_ms);
+	return renew(g);
+}
+
+/* clone3 with CLONE_INTO_CGROUP: the child starts in the cgroup.  A move
+ * through cgroup.procs takes the kernel's threadgroup lock for writing,
+ * which waits for an RCU grace period: it made a restart five times
+ * slower here (tests/bench/cgroup.sh).  The child of a raw clone3 is a
+ * fork's (no CLONE_VM, no new stack); runsv has one thread, and its child
+ * only execs. */
+pid_t svcg_fork(struct svcg *g)
+{
+	struct clone_args a = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD };
+	long pid;
+
+	if (g->dirfd < 0 && reopen(g) < 0) {  /* after a failed renew */
+		fds_close(g);
+		return -1;
+	}
+	a.cgroup = (uint64_t)g->dirfd;
+	pid = syscall(SYS_clone3, &a, sizeof a);
+
+	if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL))
+		return (pid_t)pid;
+	pid = fork();  /* a kernel before 5.7: the child moves itself */
+	if (pid == 0 && svcg_enter(g) < 0) {
+		err_warn_sys("unable to enter %s", g->path);
+		_exit(111);
+	}
+	return (pid_t)pid;
 }
 
 static void limit_once(struct svcg *g, int i, const char *prefix, const char *why)

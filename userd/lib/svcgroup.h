@@ -8,13 +8,14 @@
  *   U/svc/NAME.log   its log service's ./run
  *
  * NAME is the service directory's basename made safe (svcg_name).
- * Everything is opened relative to directory fds, once; a child enters its
- * cgroup by writing "0" to cgroup.procs opened before the fork. */
+ * Everything is opened relative to directory fds, once; a child is made
+ * inside its cgroup (clone3's CLONE_INTO_CGROUP). */
 #ifndef WARD_SVCGROUP_H
 #define WARD_SVCGROUP_H
 
 #include <limits.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define SVCG_ENV   "WARD_CGROUP"
 #define SVCG_NAME_MAX 128
@@ -77,11 +78,15 @@ int svcg_tree(void);
 
 /* runsv: opens (making it if need be) U/svc/NAME; 0, or -1 with errno */
 int svcg_open(struct svcg *g, const char *root, const char *name);
-/* in the child, before exec: into the service's cgroup; 0 or -1 */
+/* fork(), the child inside the service's cgroup from its start (or, on a
+ * kernel without clone3, moved there at once; 111 if it cannot be) */
+pid_t svcg_fork(struct svcg *g);
+/* the calling process into the service's cgroup; 0 or -1 */
 int svcg_enter(const struct svcg *g);
-/* kills everything in the service's cgroup (cgroup.kill) and waits up to
- * wait_ms for it to be empty: 0 empty, -1 with errno (ETIMEDOUT) */
-int svcg_kill(const struct svcg *g, int wait_ms);
+/* kills everything in the service's cgroup (cgroup.kill), waits up to
+ * wait_ms for it to be empty, and makes it anew: 0 empty, -1 with errno
+ * (ETIMEDOUT) */
+int svcg_kill(struct svcg *g, int wait_ms);
 /* whether the service's cgroup has a process in it */
 int svcg_populated(const struct svcg *g);
 /* The limit files of the service directory dirfd into its cgroup, re-read
