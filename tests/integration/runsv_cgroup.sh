@@ -33,7 +33,7 @@ mksvc "$SV/crashy" "$(crash_run)"
 mksvc "$SV/oldway" "$(daemon_run)"
 echo process >"$SV/oldway/kill-mode"
 mksvc "$SV/removed" "$(daemon_run)"
-mksvc "$SV/limits" 'exec sleep 100000'
+mksvc "$SV/limits" 'echo "[${WARD_CGROUP-unset}]" >env.seen; exec sleep 100000'
 echo 64M >"$SV/limits/memory-max"
 echo 50% >"$SV/limits/cpu-max"
 echo 32 >"$SV/limits/tasks-max"
@@ -124,6 +124,8 @@ check "removed: the daemon it left is gone" eval '! running "$d"'
 # ---- limits ----
 sv_as up "$SV/limits" >/dev/null
 check "a service with limits runs" wait_until 10 stat_is "$SV/limits" run
+check "WARD_CGROUP is not passed on to the service" \
+	wait_until 10 eval '[ "$(cat "$SV/limits/env.seen" 2>/dev/null)" = "[unset]" ]'
 for l in "memory memory.max 67108864" "cpu cpu.max 50000 100000" "pids pids.max 32"; do
 	set -- $l
 	c=$1 f=$2; shift 2

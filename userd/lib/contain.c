@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -74,6 +75,8 @@ void contain_init(struct contain *c, int haslog, const int dirfd[2], const int s
 {
 	char root[PATH_MAX], dir[PATH_MAX];
 	int fd = svcg_root(root, sizeof root), i, e = errno;
+
+	unsetenv(SVCG_ENV);  /* the user's tree is not the service's business */
 
 	if (fd >= 0 && !getcwd(dir, sizeof dir)) {
 		e = errno;
