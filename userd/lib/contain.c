@@ -84,7 +84,7 @@ void contain_init(struct contain *c, int haslog, const int dirfd[2], const int s
 		fd = -1;
 	}
 
-	c->g[0].dirfd = c->g[1].dirfd = -1;
+	c->g[0].dirfd = c->g[1].dirfd = c->g[0].procsfd = c->g[1].procsfd = -1;
 	c->mode = CONTAIN_CGROUP;
 	if (fd >= 0)
 		close(fd);
@@ -102,9 +102,7 @@ void contain_init(struct contain *c, int haslog, const int dirfd[2], const int s
 		err_warn("%s=%s: %s: contained by runsv as a subreaper instead", SVCG_ENV, root,
 			 strerror(e));
 	for (i = 0; i <= haslog; i++) {
-		if (c->g[i].dirfd >= 0)
-			close(c->g[i].dirfd);
-		c->g[i].dirfd = -1;
+		svcg_close(&c->g[i]);
 		unlinkat(supfd[i], "cgroup", 0);
 	}
 	c->mode = reaper_become() == 0 ? CONTAIN_SUBREAPER : CONTAIN_NONE;

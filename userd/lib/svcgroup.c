@@ -389,6 +389,15 @@ int svcg_tree(void)
 
 /* ---- one service's cgroup ---- */
 
+void svcg_close(struct svcg *g)
+{
+	if (g->procsfd >= 0)
+		close(g->procsfd);
+	if (g->dirfd >= 0)
+		close(g->dirfd);
+	g->dirfd = g->procsfd = -1;
+}
+
 int svcg_open(struct svcg *g, const char *root, const char *name)
 {
 	int rootfd = root_open(root), svcfd, e;
@@ -479,14 +488,6 @@ static int reopen(struct svcg *g)
 	return g->procsfd < 0 ? -1 : 0;
 }
 
-static void fds_close(struct svcg *g)
-{
-	if (g->procsfd >= 0)
-		close(g->procsfd);
-	if (g->dirfd >= 0)
-		close(g->dirfd);
-	g->dirfd = g->procsfd = -1;
-}
 
 /* A cgroup once killed is replaced by a new one of the same name: the
  * kernel here (6.18) KILLs every child later cloned INTO a cgroup that had
@@ -495,20 +496,20 @@ static void fds_close(struct svcg *g)
  * the next start. */
 static int renew(struct svcg *g)
 {
-	fds_close(g);
+	svcg_close(g);
 	g->set = 0;
 	rmdir(g->path);  /* busy (a process came in meanwhile): kept */
 	if (reopen(g) == 0)
 		return 0;
 	err_warn_sys("unable to make %s again", g->path);
-	fds_close(g);
+	svcg_close(g);
 	return -1;
 }
 
 int svcg_kill(struct svcg *g, int wait_ms)
 {
 	if (g->dirfd < 0 && reopen(g) < 0) {
-		fds_close(g);
+		svcg_close(g);
 		return -1;
 	}
 	if (svcg_populated(g) == 0)
@@ -530,7 +531,7 @@ pid_t svcg_fork(struct svcg *g)
 	long pid;
 
 	if (g->dirfd < 0 && reopen(g) < 0) {  /* after a failed renew */
-		fds_close(g);
+		svcg_close(g);
 		return -1;
 	}
 	a.cgroup = (uint64_t)g->dirfd;

@@ -78,6 +78,8 @@ int svcg_tree(void);
 
 /* runsv: opens (making it if need be) U/svc/NAME; 0, or -1 with errno */
 int svcg_open(struct svcg *g, const char *root, const char *name);
+/* its fds closed: no cgroup (dirfd -1) */
+void svcg_close(struct svcg *g);
 /* fork(), the child inside the service's cgroup from its start (or, on a
  * kernel without clone3, moved there at once; 111 if it cannot be) */
 pid_t svcg_fork(struct svcg *g);
