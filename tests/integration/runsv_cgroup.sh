@@ -91,6 +91,16 @@ check "sv up after it: the service runs again, with its daemon" wait_until 10 ha
 check "sv up after it: ./run stays up" eval 'sleep 0.3; running "$(svc_pid "$SV/daemon")"'
 expect_eq "sv up after it: in U/svc/daemon" "$CG/svc/daemon" "$(svcg_of "$(svc_pid "$SV/daemon")")"
 
+# ---- a runsv killed with -9: the next one empties the cgroup first ----
+d=$(daemon_of "$SV/daemon"); r=$(svc_pid "$SV/daemon")
+runsv=$(awk '{ print $4 }' "/proc/$r/stat")
+kill -KILL "$runsv"
+check "runsv -9: userd starts another, which starts ./run again" \
+	wait_until 20 eval '[ -n "$(svc_pid "$SV/daemon")" ] && [ "$(svc_pid "$SV/daemon")" != "$r" ] && stat_is "$SV/daemon" run'
+check "runsv -9: the daemon the last run left is gone" eval '! running "$d"'
+check "runsv -9: the new runsv said what it found" \
+	grep -q "runsv daemon: warning: $CG/svc/daemon: processes of an earlier run are left in it: killing them" "$T/userd.err"
+
 # ---- timeout-kill ----
 sv_as up "$SV/stubborn" >/dev/null
 down_case "timeout-kill" "$SV/stubborn" sv_as
