@@ -10,6 +10,11 @@
 #   userd/*.c           one user program per file    -> build/NAME
 #   userd/lib/*.c       modules the user programs share -> build/libuser.a,
 #                       compiled with -Iuserd/lib -Icommon
+#   ward/*.c            the `ward` front-end (status, logs, metrics)
+#                       -> build/ward, the one program that sees both
+#                       sides: the policy parser (for --all) and the
+#                       user-side readers, which it runs only in a child
+#                       switched to the user (docs/design.md, "ward")
 #   tests/unit/test_*.c cmocka unit tests            -> build/tests/test_*
 #   tests/integration/*.sh  integration tests, run by tests/run.sh
 # So privd cannot include or link a user-side module, and a common/ module
@@ -22,6 +27,7 @@
 #                (each pulls from libprivd.a only the modules it calls: the
 #                binder no policy parser, the master no binder)
 #   NAME         userd/NAME.o  libuser.a    libcommon.a  (+ libcap-ng libseccomp)
+#   ward         ward/*.o  libuser.a libprivd.a libcommon.a  libcap-ng libseccomp
 #   test_*       test_*.o  libuser.a libprivd.a libcommon.a  cmocka
 
 # The one version of the whole kit: every program prints it (-V where
@@ -30,6 +36,25 @@ VERSION := 0.2.0
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# Where `make install` puts things.  By default every program in SBINDIR and
+# every man page in MANDIR.  Where another package owns runit's names (the
+# Debian package: Debian's runit has runsv, sv, chpst ... in /usr/bin and
+# their man pages), set PROGDIR to a private directory: every program goes
+# there, the man pages of runit's names go to PRIVMANDIR, and only ward's
+# own names get a link on the PATH (privd in SBINDIR, the rest in BINDIR).
+# privd finds userd and privd-binder beside itself, and userd its runsv, by
+# /proc/self/exe, which the links resolve to PROGDIR; and man finds
+# PRIVMANDIR for whoever has PROGDIR on PATH if it is PROGDIR/../share/man.
+SBINDIR    ?= $(PREFIX)/sbin
+BINDIR     ?= $(SBINDIR)
+PROGDIR    ?= $(SBINDIR)
+MANDIR     ?= $(PREFIX)/share/man
+PRIVMANDIR ?= $(MANDIR)
+# runit's names (and daemontools' envdir ...), never put on the PATH beside
+# another package's; the binder, run by privd alone; the admin's one program
+RUNIT_NAMES  := runsv runsvdir sv chpst svlogd envdir envuidgid pgrphack setlock setuidgid softlimit
+PRIVATE_NAMES = $(RUNIT_NAMES) privd-binder
+ADMIN_NAMES  := privd
 BUILD   := build
 
 CC      ?= cc
@@ -63,12 +88,15 @@ PRIVD_OBJ   := $(PRIVD_SRC:%.c=$(BUILD)/obj/%.o)
 PRIVD_MAINS := $(filter privd/privd.c privd/privd-binder.c,$(PRIVD_SRC))
 PLIB_OBJ    := $(filter-out $(PRIVD_MAINS:%.c=$(BUILD)/obj/%.o),$(PRIVD_OBJ))
 PRIVD_PROGS := $(PRIVD_MAINS:privd/%.c=$(BUILD)/%)
+WARD_SRC    := $(sort $(wildcard ward/*.c))
+WARD_OBJ    := $(WARD_SRC:%.c=$(BUILD)/obj/%.o)
+WARD_PROG   := $(if $(WARD_SRC),$(BUILD)/ward)
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_PROGS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Extra helper programs for tests (not installed): tests/helpers/*.c
 HELPER_SRC  := $(sort $(wildcard tests/helpers/*.c))
 HELPER_PROGS:= $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
-PROGS       := $(USERD_PROGS) $(PRIVD_PROGS)
+PROGS       := $(USERD_PROGS) $(PRIVD_PROGS) $(WARD_PROG)
 # Linked static-pie (see below), with dynamically linked twins for valgrind.
 STATIC_PROGS:= $(BUILD)/runsv $(BUILD)/userd $(BUILD)/sv
 DYN_PROGS   := $(STATIC_PROGS:$(BUILD)/%=$(BUILD)/dyn/%)
@@ -86,7 +114,7 @@ LINK_PROGS = $(foreach l,$(LINKS),$(if $(wildcard userd/$(word 2,$(subst :, ,$(l
 MAN := $(sort $(wildcard docs/man/*.[1-8]))
 
 .SECONDARY:
-.PHONY: all tests check deps install uninstall clean bench demo demo-clean fuzz version FORCE
+.PHONY: all tests check deps install uninstall deb clean bench demo demo-clean fuzz version FORCE
 all: $(PROGS) $(LINK_PROGS)
 tests: all $(UNIT_PROGS) $(HELPER_PROGS) $(REPLAY_PROGS) $(DYN_PROGS)
 
@@ -99,6 +127,7 @@ $(BUILD)/.flags: FORCE
 ROOM_INC = -Icommon
 $(BUILD)/obj/privd/%.o: ROOM_INC = -Iprivd -Icommon
 $(BUILD)/obj/userd/%.o: ROOM_INC = -Iuserd/lib -Icommon
+$(BUILD)/obj/ward/%.o: ROOM_INC = -Iward -Iuserd/lib -Iprivd -Icommon
 $(BUILD)/obj/tests/%.o: ROOM_INC = -Iuserd/lib -Iprivd -Icommon
 
 $(BUILD)/obj/%.o: %.c $(BUILD)/.flags
@@ -138,6 +167,9 @@ endif
 $(BUILD)/dyn/%: $(BUILD)/obj/userd/%.o $(USER_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(USER_LIBS)
+
+$(WARD_PROG): $(WARD_OBJ) $(TEST_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(WARD_OBJ) $(TEST_LIBS) $(PKG_LIBS)
 
 $(PRIVD_PROGS): $(BUILD)/%: $(BUILD)/obj/privd/%.o $(BUILD)/libprivd.a $(BUILD)/libcommon.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libprivd.a $(BUILD)/libcommon.a $(PKG_LIBS)
@@ -193,19 +225,42 @@ demo:
 demo-clean:
 	@bash tests/demo.sh clean
 
+# Each program's PATH directory: none for a private name, else SBINDIR or BINDIR
+path_dir = $(if $(filter $(1),$(PRIVATE_NAMES)),,$(if $(filter $(1),$(ADMIN_NAMES)),$(SBINDIR),$(BINDIR)))
+# Each man page's directory, by its name: PRIVMANDIR for runit's names
+man_dir = $(if $(filter $(basename $(notdir $(1))),$(RUNIT_NAMES)),$(PRIVMANDIR),$(MANDIR))/man$(subst .,,$(suffix $(1)))
+ALL_NAMES = $(notdir $(PROGS)) $(notdir $(LINK_PROGS))
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5
-	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/sbin/
+	install -d $(DESTDIR)$(PROGDIR)
+	install -m 755 $(PROGS) $(DESTDIR)$(PROGDIR)/
 	for l in $(LINKS); do n=$${l%%:*}; t=$${l#*:}; \
-	  [ -e $(BUILD)/$$t ] && ln -sf $$t $(DESTDIR)$(PREFIX)/sbin/$$n; done; true
-	for m in $(MAN); do s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
-	  install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+	  [ -e $(BUILD)/$$t ] && ln -sf $$t $(DESTDIR)$(PROGDIR)/$$n; done; true
+	$(foreach n,$(ALL_NAMES),$(if $(filter-out $(PROGDIR),$(call path_dir,$(n))),\
+	  install -d $(DESTDIR)$(call path_dir,$(n)) && ln -sf $(PROGDIR)/$(n) $(DESTDIR)$(call path_dir,$(n))/$(n);))
+	$(foreach m,$(MAN),install -d $(DESTDIR)$(call man_dir,$(m)) && \
+	  install -m 644 $(m) $(DESTDIR)$(call man_dir,$(m))/;)
 
 # Removes exactly what install put there, by name.
 uninstall:
 	for p in $(notdir $(PROGS)) $(foreach l,$(LINKS),$(word 1,$(subst :, ,$(l)))); do \
-	  rm -f $(DESTDIR)$(PREFIX)/sbin/$$p; done
-	for m in $(notdir $(MAN)); do s=$${m##*.}; rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$$m; done
+	  rm -f $(DESTDIR)$(PROGDIR)/$$p; done
+	$(foreach n,$(ALL_NAMES),$(if $(filter-out $(PROGDIR),$(call path_dir,$(n))),\
+	  rm -f $(DESTDIR)$(call path_dir,$(n))/$(n);))
+	$(foreach m,$(MAN),rm -f $(DESTDIR)$(call man_dir,$(m))/$(notdir $(m));)
+
+# The Debian package (debian/, README.Debian), built by Debian's own
+# dpkg-buildpackage in a copy of the tree, since its clean step would empty
+# build/: leaves build/deb/ward_$(VERSION)_ARCH.deb.  The copy's make must
+# not inherit this one's variables (a SANITIZE=1 package would refuse root).
+deb:
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/ward-$(VERSION)
+	tar -cf - --exclude=./$(BUILD) --exclude-vcs . | tar -xf - -C $(BUILD)/deb/ward-$(VERSION)
+	cd $(BUILD)/deb/ward-$(VERSION) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SANITIZE \
+	  dpkg-buildpackage -b -us -uc
+	rm -rf $(BUILD)/deb/ward-$(VERSION)
+	ls $(BUILD)/deb/*.deb
 
 clean:
 	rm -rf $(BUILD)

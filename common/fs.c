@@ -27,6 +27,11 @@ int fs_write_all(int fd, const void *buf, size_t len)
 
 int fs_write_atomic(int dirfd, const char *name, const void *buf, size_t len)
 {
+	return fs_write_atomic_mode(dirfd, name, buf, len, 0);
+}
+
+int fs_write_atomic_mode(int dirfd, const char *name, const void *buf, size_t len, mode_t mode)
+{
 	char tmp[256];
 	int fd, e;
 
@@ -37,7 +42,7 @@ int fs_write_atomic(int dirfd, const char *name, const void *buf, size_t len)
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
-	if (fs_write_all(fd, buf, len) < 0) {
+	if ((mode && fchmod(fd, mode) < 0) || fs_write_all(fd, buf, len) < 0) {
 		e = errno;
 		close(fd);
 		errno = e;

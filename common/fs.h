@@ -12,6 +12,9 @@
 /* Writes NAME.new in dirfd and renames it to NAME, so readers see the old
  * or the new content, never a mix.  Returns 0 or -1 with errno set. */
 int fs_write_atomic(int dirfd, const char *name, const void *buf, size_t len);
+/* The same with the new file's mode set before the rename (0: left as
+ * created, 0644 less the umask), so no reader sees it with another. */
+int fs_write_atomic_mode(int dirfd, const char *name, const void *buf, size_t len, mode_t mode);
 /* Reads at most size bytes of NAME in dirfd; returns the count or -1. */
 ssize_t fs_read_file(int dirfd, const char *name, void *buf, size_t size);
 /* write(2) until done or a real error; returns 0 or -1 */

@@ -40,6 +40,15 @@ static const struct wire_field bind_req_layout[] = {
 	FIELD(struct wire_bind_req, ep.addr, "address", 20, 16, WIRE_K_BYTES),
 };
 
+/* BIND_REQ's fields but the backlog: the socket is the user's to listen on */
+static const struct wire_field bindfd_req_layout[] = {
+	HEADER(struct wire_bind_req, id, "id"),
+	FIELD(struct wire_bind_req, ep.proto, "proto", 8, 1, WIRE_K_INT),
+	FIELD(struct wire_bind_req, ep.family, "family", 9, 1, WIRE_K_FAMILY),
+	FIELD(struct wire_bind_req, ep.port, "port", 12, 2, WIRE_K_U16),
+	FIELD(struct wire_bind_req, ep.addr, "address", 20, 16, WIRE_K_BYTES),
+};
+
 static const struct wire_field bind_ans_layout[] = {
 	HEADER(struct wire_bind_ans, id, "id"),
 	FIELD(struct wire_bind_ans, status, "status", 8, 4, WIRE_K_INT),
@@ -88,6 +97,7 @@ static const struct {
 } layouts[] = {
 	LAYOUT(WIRE_BIND_REQ, bind_req_layout), LAYOUT(WIRE_BIND_ANS, bind_ans_layout),
 	LAYOUT(WIRE_GRANTS_REQ, grants_req_layout), LAYOUT(WIRE_GRANTS_ANS, grants_ans_layout),
+	LAYOUT(WIRE_BINDFD_REQ, bindfd_req_layout),
 	LAYOUT(WIRE_GRANT, grant_layout), LAYOUT(WIRE_COMMIT, commit_layout),
 	LAYOUT(WIRE_DROP, drop_layout),
 };
@@ -375,6 +385,17 @@ int wire_decode_bind_req(const unsigned char *m, size_t len, struct wire_bind_re
 {
 	return decode(m, len, WIRE_BIND_REQ, r, sizeof *r) < 0 ? -1 :
 	       decoded_ok(m, WIRE_BIND_REQ, bind_req_ok(r));
+}
+
+int wire_encode_bindfd_req(unsigned char *m, const struct wire_bind_req *r)
+{
+	return encode_ok(m, WIRE_BINDFD_REQ, r, r->backlog == 0 && bind_req_ok(r));
+}
+
+int wire_decode_bindfd_req(const unsigned char *m, size_t len, struct wire_bind_req *r)
+{
+	return decode(m, len, WIRE_BINDFD_REQ, r, sizeof *r) < 0 ? -1 :
+	       decoded_ok(m, WIRE_BINDFD_REQ, bind_req_ok(r));
 }
 
 int wire_encode_bind_ans(unsigned char *m, const struct wire_bind_ans *a)

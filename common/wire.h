@@ -14,6 +14,10 @@
  *   binder -> userd  WIRE_GRANTS_ANS id, index, total, and grant number index
  *                                    of the channel's user (proto 0 when
  *                                    index >= total)
+ *   userd -> binder  WIRE_BINDFD_REQ id, proto, family, address, port, + the
+ *                                    user's own unbound socket as SCM_RIGHTS:
+ *                                    bind it there (version 4); answered by a
+ *                                    WIRE_BIND_ANS that carries no fd
  * userd relays both pairs, unchanged but for the id, between its user's
  * processes and the binder (userd/lib/bindrelay.h).
  * Internal channel (master -> binder only; the binder never writes to it):
@@ -33,8 +37,9 @@
 #include "endpoint.h"
 #include <sys/types.h>
 
-/* 3: the SO_REUSEPORT flag of a bind request (version 2) is gone. */
-#define WIRE_VERSION 3
+/* 3: the SO_REUSEPORT flag of a bind request (version 2) is gone.
+ * 4: BINDFD_REQ, a socket of the user's to bind (seccomp's bind trap). */
+#define WIRE_VERSION 4
 #define WIRE_SIZE    48
 #define WIRE_MAX_SLOTS 4096
 #define WIRE_BACKLOG_DEFAULT 128
@@ -45,6 +50,7 @@ enum wire_type {
 	WIRE_BIND_ANS = 2,
 	WIRE_GRANTS_REQ = 3,
 	WIRE_GRANTS_ANS = 4,
+	WIRE_BINDFD_REQ = 5,
 	WIRE_GRANT = 16,
 	WIRE_COMMIT = 17,
 	WIRE_DROP = 18,
@@ -88,6 +94,9 @@ struct wire_ctl {
  * (bit 0 asked for SO_REUSEPORT): so the binder can say what it refused. */
 int wire_encode_bind_req(unsigned char *m, const struct wire_bind_req *r);
 int wire_decode_bind_req(const unsigned char *m, size_t len, struct wire_bind_req *r);
+/* BINDFD_REQ: struct wire_bind_req with backlog 0 (the user listens). */
+int wire_encode_bindfd_req(unsigned char *m, const struct wire_bind_req *r);
+int wire_decode_bindfd_req(const unsigned char *m, size_t len, struct wire_bind_req *r);
 int wire_encode_bind_ans(unsigned char *m, const struct wire_bind_ans *a);
 int wire_decode_bind_ans(const unsigned char *m, size_t len, struct wire_bind_ans *a);
 int wire_encode_grants_req(unsigned char *m, const struct wire_grants_req *r);

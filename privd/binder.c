@@ -8,6 +8,7 @@
  * with a status and, when granted, the bound socket.  A user who does not
  * read its answers is not read from: it cannot hold more than its share of
  * our fds. */
+#include "bindcount.h"
 #include "binder.h"
 #include "binder_core.h"
 
@@ -25,9 +26,11 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <linux/sockios.h>
 #include <unistd.h>
 
+#include "bindfd.h"
 #include "clock.h"
 #include "fds.h"
 #include "log.h"
@@ -119,6 +122,8 @@ static const int allowed[] = {
 	SCMP_SYS(close), SCMP_SYS(exit_group), SCMP_SYS(exit), SCMP_SYS(rt_sigreturn),
 	SCMP_SYS(restart_syscall), SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap),
 	SCMP_SYS(mremap), SCMP_SYS(getpid), SCMP_SYS(clock_gettime),
+	/* a user's socket sent to be bound (BINDFD_REQ) is looked at with these */
+	SCMP_SYS(getsockopt), SCMP_SYS(getsockname),
 };
 
 /* What ASan/UBSan's runtime calls on its own (allocator, reports). */
@@ -531,6 +536,7 @@ static void serve_bind(struct slot *s, const struct wire_bind_req *r)
 	int fd, err = 0;
 
 	fd = bind_for(s, r, &err);
+	bindcount_add(fd >= 0);
 	if (log_budget(s, fd >= 0 ? LINE_GRANT : LINE_DENY)) {
 		if (fd >= 0)
 			log_msg(LOG_INFO, "grant uid %u %s", (unsigned)s->uid, ep_format(&r->ep, d, sizeof d));
@@ -542,6 +548,57 @@ static void serve_bind(struct slot *s, const struct wire_bind_req *r)
 		answer_lost(s);
 	if (fd >= 0)
 		close(fd);
+}
+
+/* A user's own socket to bind (BINDFD_REQ): checked as hostile (bindfd.h)
+ * after the grant (and the IPv4 twin's grant, for an IPv6 socket that
+ * could carry IPv4); never an option set on it; our copy closed. */
+static void serve_bindfd(struct slot *s, const struct wire_bind_req *r, int fd)
+{
+	char d[80];
+	struct wire_bind_req twin = *r;
+	int err = granted(s, r) && (!bindfd_twin(&r->ep, &twin.ep) || granted(s, &twin)) ?
+		  bindfd_check(fd, &r->ep) : EACCES;
+
+	if (!err)
+		err = bindfd_bind(fd, &r->ep);
+	close(fd);
+	if (log_budget(s, err ? LINE_DENY : LINE_GRANT)) {
+		if (!err)
+			log_msg(LOG_INFO, "grant uid %u %s (its own socket)", (unsigned)s->uid,
+				ep_format(&r->ep, d, sizeof d));
+		else
+			log_msg(LOG_WARNING, "deny uid %u %s (its own socket): %s", (unsigned)s->uid,
+				ep_format(&r->ep, d, sizeof d), strerror(err));
+	}
+	if (wire_bind_answer(s->fd, r->id, err, -1) < 0)
+		answer_lost(s);
+}
+
+/* The type of the next record, without taking it nor any fd with it:
+ * only a BINDFD_REQ's fd is ever taken (others are dropped by the
+ * kernel, which then makes the record malformed). */
+static int peek_type(int fd)
+{
+	unsigned char m[WIRE_SIZE + 1];
+	struct iovec iov = { .iov_base = m, .iov_len = sizeof m };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n = recvmsg(fd, &mh, MSG_PEEK | MSG_DONTWAIT);
+
+	return n < 0 ? -1 : wire_type(m, (size_t)n);
+}
+
+/* The BINDFD_REQ with exactly one fd; anything else is malformed. */
+static int read_bindfd(int chan, struct wire_bind_req *r, int *fd)
+{
+	unsigned char m[WIRE_SIZE];
+	ssize_t n = wire_recv_nowait(chan, m, fd);
+
+	if (n > 0 && *fd >= 0 && wire_decode_bindfd_req(m, (size_t)n, r) == 0)
+		return 0;
+	if (*fd >= 0)
+		close(*fd);
+	return -1;
 }
 
 /* What the user may bind, one grant per request: so that a refusal can
@@ -565,9 +622,21 @@ static void serve_one(unsigned idx, struct slot *s)
 	unsigned char m[WIRE_SIZE];
 	struct wire_bind_req r;
 	struct wire_grants_req g;
+	ssize_t n;
+	int fd;
+
+	if (peek_type(s->fd) == WIRE_BINDFD_REQ) {
+		if (read_bindfd(s->fd, &r, &fd) < 0) {
+			channel_reject(idx, s, "malformed request (own socket)");
+			return;
+		}
+		serve_bindfd(s, &r, fd);
+		channel_check(idx, s);
+		return;
+	}
 	/* never wait: a readiness polled for the channel this fd number was
 	 * before the master's messages of this round replaced it is stale */
-	ssize_t n = wire_recv_nowait(s->fd, m, NULL);
+	n = wire_recv_nowait(s->fd, m, NULL);
 
 	if (n < 0 && errno == EAGAIN)
 		return;
@@ -644,6 +713,7 @@ void binder_main(int log_syslog)
 	if (fcntl(BINDER_CTL_FD, F_SETFL, O_NONBLOCK) < 0)
 		die("set up the internal channel");
 	fd_share_init();
+	bindcount_attach(BINDCOUNT_FD);   /* before the sandbox: it maps a page */
 	drop_caps();
 	sandbox();
 	log_msg(LOG_INFO, "started, pid %d", (int)getpid());

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "bindcount.h"
 #include "binder.h"
 #include "creds.h"
 #include "err.h"
@@ -76,6 +77,8 @@ struct userd {
 static struct {
 	const char *policy_file;   /* -f, or NULL for the default files */
 	const char *pid_file;      /* -p, or NULL */
+	const char *counts_file;   /* -m; NULL: BINDCOUNT_FILE, or none with -f */
+	int bcfd;                  /* the bind counts' page, for each binder (bindcount.h) */
 	int log_syslog;
 	struct policy *pol;
 	struct userd u[WIRE_MAX_SLOTS];
@@ -316,6 +319,16 @@ static int fd_move(int fd, int to)
 	return fcntl(fd, F_SETFD, 0);
 }
 
+/* In the child: the bind counts' page on BINDCOUNT_FD, or nothing there */
+static int counts_fd_move(void)
+{
+	if (M.bcfd < 0) {
+		close(BINDCOUNT_FD);
+		return 0;
+	}
+	return fd_move(M.bcfd, BINDCOUNT_FD);
+}
+
 /* In the child: the binder, run from the file opened at start, so that an
  * upgrade on disk never pairs this master with another binder.  Every fd
  * but stdio and the channel closes at exec. */
@@ -326,13 +339,13 @@ static void binder_exec(int ctl, int out)
 	int exe;
 
 	child_reset();
-	exe = fcntl(M.binder_exe, F_DUPFD_CLOEXEC, BINDER_CTL_FD + 1);
+	exe = fcntl(M.binder_exe, F_DUPFD_CLOEXEC, BINDCOUNT_FD + 1);
 	if (exe < 0 || fd_move(out, 1) < 0 || fd_move(out, 2) < 0 ||
-	    fd_move(ctl, BINDER_CTL_FD) < 0)
+	    fd_move(ctl, BINDER_CTL_FD) < 0 || counts_fd_move() < 0)
 		_exit(111);
 	if (M.log_syslog)
 		binder_log_socket();
-	close_range(BINDER_CTL_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC);
+	close_range(BINDCOUNT_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC);
 	fexecve(exe, argv, environ);
 	fprintf(stderr, "privd: binder: unable to run %s (opened at start): %s\n", BINDER_PROG,
 		strerror(errno));
@@ -1037,7 +1050,7 @@ static void run(void)
 	int timeout;
 
 	for (;;) {
-		timeout = timeout_with_logs(start_due());
+		timeout = bindcount_timeout(timeout_with_logs(start_due()), clock_ms());
 		if (M.stopping && (!userds_running() || clock_ms() >= M.stop_deadline))
 			finish();
 		n = poll_set(pfd, idx);
@@ -1048,6 +1061,7 @@ static void run(void)
 				out_ready(idx[k], pfd[k].fd);
 		if (pfd[0].revents)
 			on_signal();
+		bindcount_flush(clock_ms());
 	}
 }
 
@@ -1184,7 +1198,7 @@ static int check_policy(void)
 
 static void usage(void)
 {
-	err_fatal(EXIT_USAGE, "usage: privd [-t] [-s] [-f FILE] [-p PIDFILE] | -V | --version");
+	err_fatal(EXIT_USAGE, "usage: privd [-t] [-s] [-f FILE] [-p PIDFILE] [-m COUNTS] | -V | --version");
 }
 
 /* fds 0, 1 and 2 open before any other: else the first fd we make takes
@@ -1209,12 +1223,13 @@ int main(int argc, char **argv)
 	stdio_open();
 	err_init(argv[0]);
 	err_version_option(argc, argv);
-	while ((opt = getopt(argc, argv, "tsf:p:V")) != -1) {
+	while ((opt = getopt(argc, argv, "tsf:p:m:V")) != -1) {
 		switch (opt) {
 		case 't': check = 1; break;
 		case 's': M.log_syslog = 1; break;
 		case 'f': M.policy_file = optarg; break;
 		case 'p': M.pid_file = optarg; break;
+		case 'm': M.counts_file = optarg; break;
 		case 'V': err_version(stdout, "privd"); return 0;
 		default: usage();
 		}
@@ -1236,6 +1251,10 @@ int main(int argc, char **argv)
 		err_fatal(1, "%u errors in the policy", M.pol->nerrors);
 	if (M.pid_file)
 		pid_file_write();
+	/* the default file goes with the default policy: a privd run with -f
+	 * (a test, a trial) writes counts only where -m says */
+	M.bcfd = bindcount_create(M.counts_file ? M.counts_file :
+				  M.policy_file ? NULL : BINDCOUNT_FILE);
 	log_msg(LOG_INFO, "started: %zu users, %zu grants; at most %llu open files", M.pol->nusers,
 		M.pol->ngrants, (unsigned long long)M.fd_max);
 	apply_policy();

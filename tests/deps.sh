@@ -3,7 +3,8 @@
 # prints the exact command and stops.  Called by `make check` and `make bench`.
 set -u
 pkgs="gcc libc6-dev make pkg-config libcap-ng-dev libseccomp-dev libcmocka-dev \
-runit systemd curl lighttpd procps psmisc passwd man-db clang libclang-rt-14-dev valgrind iproute2 jq s6"
+runit systemd curl lighttpd procps psmisc passwd man-db clang libclang-rt-14-dev valgrind iproute2 jq s6 \
+dpkg-dev debhelper fakeroot debootstrap lintian nginx python3 prometheus"
 
 missing=""
 for p in $pkgs; do

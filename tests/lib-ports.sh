@@ -71,3 +71,18 @@ wait_secs() {
 	local end=$((SECONDS + $1)); shift
 	until "$@"; do [ "$SECONDS" -ge "$end" ] && return 1; sleep 0.05; done
 }
+# trap_setup USER...: for the bind trap tests (ports_trap_*, adv_bindtrap):
+# the users, each with ~/service, $T open to them like /tmp, and
+# $T/trapserve built static from tests/trap/trapserve.c; 1 on failure
+trap_setup() {
+	local u
+	for u in "$@"; do make_user "$u" || return 1; as "$u" mkdir "$(home "$u")/service"; done
+	chmod 1777 "$T"
+	gcc -static -O2 -o "$T/trapserve" "$TOP/tests/trap/trapserve.c" && chmod 755 "$T/trapserve"
+}
+# trap_svc USER NAME RUN: USER's service NAME with that run and no listen
+# file (svc's empty one removed before runsv reads it)
+trap_svc() {
+	svc "$1" "$2" "" "$3"
+	rm -f "$(svdir "$1" "$2")/listen"
+}

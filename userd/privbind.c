@@ -2,6 +2,11 @@
  * (a run script tried by hand).  See privbind(8).
  *
  *   privbind [-s SOCKET] PROTO [ADDRESS:]PORT [name=NAME] ... -- PROG [ARG]...
+ *   privbind [-s SOCKET] -- PROG [ARG]...
+ *
+ * The second form runs PROG with its own bind() calls of privileged ports
+ * granted through the bind trap (userd/lib/bindtrap.h), privbind staying
+ * its parent.
  *
  * The words before -- are a listen file written on the command line, one
  * socket from each PROTO word on; they are checked by the same parser.
@@ -18,11 +23,12 @@
 
 #include "err.h"
 #include "fs.h"
+#include "bindtrap.h"
 #include "sockets.h"
 
 static void usage(void)
 {
-	err_fatal(EXIT_USAGE, "usage: privbind [-s SOCKET] PROTO [ADDRESS:]PORT [name=NAME]... -- PROG [ARG]...");
+	err_fatal(EXIT_USAGE, "usage: privbind [-s SOCKET] [PROTO [ADDRESS:]PORT [name=NAME]...] -- PROG [ARG]...");
 }
 
 /* argv[from..to) as listen file text: a new line before each tcp/udp */
@@ -79,8 +85,10 @@ int main(int argc, char **argv)
 	}
 	for (dash = i; dash < argc && strcmp(argv[dash], "--"); dash++)
 		;
-	if (dash == i || dash + 1 >= argc)
+	if (dash + 1 >= argc)
 		usage();
+	if (dash == i)
+		return bindtrap_run(argv + dash + 1, relays);
 	as_listen(argv, i, dash, text, sizeof text);
 	sockets_init(&set);
 	n = listen_parse(text, strlen(text), set.e, LISTEN_MAX, err, sizeof err);

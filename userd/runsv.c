@@ -28,17 +28,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bindtrap.h"
 #include "clock.h"
 #include "contain.h"
+#include "ctlgroup.h"
 #include "err.h"
 #include "fs.h"
 #include "notify.h"
 #include "proc.h"
+#include "cgstat.h"
 #include "restart.h"
 #include "sockets.h"
 #include "status.h"
 #include "svdir.h"
 #include "svstate.h"
+#include "template.h"
 
 extern char **environ;
 
@@ -78,6 +82,8 @@ struct svc {
 	int ready;                 /* enum sv_ready */
 	struct timespec ready_at;
 	char text[SVEXTRA_TEXT];   /* last STATUS= */
+	struct svextra last;       /* its exit block: ./run's last exit (issue 18) */
+	int64_t oom_seen;          /* the cgroup's oom_kill count at the start, -1: none */
 };
 
 static struct {
@@ -85,6 +91,7 @@ static struct {
 	int haslog;
 	int logpipe[2];
 	struct sockset socks;      /* the listen file's sockets, held across starts */
+	struct bindtrap trap;      /* ./run's own binds of privileged ports */
 	int exiting;               /* the log pipe is closed: runsv is on its way out */
 	int selfpipe[2];           /* the signal handlers write a byte here */
 	sigset_t nondefault;       /* signals a child must set back to SIG_DFL */
@@ -93,6 +100,7 @@ static struct {
 } rv;
 
 static volatile sig_atomic_t got_term;
+static const char *inst_arg;   /* an instance's ARG (template.h), NULL if none */
 
 static char prog[PATH_MAX + 8];
 
@@ -174,6 +182,7 @@ static void child_reset(void)
 static void child_exec(struct svc *s, char *const argv[], int notew, unsigned long notefd)
 {
 	child_reset();
+	bindtrap_child(&rv.trap);   /* first: its socket's fd may be one the next lines take */
 	if (rv.haslog && s->islog)
 		child_fd(rv.logpipe[0], 0, "unable to setup filedescriptor for ./log/run");
 	if (rv.haslog && !s->islog)
@@ -258,7 +267,7 @@ static void write_file(struct svc *s, int which, const char *name, const void *b
 
 	if (w->valid && w->len == len && memcmp(w->buf, buf, len) == 0)
 		return;
-	w->valid = fs_write_atomic(s->supfd, name, buf, len) == 0;
+	w->valid = fs_write_atomic_mode(s->supfd, name, buf, len, ctlgroup_mode()) == 0;
 	if (!w->valid) {
 		err_warn_sys("unable to write %s%s", s->sup, name);
 		return;
@@ -324,6 +333,7 @@ static int status_ward(struct svc *s)
 		}
 	}
 	memcpy(x.text, s->text, sizeof x.text);
+	svextra_exit(&x, &s->last);
 	len = svextra_encode(buf, &x);
 	write_file(s, SF_WARD, "ward", buf, len);
 	return len == SVEXTRA_SIZE;
@@ -549,9 +559,18 @@ static void svc_not_started(struct svc *s, int64_t now)
 	svc_event(s, (struct sv_event){ .kind = SV_EV_START_FAILED }, now);
 }
 
-/* The listen file, re-read before each start (userd/lib/sockets).  Without
- * every socket ./run is not started: the reason goes to stderr and to
- * sv status, and the start is retried with the usual backoff. */
+/* ./run is not started, for the reason in err: it goes to stderr and to
+ * sv status, and the start is retried with the usual backoff */
+static int svc_refused(struct svc *s, const char *err, int64_t now)
+{
+	err_warn("%s", err);
+	snprintf(s->text, sizeof s->text, "%s", err);
+	svc_not_started(s, now);
+	return -1;
+}
+
+/* The listen file, re-read before each start (userd/lib/sockets): ./run
+ * starts with every socket or not at all. */
 static int svc_sockets(struct svc *s, int64_t now)
 {
 	char err[SVEXTRA_TEXT];
@@ -562,10 +581,38 @@ static int svc_sockets(struct svc *s, int64_t now)
 
 	if (sockets_update(&rv.socks, s->dirfd, relays, err, sizeof err) == 0)
 		return 0;
-	err_warn("%s", err);
-	memcpy(s->text, err, sizeof s->text);
-	svc_not_started(s, now);
-	return -1;
+	return svc_refused(s, err, now);
+}
+
+/* control-group, re-read at runsv's start and before each start of ./run
+ * (userd/lib/ctlgroup): a group that is refused keeps ./run from starting */
+static int svc_shared(struct svc *s, int64_t now)
+{
+	int sup[2] = { rv.svc[0].supfd, rv.haslog ? rv.svc[1].supfd : -1 };
+	char err[SVEXTRA_TEXT];
+
+	if (ctlgroup_apply(rv.svc[0].dirfd, sup, 2, err, sizeof err) == 0)
+		return 0;
+	return s ? svc_refused(s, err, now) : (err_warn("%s", err), -1);
+}
+
+/* an instance's view of its template, renewed before each start */
+static void view_sync(void)
+{
+	char err[256];
+
+	inst_arg = tmpl_view_sync(err, sizeof err);
+	if (err[0])
+		err_warn("%s", err);
+}
+
+/* an instance's ./run and ./finish get its ARG as $1 */
+static void inst_args(char **run, char **fin)
+{
+	run[1] = (char *)inst_arg;
+	fin[3] = fin[2];
+	fin[2] = fin[1];
+	fin[1] = (char *)inst_arg;
 }
 
 static void svc_fork_failed(struct svc *s, int notew, int64_t now)
@@ -580,7 +627,7 @@ static void svc_fork_failed(struct svc *s, int notew, int64_t now)
 static void svc_start(struct svc *s, int64_t now)
 {
 	char code[16], sig[16];
-	char *run[] = { "./run", NULL }, *fin[] = { "./finish", code, sig, NULL };
+	char *run[] = { "./run", NULL, NULL }, *fin[] = { "./finish", code, sig, NULL, NULL };
 	unsigned long fdno = 0;
 	int notew = -1;
 	pid_t pid;
@@ -589,18 +636,26 @@ static void svc_start(struct svc *s, int64_t now)
 		svc_finish_args(s, code, sig, sizeof code);
 	} else {
 		custom(s, 'u');
-		if (!s->islog && svc_sockets(s, now) < 0)
+		if (!s->islog)
+			view_sync();
+		if (!s->islog && (svc_shared(s, now) < 0 || svc_sockets(s, now) < 0))
 			return;
+		s->oom_seen = cgstat_oom_kills(s->supfd);
 		notew = ready_prepare(s, &fdno);
 		contain_limits(&rv.cont, s->islog, s->dirfd);
+		if (!s->islog)
+			bindtrap_prepare(&rv.trap);
 	}
+	if (inst_arg && !s->islog)
+		inst_args(run, fin);
 	pid = contain_fork(&rv.cont, s->islog);
+	if (pid == 0)
+		child_exec(s, s->st.state == SV_FINISH ? fin : run, notew, fdno);
+	bindtrap_started(&rv.trap, pid);
 	if (pid < 0) {
 		svc_fork_failed(s, notew, now);
 		return;
 	}
-	if (pid == 0)
-		child_exec(s, s->st.state == SV_FINISH ? fin : run, notew, fdno);
 	if (notew >= 0)
 		close(notew);
 	s->pid = pid;
@@ -659,21 +714,34 @@ static void svc_do(struct svc *s, struct sv_action a, int64_t now)
 		svc_act(s, &a.step[i], now);
 }
 
+/* restart accounting: how ./run ended; an OOM kill is a KILL while the
+ * cgroup's oom_kill count went up */
+static void svc_note_exit(struct svc *s, int wstat)
+{
+	int64_t kills = s->oom_seen >= 0 ? cgstat_oom_kills(s->supfd) : -1;
+	int oom = WIFSIGNALED(wstat) && WTERMSIG(wstat) == SIGKILL && kills > s->oom_seen;
+	struct timespec t = now_real();
+
+	svextra_note_exit(&s->last, wstat, oom, &t);
+}
+
 static void svc_exited(struct svc *s, int wstat, int64_t now)
 {
 	struct sv_event ev = { .kind = SV_EV_EXIT };
 
 	s->pid = 0;
 	note_close(s);
-	/* what it left goes before the service counts as down or starts again */
-	contain_stopped(&rv.cont, s->islog, s->dirfd, rv.svc[!s->islog].pid);
 	if (s->st.state == SV_RUN) {  /* ./run's exit, for ./finish and readiness */
 		s->wstat = wstat;
+		svc_note_exit(s, wstat);
 		s->ready = s->ready_declared ? SVREADY_WAIT : SVREADY_NONE;
 		s->ready_at = (struct timespec){ 0, 0 };
 		ev.backoff_max_ms = svc_backoff_max(s);
 		ev.finish_exists = !s->islog && faccessat(s->dirfd, "finish", F_OK, 0) == 0;
 	}
+	/* what it left goes before the service counts as down or starts
+	 * again; after the OOM count was read: a killed cgroup is made anew */
+	contain_stopped(&rv.cont, s->islog, s->dirfd, rv.svc[!s->islog].pid);
 	svc_event(s, ev, now);
 }
 
@@ -751,6 +819,13 @@ static void on_notify(struct svc *s, int64_t now)
 	notify_read(s);
 }
 
+static void on_trap(struct svc *s, int64_t now)
+{
+	(void)s;
+	(void)now;
+	bindtrap_serve(&rv.trap);
+}
+
 struct watch {
 	void (*fn)(struct svc *, int64_t);
 	struct svc *s;
@@ -779,8 +854,8 @@ static int poll_timeout(int64_t now)
 
 static void loop(void)
 {
-	struct pollfd pfd[7];
-	struct watch w[7];
+	struct pollfd pfd[8];
+	struct watch w[8];
 	int64_t now;
 	int n, i;
 
@@ -795,6 +870,7 @@ static void loop(void)
 			n = watch_add(pfd, w, n, rv.svc[i].notefd, on_note, &rv.svc[i]);
 			n = watch_add(pfd, w, n, rv.svc[i].notesock, on_notify, &rv.svc[i]);
 		}
+		n = watch_add(pfd, w, n, bindtrap_pollfd(&rv.trap), on_trap, NULL);
 		if (poll(pfd, (nfds_t)n, poll_timeout(now)) < 0 && errno != EINTR)
 			err_fatal_sys(EXIT_TEMP, "unable to poll");
 		now = clock_ms();
@@ -1001,6 +1077,18 @@ static void log_detect(void)
 	rv.haslog = 1;
 }
 
+/* runsv NAME@ARG, an instance: its own directory instead (template.h) */
+static const char *svc_dir(const char *arg)
+{
+	static char inst[PATH_MAX];
+	char err[PATH_MAX + 128];
+	int r = tmpl_instance(arg, 1, inst, sizeof inst, err, sizeof err);
+
+	if (r < 0)
+		err_fatal(EXIT_TEMP, "%s", err);
+	return r == 1 ? inst : arg;
+}
+
 int main(int argc, char **argv)
 {
 	err_init(argv[0]);
@@ -1013,10 +1101,13 @@ int main(int argc, char **argv)
 	err_prog = prog;
 	fds_standard();
 	signals_setup();
-	if (chdir(argv[1]) < 0)
+	if (chdir(svc_dir(argv[1])) < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to change to directory");
+	view_sync();
 	unsetenv("NOTIFY_SOCKET");  /* meant for runsv, not for its services */
 	sockets_init(&rv.socks);
+	bindtrap_init(&rv.trap, (const char *[]){ relay_told(), RELAY_OURS,
+						  "../" RELAY_DIR "/" RELAY_SOCK, NULL });
 	log_detect();
 	svc_init(&rv.svc[0], 0);
 	if (rv.haslog)
@@ -1026,5 +1117,6 @@ int main(int argc, char **argv)
 	svc_open(&rv.svc[0]);
 	if (rv.haslog)
 		svc_open(&rv.svc[1]);
+	svc_shared(NULL, 0);
 	loop();
 }

@@ -24,8 +24,9 @@
 
 #include "err.h"
 #include "status.h"
-#include "cgstat.h"
+#include "cgjson.h"
 #include "svcmd.h"
+#include "template.h"
 
 #define POLL_NS 100000000L  /* 0.1 s between checks while waiting */
 
@@ -41,6 +42,9 @@ static int away;                 /* the cwd is not curdir */
 static struct timespec tstart, tnow;
 static char lasterr[256];        /* the last message, for -j */
 static uid_t dir_owner;          /* the owner of the service (or log) directory */
+static char inst_dir[4096 + 64]; /* an instance's own directory (template.h) */
+static char cur_template[256];   /* ... and its template, "" if not one */
+static char cur_arg[TMPL_ARG_MAX + 1]; /* ... and its ARG */
 
 static void finish(int code)
 {
@@ -292,6 +296,23 @@ static int go_to(const char *to)
 	return chdir(to);
 }
 
+/* NAME@ARG, an instance of a template: the directory it runs in, where
+ * its supervise/ is; cur_template names the template */
+static const char *instance_dir(const char *to)
+{
+	const char *base = strrchr(to, '/');
+	size_t at;
+
+	cur_template[0] = '\0';
+	base = base ? base + 1 : to;
+	if (tmpl_instance(to, 0, inst_dir, sizeof inst_dir, NULL, 0) != 1 ||
+	    tmpl_split(base, &at, NULL, 0) != 1)
+		return to;
+	snprintf(cur_template, sizeof cur_template, "%.*s", (int)at + 1, base);
+	snprintf(cur_arg, sizeof cur_arg, "%s", base + at + 1);
+	return inst_dir;
+}
+
 /* Into a service's directory: a name is looked up in $SVDIR, in one chdir.
  * sv goes back to where it started only before a relative path, so a list
  * of absolute ones costs one chdir each (runit's sv: two).
@@ -312,6 +333,7 @@ static int enter(const char *name)
 		}
 		to = path;
 	}
+	to = instance_dir(to);
 	dir_why[0] = '\0';
 	r = go_to(to);
 	if (r < 0 && acting != 0) {
@@ -597,7 +619,7 @@ static void json_log(struct svbuf *b)
 	svbuf_add(b, "{");
 	if (r > 0) {
 		svcmd_fmt_json(b, &v, &tnow);
-		cgstat_add(b, v.have_extra);
+		cgjson_add(b, v.have_extra);
 	} else {
 		json_error(b);
 	}
@@ -614,12 +636,17 @@ static void status_json(int entered)
 
 	svbuf_add(&b, "{\"name\":");
 	svbuf_quote(&b, cur, strlen(cur), 1);
+	svbuf_add(&b, ",\"template\":");
+	if (cur_template[0])
+		svbuf_quote(&b, cur_template, strlen(cur_template), 1);
+	else
+		svbuf_add(&b, "null");
 	svbuf_add(&b, ",");
 	if (entered)
 		r = read_view(&v);
 	if (r > 0) {
 		svcmd_fmt_json(&b, &v, &tnow);
-		cgstat_add(&b, v.have_extra);
+		cgjson_add(&b, v.have_extra);
 		json_log(&b);
 	} else {
 		json_error(&b);
@@ -697,14 +724,16 @@ static int become(const struct svowner *o)
 static char **owner_env(const struct svowner *o)
 {
 	static char path[4096], home[sizeof o->home + 8], user[sizeof o->name + 8],
-		logname[sizeof o->name + 8];
-	static char *env[] = { path, home, user, logname, NULL };
+		logname[sizeof o->name + 8], inst[sizeof cur_arg + 16];
+	static char *env[] = { path, home, user, logname, NULL, NULL };
 	const char *p = getenv("PATH");
 
 	snprintf(path, sizeof path, "PATH=%s", p ? p : "/usr/local/bin:/usr/bin:/bin");
 	snprintf(home, sizeof home, "HOME=%s", o->home);
 	snprintf(user, sizeof user, "USER=%s", o->name);
 	snprintf(logname, sizeof logname, "LOGNAME=%s", o->name);
+	snprintf(inst, sizeof inst, "INSTANCE=%s", cur_arg);
+	env[4] = cur_template[0] ? inst : NULL;
 	return env;
 }
 
@@ -729,10 +758,14 @@ static int check_as_owner(int null)
 
 static void check_child(void)
 {
-	char *argv[] = { "./check", NULL };
-	char **env = environ;
+	/* an instance's check, as its run: ARG as $1 and in INSTANCE */
+	char *argv[] = { "./check", cur_template[0] ? cur_arg : NULL, NULL };
+	char **env;
 	int saved = -1;
 
+	if (cur_template[0])
+		setenv("INSTANCE", cur_arg, 1);
+	env = environ;
 	if (acting != 0) {
 		int fd = open("/dev/null", O_RDWR);
 
@@ -901,6 +934,24 @@ static void usage(int code)
 	exit(code);
 }
 
+/* sv run by a user who is neither root nor the service's owner (a member
+ * of its control-group) never runs the owner's ./check as itself: a
+ * command that would is refused, before anything is sent */
+static int check_refused(void)
+{
+	char msg[192];
+	struct stat d, c;
+
+	if (as_root || !cmd.check || !strpbrk(cmd.acts, "uCtk") || stat(".", &d) < 0 ||
+	    d.st_uid == geteuid() || lstat("check", &c) < 0)
+		return 0;
+	snprintf(msg, sizeof msg, "not run: ./check is uid %u's, and sv runs as uid %u "
+		 "(only root or the owner runs a service's ./check)",
+		 (unsigned)d.st_uid, (unsigned)geteuid());
+	fail(msg, 0);
+	return 1;
+}
+
 /* Sends the command to (or reads the status of) one service; returns
  * whether sv is to wait for it. */
 static int act_on(const char *name)
@@ -911,6 +962,8 @@ static int act_on(const char *name)
 	entered = enter(name) == 0;
 	if (!entered)
 		dir_refused(fail, "unable to change to service directory", errno);
+	else if (check_refused())
+		return 0;
 	if (cmd.json)
 		status_json(entered);
 	else if (entered && cmd.status)
@@ -918,6 +971,18 @@ static int act_on(const char *name)
 	else if (entered)
 		wanted = !cmd.send || control(cmd.acts) != -1;
 	return wanted;
+}
+
+/* sv status 'web@*': patterns are matched against $SVDIR's entries */
+static void services_expand(void)
+{
+	int fd = open(svdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (tmpl_expand(fd, &cmd.services, &cmd.nservices) < 0)
+		fatal("unable to allocate memory");
+	close(fd);
 }
 
 int main(int argc, char **argv)
@@ -941,6 +1006,8 @@ int main(int argc, char **argv)
 	if (curdir < 0)
 		fatal("unable to open current directory");
 	fd_keep = fd_high = curdir;
+	if (!cmd.lsb)
+		services_expand();
 	alive = calloc((size_t)cmd.nservices, 1);
 	if (!alive)
 		fatal("unable to allocate memory");

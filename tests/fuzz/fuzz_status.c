@@ -18,7 +18,9 @@ static int svextra_same(const struct svextra *a, const struct svextra *b)
 {
 	return a->ready == b->ready && a->backoff_ms == b->backoff_ms &&
 	       same_time(&a->ready_at, &b->ready_at) && same_time(&a->next_start, &b->next_start) &&
-	       a->starts == b->starts && a->runsv_pid == b->runsv_pid && !strcmp(a->text, b->text);
+	       a->starts == b->starts && a->runsv_pid == b->runsv_pid && !strcmp(a->text, b->text) &&
+	       a->exit_kind == b->exit_kind && a->exit_code == b->exit_code &&
+	       a->exit_oom == b->exit_oom && same_time(&a->exit_at, &b->exit_at);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -41,6 +41,14 @@
  *                  for writing (then waits for what comes back)
  *   take           reads the answers queued for us now (not those the binder
  *                  sends meanwhile): "answers A sockets S"
+ *   bindfd KIND PROTO ADDRESS PORT
+ *                  a BINDFD_REQ (version 4) with a socket of ours of KIND:
+ *                  own (what the request says: then "ok PORT" when it was
+ *                  bound exactly there), udp/tcp (the other protocol), v6
+ *                  (an IPv6 socket for an IPv4 request), bound (bound to
+ *                  a port of ours already), unix, pipe (no socket at all),
+ *                  dualstack (IPv6, IPV6_V6ONLY off), none (no fd); else
+ *                  "answer ERRNAME", "eof" or "silent" as for send
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -503,6 +511,62 @@ static void cmd_take(const char *cmd)
 	say(cmd, "answers %ld sockets %ld", answers, sockets);
 }
 
+/* ---- bindfd: our own socket for the binder ---- */
+
+/* A file of KIND for a request r, or -1 (none, or unknown). */
+static int bindfd_file(const char *kind, const struct wire_bind_req *r)
+{
+	struct sockaddr_in lo = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int tcp = r->ep.proto == EP_TCP, p[2], fd = -1, off = 0;
+
+	if (!strcmp(kind, "own") || !strcmp(kind, "bound"))
+		fd = socket(r->ep.family, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
+	else if (!strcmp(kind, "udp") || !strcmp(kind, "tcp"))
+		fd = socket(r->ep.family, !strcmp(kind, "tcp") ? SOCK_STREAM : SOCK_DGRAM, 0);
+	else if (!strcmp(kind, "v6") || !strcmp(kind, "dualstack"))
+		fd = socket(AF_INET6, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
+	else if (!strcmp(kind, "unix"))
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	else if (!strcmp(kind, "pipe") && pipe(p) == 0) {
+		close(p[1]);
+		fd = p[0];
+	}
+	if (fd >= 0 && !strcmp(kind, "bound"))
+		bind(fd, (struct sockaddr *)&lo, sizeof lo);
+	if (fd >= 0 && !strcmp(kind, "dualstack"))
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+	return fd;
+}
+
+static void cmd_bindfd(const char *cmd, char **w, int nw)
+{
+	struct wire_bind_req r;
+	unsigned char m[WIRE_SIZE];
+	uint16_t hi;
+	int fd;
+
+	if (parse_req(w + 1, nw - 1, &r, &hi) < 0) {
+		say(cmd, "bad line");
+		return;
+	}
+	r.id = next_id++;
+	fd = bindfd_file(w[0], &r);
+	if (!strcmp(w[0], "own") && fd >= 0) {
+		if (wire_bindfd_request(chan, &r, fd) == 0)
+			say(cmd, is_socket_for(fd, &r) ? "ok %u" : "wrong socket %u", r.ep.port);
+		else
+			say(cmd, "answer %s", errname(errno));
+		close(fd);
+		return;
+	}
+	if (wire_encode_bindfd_req(m, &r) < 0 || wire_send(chan, m, fd) < 0)
+		say(cmd, "send failed %s", errname(errno));
+	else
+		what_came_back(cmd);
+	if (fd >= 0)
+		close(fd);
+}
+
 static void command(char *line)
 {
 	char cmd[512], *w[8];
@@ -525,6 +589,8 @@ static void command(char *line)
 		cmd_grants(cmd);
 	else if (nw == 2 && !strcmp(w[0], "halfopen"))
 		cmd_halfopen(cmd, w[1]);
+	else if (nw == 5 && !strcmp(w[0], "bindfd"))
+		cmd_bindfd(cmd, w + 1, nw - 1);
 	else if (nw == 1 && !strcmp(w[0], "take"))
 		cmd_take(cmd);
 	else if (nw == 1 && !strcmp(w[0], "exit"))

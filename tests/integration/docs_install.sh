@@ -35,4 +35,36 @@ touch "$d$p/sbin/local-admin-tool"
 make -s -C "$TOP" uninstall DESTDIR="$d" PREFIX="$p" >/dev/null 2>&1
 left=$(cd "$d$p" && find . -type f -o -type l)
 expect_eq "make uninstall removes what install put there, and only that" "./sbin/local-admin-tool" "$left"
+
+# The packages' layout (debian/rules): every program in a private PROGDIR,
+# runit's names and their man pages only there, links on the PATH for
+# ward's own names, which resolve to PROGDIR (privd finds userd and the
+# binder beside itself through /proc/self/exe, userd its runsv).
+d=$T/pkg
+runit_names="runsv runsvdir sv chpst svlogd envdir envuidgid pgrphack setlock setuidgid softlimit"
+make -s -C "$TOP" -o all install DESTDIR="$d" PREFIX=/usr PROGDIR=/usr/lib/ward/bin \
+	BINDIR=/usr/bin PRIVMANDIR=/usr/lib/ward/share/man >/dev/null 2>&1
+check "make install with PROGDIR, BINDIR, PRIVMANDIR succeeds" [ $? -eq 0 ]
+for f in "$B"/*; do
+	n=${f##*/}
+	[ -f "$f" ] && [ -x "$f" ] || continue
+	check "$n in PROGDIR" [ -x "$d/usr/lib/ward/bin/$n" ]
+	case " $runit_names privd-binder " in
+	*" $n "*) on_path=$(ls "$d/usr/bin/$n" "$d/usr/sbin/$n" 2>/dev/null)
+		expect_eq "$n, runit's or the binder, is not on the PATH" "" "$on_path" ;;
+	*) [ "$n" = privd ] && l=$d/usr/sbin/$n || l=$d/usr/bin/$n
+		expect_eq "${l#"$d"} links to PROGDIR" "/usr/lib/ward/bin/$n" "$(readlink "$l")" ;;
+	esac
+done
+for m in "$TOP"/docs/man/*.[1-8]; do
+	n=${m##*/} s=${m##*.}
+	case " $runit_names " in
+	*" ${n%.*} "*) dir=/usr/lib/ward/share/man ;;
+	*) dir=/usr/share/man ;;
+	esac
+	check "man page $n in $dir" cmp -s "$m" "$d$dir/man$s/$n"
+done
+make -s -C "$TOP" uninstall DESTDIR="$d" PREFIX=/usr PROGDIR=/usr/lib/ward/bin \
+	BINDIR=/usr/bin PRIVMANDIR=/usr/lib/ward/share/man >/dev/null 2>&1
+expect_eq "make uninstall with them removes it all" "" "$(cd "$d" && find . -type f -o -type l)"
 done_testing

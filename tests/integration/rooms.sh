@@ -41,6 +41,12 @@ expect_eq "privd-binder links nothing of policy.o or privd.o" "" \
 	"$(comm -12 "$T/binder.syms" "$T/master.syms" | tr '\n' ' ')"
 expect_eq "privd-binder calls no NSS look-up" "" \
 	"$(nm -u "$TOP/build/privd-binder" | grep -Eo '(getpw|getgr|getspnam|initgroups)[a-z_]*' | tr '\n' ' ')"
+# the bind counts: the binder maps the page and adds (bindcount.o), the
+# master makes it and writes the file (bindfile.o)
+defs "$O/privd/bindfile.o" >"$T/bindfile.syms"
+check "bindfile.o defines symbols" test -s "$T/bindfile.syms"
+expect_eq "privd-binder links nothing of bindfile.o" "" \
+	"$(comm -12 "$T/binder.syms" "$T/bindfile.syms" | tr '\n' ' ')"
 defs "$O/privd/binder.o" >"$T/bindero.syms"
 expect_eq "and privd links nothing of binder.o" "" "$(comm -12 "$T/privd.syms" "$T/bindero.syms" | tr '\n' ' ')"
 

@@ -76,24 +76,35 @@ lsb_suite() {
 	check "$tag: force-shutdown: runsv exited" runsv_gone "$RUNSV_PID"
 }
 
+# the stub has set its trap once it is sleep: TERM before that would kill it
+stub_armed() { # DIR
+	local p
+	p=$(cat "$1/supervise/pid" 2>/dev/null) && [ -n "$p" ] &&
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = sleep ]
+}
+
 # a service that ignores TERM: waiting times out; the force-* commands kill it
 timeout_suite() {
 	local runsv=$1 tag=$2 d=$T/$2 out rc
 	export SVDIR=$d
 	mksvc "$d/stub" 'trap "" TERM; exec sleep 100000'
 	supervise "$runsv" "$d/stub" || return
+	wait_until 5 stub_armed "$d/stub"
 	svrun "$tag: -w 1 down times out" 1 '^timeout: run: stub: \(pid [0-9]+\) [0-9]+s, want down, got TERM$' -w 1 down stub
 	SVWAIT=1 svrun "$tag: SVWAIT=1 stop times out" 1 '^timeout: run: stub: .*, want down, got TERM$' stop stub
 	svrun "$tag: -w 1 force-stop kills" 1 '^kill: run: stub: \(pid [0-9]+\) [0-9]+s, want down, got TERM$' -w 1 force-stop stub
 	wait_until 5 state_is stub down
 	svrun "$tag: killed" 0 '^down: stub: ' status stub
 	svrun "$tag: -w 1 up" 0 '^ok: run: stub: ' -w 1 up stub
+	wait_until 5 stub_armed "$d/stub"
 	svrun "$tag: -w 1 restart times out" 1 '^timeout: run: stub: .*got TERM$' -w 1 restart stub
 	svrun "$tag: -w 1 force-restart kills and restarts" 1 '^kill: run: stub: ' -w 1 force-restart stub
 	wait_until 5 eval '[[ $("$WARD_SV" status stub) == "run: stub: "*[0-9]s ]]'
 	svrun "$tag: running again after the kill" 0 '^run: stub: \(pid [0-9]+\) [0-9]+s$' status stub
+	wait_until 5 stub_armed "$d/stub"
 	mksvc "$d/stub2" 'trap "" TERM; exec sleep 100000'
 	supervise "$runsv" "$d/stub2" || return
+	wait_until 5 stub_armed "$d/stub2"
 	out=$("$WARD_SV" -w 1 down stub stub2 nosuch 2>&1); rc=$?
 	expect_eq "$tag: exit code counts each timeout and failure" 3 "$rc"
 	expect_eq "$tag: one line each" 3 "$(echo "$out" | wc -l)"

@@ -126,7 +126,7 @@ our_runsv_suite() {
 	for s in rdy never crash plain; do supervise "$B/runsv" "$o/$s" || return; done
 	# nothing for a status line: the brief form, which sv need not read
 	wait_until 10 test -s "$o/plain/supervise/pid"
-	expect_eq "our runsv: a plain service's ward is brief (40 bytes)" 40 \
+	expect_eq "our runsv: a plain service's ward is brief (56 bytes)" 56 \
 		"$(stat -c %s "$o/plain/supervise/ward")"
 	svrun "our runsv: brief ward, plain status line" 0 '^run: plain: \(pid [0-9]+\) [0-9]+s$' status plain
 	expect_eq "our runsv: -j reads the brief ward's starts" '1' \
@@ -134,7 +134,7 @@ our_runsv_suite() {
 	svrun "our runsv: -w up waits for the notification fd" 0 \
 		'^ok: run: rdy: \(pid [0-9]+\) [0-9]+s, normally down, ready [0-9]+s$' -w 5 up rdy
 	svrun "our runsv: status shows ready" 0 '^run: rdy: \(pid [0-9]+\) [0-9]+s, normally down, ready [0-9]+s$' status rdy
-	expect_eq "our runsv: readiness to show: the whole ward (256 bytes)" 256 \
+	expect_eq "our runsv: readiness to show: the whole ward (272 bytes)" 272 \
 		"$(stat -c %s "$o/rdy/supervise/ward")"
 	svrun "our runsv: -w restart waits for the new run's readiness" 0 \
 		'^ok: run: rdy: \(pid [0-9]+\) [0-9]+s, normally down, ready [0-9]+s$' -w 5 restart rdy

@@ -95,14 +95,44 @@ static void extra_roundtrip_and_rejects(void **state)
 	assert_int_equal(back.starts, 7);
 	assert_int_equal(back.runsv_pid, 99);
 	assert_string_equal(back.text, "serving 3 clients");
-	b[0] = 2;
+	b[0] = 1;  /* version 1 had its text where the exit block is now */
 	assert_int_equal(svextra_decode(b, sizeof b, &back), -1);
 	b[0] = SVEXTRA_VERSION;
-	memset(b + 40, 'A', SVEXTRA_TEXT); /* text without a NUL */
+	memset(b + 56, 'A', SVEXTRA_TEXT); /* text without a NUL */
 	assert_int_equal(svextra_decode(b, sizeof b, &back), -1);
 }
 
-/* nothing for a status line: the brief form, 40 bytes, which sv need not
+/* restart accounting: the last exit rides in the brief form too */
+static void extra_last_exit(void **state)
+{
+	struct svextra x = { .starts = 2, .runsv_pid = 7 }, back;
+	struct timespec at = { 1700000100, 5 };
+	unsigned char b[SVEXTRA_SIZE];
+
+	(void)state;
+	svextra_note_exit(&x, 9, 1, &at);   /* killed by KILL */
+	assert_int_equal(svextra_encode(b, &x), SVEXTRA_BRIEF);
+	assert_int_equal(svextra_decode(b, SVEXTRA_BRIEF, &back), 0);
+	assert_int_equal(back.exit_kind, SVEXIT_SIGNAL);
+	assert_int_equal(back.exit_code, 9);
+	assert_int_equal(back.exit_oom, 1);
+	assert_int_equal(back.exit_at.tv_sec, 1700000100);
+	svextra_note_exit(&x, 3 << 8, 0, &at);  /* exit 3 */
+	svextra_encode(b, &x);
+	assert_int_equal(svextra_decode(b, SVEXTRA_BRIEF, &back), 0);
+	assert_int_equal(back.exit_kind, SVEXIT_CODE);
+	assert_int_equal(back.exit_code, 3);
+	b[40] = 3;      /* no such kind */
+	assert_int_equal(svextra_decode(b, SVEXTRA_BRIEF, &back), -1);
+	b[40] = SVEXIT_SIGNAL;
+	b[41] = 0;      /* no signal 0 */
+	assert_int_equal(svextra_decode(b, SVEXTRA_BRIEF, &back), -1);
+	b[41] = 9;
+	b[42] = 2;      /* oom is 0 or 1 */
+	assert_int_equal(svextra_decode(b, SVEXTRA_BRIEF, &back), -1);
+}
+
+/* nothing for a status line: the brief form, 56 bytes, which sv need not
  * read; any of readiness, backoff or text makes it whole */
 static void extra_brief_form(void **state)
 {
@@ -165,6 +195,7 @@ int main(void)
 		cmocka_unit_test(tai64n_scan_rejects),
 		cmocka_unit_test(status_runit_layout),
 		cmocka_unit_test(extra_brief_form),
+		cmocka_unit_test(extra_last_exit),
 		cmocka_unit_test(status_mark),
 		cmocka_unit_test(status_roundtrip_and_rejects),
 		cmocka_unit_test(extra_roundtrip_and_rejects),

@@ -340,7 +340,7 @@ static void json_members(void **state)
 	assert_string_equal(b.p,
 		"\"state\":\"run\",\"pid\":12,\"uptime\":5,\"normally\":\"up\",\"want\":\"down\","
 		"\"paused\":true,\"got_term\":false,\"ready\":null,\"ready_for\":null,"
-		"\"status_text\":null,\"backoff_ms\":0,\"next_start_in\":null,\"starts\":null");
+		"\"status_text\":null,\"backoff_ms\":0,\"next_start_in\":null,\"starts\":null,\"last_exit\":null");
 	svbuf_free(&b);
 	v.have_extra = 1;
 	v.x.ready = SVREADY_YES;

@@ -35,8 +35,8 @@ static void bind_req_layout(void **state)
 
 	(void)state;
 	assert_int_equal(wire_encode_bind_req(m, &r), 0);
-	/* version 3, type 1, id, proto, family 4, 10-11 reserved, port 80 LE */
-	assert_int_equal(m[0], 3);
+	/* version 4, type 1, id, proto, family 4, 10-11 reserved, port 80 LE */
+	assert_int_equal(m[0], 4);
 	assert_int_equal(m[1], 0);
 	assert_int_equal(m[2], WIRE_BIND_REQ);
 	assert_int_equal(m[4], 4);
@@ -50,6 +50,32 @@ static void bind_req_layout(void **state)
 	assert_int_equal(m[23], 10);
 	assert_int_equal(wire_decode_bind_req(m, WIRE_SIZE, &back), 0);
 	assert_memory_equal(&back, &r, sizeof r);
+}
+
+/* BINDFD_REQ: BIND_REQ's fields at BIND_REQ's offsets, but no backlog:
+ * the program listens on its own socket. */
+static void bindfd_req_layout(void **state)
+{
+	struct wire_bind_req r = good_req(), back;
+	unsigned char m[WIRE_SIZE];
+
+	(void)state;
+	assert_int_equal(wire_encode_bindfd_req(m, &r), -1);   /* a backlog */
+	r.backlog = 0;
+	assert_int_equal(wire_encode_bindfd_req(m, &r), 0);
+	assert_int_equal(m[0], 4);
+	assert_int_equal(m[2], WIRE_BINDFD_REQ);
+	assert_int_equal(m[8], EP_TCP);
+	assert_int_equal(m[9], 4);
+	assert_int_equal(m[12], 80);
+	assert_int_equal(m[16], 0);
+	assert_int_equal(m[20], 192);
+	assert_int_equal(wire_decode_bindfd_req(m, WIRE_SIZE, &back), 0);
+	assert_memory_equal(&back, &r, sizeof r);
+	/* one type is not the other */
+	assert_int_equal(wire_decode_bind_req(m, WIRE_SIZE, &back), -1);
+	m[16] = 1;
+	assert_int_equal(wire_decode_bindfd_req(m, WIRE_SIZE, &back), -1);
 }
 
 static void bind_req_rejects_every_field(void **state)
@@ -300,7 +326,7 @@ static void timeout_and_late_answer(void **state)
 
 static const int wire_types[] = {
 	WIRE_BIND_REQ, WIRE_BIND_ANS, WIRE_GRANTS_REQ, WIRE_GRANTS_ANS,
-	WIRE_GRANT, WIRE_COMMIT, WIRE_DROP,
+	WIRE_BINDFD_REQ, WIRE_GRANT, WIRE_COMMIT, WIRE_DROP,
 };
 #define NTYPES (sizeof wire_types / sizeof wire_types[0])
 
@@ -327,7 +353,7 @@ static void layouts_fit(void **state)
 				assert_true(l[i].off >= l[i - 1].off + l[i - 1].size);
 		}
 	}
-	assert_null(wire_layout(WIRE_GRANTS_ANS + 1, &n));
+	assert_null(wire_layout(WIRE_BINDFD_REQ + 1, &n));
 	assert_int_equal(n, 0);
 }
 
@@ -345,7 +371,10 @@ static void sample(int type, unsigned char *m)
 
 	if (type == WIRE_BIND_REQ)
 		assert_int_equal(wire_encode_bind_req(m, &r), 0);
-	else if (type == WIRE_BIND_ANS)
+	else if (type == WIRE_BINDFD_REQ) {
+		r.backlog = 0;
+		assert_int_equal(wire_encode_bindfd_req(m, &r), 0);
+	} else if (type == WIRE_BIND_ANS)
 		assert_int_equal(wire_encode_bind_ans(m, &a), 0);
 	else if (type == WIRE_GRANTS_REQ)
 		assert_int_equal(wire_encode_grants_req(m, &q), 0);
@@ -367,6 +396,8 @@ static int decode_any(int type, const unsigned char *m)
 
 	if (type == WIRE_BIND_REQ)
 		return wire_decode_bind_req(m, WIRE_SIZE, &u.r);
+	if (type == WIRE_BINDFD_REQ)
+		return wire_decode_bindfd_req(m, WIRE_SIZE, &u.r);
 	if (type == WIRE_BIND_ANS)
 		return wire_decode_bind_ans(m, WIRE_SIZE, &u.a);
 	if (type == WIRE_GRANTS_REQ)
@@ -568,6 +599,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bind_req_layout),
+		cmocka_unit_test(bindfd_req_layout),
 		cmocka_unit_test(bind_req_rejects_every_field),
 		cmocka_unit_test(bind_req_refuses_reuseport),
 		cmocka_unit_test(bind_ans),

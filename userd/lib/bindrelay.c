@@ -68,7 +68,7 @@ static void client_close(struct client *c)
  * why; a grants request has no status field, so its connection is closed. */
 static void client_fail(struct client *c, int err)
 {
-	if (c->type == WIRE_BIND_REQ && wire_bind_answer(c->fd, c->their_id, err, -1) == 0) {
+	if ((c->type == WIRE_BIND_REQ || c->type == WIRE_BINDFD_REQ) && wire_bind_answer(c->fd, c->their_id, err, -1) == 0) {
 		c->type = 0;
 		return;
 	}
@@ -95,12 +95,28 @@ static void timer_arm(void)
 	timerfd_settime(R.timer, 0, &its, NULL);
 }
 
-static int request_ok(const unsigned char *m, ssize_t n, int *type)
+/* 1 if fd is a socket: a first look at what we pass on to the binder,
+ * which looks again (privd/bindfd.h) */
+static int is_socket(int fd)
+{
+	int type;
+	socklen_t len = sizeof type;
+
+	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0;
+}
+
+/* A request of ours to relay: a BINDFD_REQ with a socket, or another
+ * without any fd. */
+static int request_ok(const unsigned char *m, ssize_t n, int fd, int *type)
 {
 	struct wire_bind_req b;
 	struct wire_grants_req g;
 
 	*type = wire_type(m, n < 0 ? 0 : (size_t)n);
+	if (*type == WIRE_BINDFD_REQ)
+		return fd >= 0 && is_socket(fd) && wire_decode_bindfd_req(m, (size_t)n, &b) == 0;
+	if (fd >= 0)
+		return 0;
 	if (*type == WIRE_BIND_REQ)
 		return wire_decode_bind_req(m, (size_t)n, &b) == 0;
 	if (*type == WIRE_GRANTS_REQ)
@@ -108,20 +124,8 @@ static int request_ok(const unsigned char *m, ssize_t n, int *type)
 	return 0;
 }
 
-static void client_read(struct client *c)
+static void client_forward(struct client *c, unsigned char *m, int type, int fd)
 {
-	unsigned char m[WIRE_SIZE];
-	ssize_t n = wire_recv(c->fd, m, NULL);
-	int type;
-
-	if (n < 0 && errno == EAGAIN)
-		return;
-	/* end of file, an error, a malformed request or a second one in
-	 * flight: the connection ends (its owner is only hurting itself) */
-	if (n <= 0 || c->type || !request_ok(m, n, &type)) {
-		client_close(c);
-		return;
-	}
 	c->type = type;
 	c->their_id = wire_id(m);
 	c->our_id = R.next_id++;
@@ -131,11 +135,33 @@ static void client_read(struct client *c)
 		client_fail(c, EPIPE);
 		return;
 	}
-	if (wire_send(R.binder, m, -1) < 0) {
+	if (wire_send(R.binder, m, fd) < 0) {
 		client_fail(c, errno);
 		return;
 	}
 	timer_arm();
+}
+
+static void client_read(struct client *c)
+{
+	unsigned char m[WIRE_SIZE];
+	int fd;
+	ssize_t n = wire_recv(c->fd, m, &fd);
+	int type;
+
+	if (n < 0 && errno == EAGAIN)
+		return;
+	/* end of file, an error, a malformed request or a second one in
+	 * flight: the connection ends (its owner is only hurting itself) */
+	if (n <= 0 || c->type || !request_ok(m, n, fd, &type)) {
+		if (fd >= 0)
+			close(fd);
+		client_close(c);
+		return;
+	}
+	client_forward(c, m, type, fd);
+	if (fd >= 0)
+		close(fd);
 }
 
 static void client_accept(int lfd)
@@ -177,7 +203,7 @@ static int answer_ok(const unsigned char *m, ssize_t n, int req_type)
 	struct wire_grants_ans g;
 	int type = wire_type(m, n < 0 ? 0 : (size_t)n);
 
-	if (req_type == WIRE_BIND_REQ)
+	if (req_type == WIRE_BIND_REQ || req_type == WIRE_BINDFD_REQ)
 		return type == WIRE_BIND_ANS && wire_decode_bind_ans(m, (size_t)n, &b) == 0;
 	return type == WIRE_GRANTS_ANS && wire_decode_grants_ans(m, (size_t)n, &g) == 0;
 }
@@ -212,6 +238,11 @@ static void binder_read(void)
 		c = n == WIRE_SIZE ? client_by_id(wire_id(m)) : NULL;
 		if (c && answer_ok(m, n, c->type)) {
 			wire_set_id(m, c->their_id);
+			/* the user's own socket is bound in place: nothing comes back */
+			if (c->type == WIRE_BINDFD_REQ && fd >= 0) {
+				close(fd);
+				fd = -1;
+			}
 			c->type = 0;
 			if (wire_send(c->fd, m, fd) < 0)
 				client_close(c);

@@ -4,7 +4,8 @@
  * DIR/.userd/bind.sock (a SOCK_SEQPACKET socket in a 0700 directory of the
  * user's; the dot keeps the scanner away), accepts connections only from
  * its own uid (SO_PEERCRED), and passes each request -- the binder's own
- * messages, WIRE_BIND_REQ and WIRE_GRANTS_REQ -- on to the binder under an
+ * messages, WIRE_BIND_REQ, WIRE_GRANTS_REQ and WIRE_BINDFD_REQ with its
+ * socket (checked to be one) -- on to the binder under an
  * id of its own, and the answer (and socket) back.  Each connection has at
  * most one request in flight; a request the binder has not answered within
  * RELAY_TIMEOUT_MS is answered ETIMEDOUT, so no client waits forever on a

@@ -1,131 +1,117 @@
-/* cgstat: see cgstat.h. */
-#include <ctype.h>
+#include "cgstat.h"
+
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
-#include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
-#include "cgstat.h"
 #include "fs.h"
+#include "svdir.h"
 
-int cgstat_key(const char *text, const char *key, unsigned long long *v)
+int cgstat_key(const char *text, size_t len, const char *key, int64_t *val)
 {
-	size_t n = strlen(key);
-	const char *p = text;
-	char *end;
+	size_t klen = strlen(key), i = 0, end;
+	unsigned long v;
 
-	for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (strncmp(p, key, n) || p[n] != ' ' || !isdigit((unsigned char)p[n + 1]))
-			continue;
-		errno = 0;
-		*v = strtoull(p + n + 1, &end, 10);
-		if (errno == 0 && (*end == '\n' || *end == '\0'))
+	while (i < len) {
+		end = i;
+		while (end < len && text[end] != '\n')
+			end++;
+		if (end - i > klen && memcmp(text + i, key, klen) == 0 && text[i + klen] == ' ' &&
+		    svdir_parse_uint(text + i + klen + 1, end - i - klen - 1, 0, LONG_MAX, &v) == 0) {
+			*val = (int64_t)v;
 			return 0;
+		}
+		i = end + 1;
 	}
 	return -1;
 }
 
-void cgstat_json(struct svbuf *b, const struct cgstat *c)
+int64_t cgstat_lines(const char *text, size_t len)
 {
-	static const char *const word[] = { "none", "cgroup", "subreaper" };
+	int64_t n = 0;
+	size_t i;
 
-	svbuf_addf(b, ",\"containment\":\"%s\"", word[c->containment]);
-	if (c->containment != CGSTAT_CGROUP)
-		return;
-	svbuf_add(b, ",\"cgroup\":");
-	svbuf_quote(b, c->path, strlen(c->path), 1);
-	if (c->tasks >= 0)
-		svbuf_addf(b, ",\"tasks\":%lld", c->tasks);
-	if (c->cpu_usec >= 0)
-		svbuf_addf(b, ",\"cpu_seconds\":%lld.%06lld", c->cpu_usec / 1000000,
-			   c->cpu_usec % 1000000);
-	if (c->mem_bytes >= 0)
-		svbuf_addf(b, ",\"memory_bytes\":%lld", c->mem_bytes);
-	if (c->oom_kills >= 0)
-		svbuf_addf(b, ",\"oom_kills\":%lld", c->oom_kills);
+	for (i = 0; i < len; i++)
+		n += text[i] == '\n';
+	return n;
 }
 
-/* lines of a file of any length (cgroup.threads) */
-static long long count_lines(int dirfd, const char *name)
+/* the cgroup directory named in supervise/cgroup, opened; -1 if none */
+static int cg_open(int supfd)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	char path[PATH_MAX + 1];
+	ssize_t n = fs_read_file(supfd, "cgroup", path, sizeof path - 1);
+
+	if (n <= 1 || path[0] != '/')
+		return -1;
+	if (path[n - 1] == '\n')
+		n--;
+	path[n] = '\0';
+	if (memchr(path, '\n', (size_t)n) != NULL)
+		return -1;
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static int64_t cg_key(int cgfd, const char *file, const char *key)
+{
+	char buf[CGSTAT_FILE_MAX];
+	ssize_t n = fs_read_file(cgfd, file, buf, sizeof buf);
+	int64_t v;
+
+	return n >= 0 && cgstat_key(buf, (size_t)n, key, &v) == 0 ? v : -1;
+}
+
+static int64_t cg_number(int cgfd, const char *file)
+{
+	char buf[32];
+	ssize_t n = fs_read_file(cgfd, file, buf, sizeof buf);
+	unsigned long v;
+
+	return n > 0 && svdir_parse_uint(buf, (size_t)n, 0, LONG_MAX, &v) == 0 ? (int64_t)v : -1;
+}
+
+/* cgroup.procs may be long: counted a buffer at a time */
+static int64_t cg_tasks(int cgfd)
+{
 	char buf[4096];
-	long long n = 0;
-	ssize_t r, i;
+	int fd = openat(cgfd, "cgroup.procs", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int64_t count = 0;
+	ssize_t n;
 
 	if (fd < 0)
 		return -1;
-	while ((r = read(fd, buf, sizeof buf)) > 0)
-		for (i = 0; i < r; i++)
-			n += buf[i] == '\n';
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		count += cgstat_lines(buf, (size_t)n);
 	close(fd);
-	return r < 0 ? -1 : n;
+	return n < 0 ? -1 : count;
 }
 
-static long long key_of(int dirfd, const char *name, const char *key)
+int cgstat_read(int supfd, struct cgstat *c)
 {
-	char text[1024];
-	ssize_t n = fs_read_file(dirfd, name, text, sizeof text - 1);
-	unsigned long long v;
+	int cgfd = cg_open(supfd);
 
-	if (n < 0)
+	c->tasks = c->cpu_usec = c->memory = c->oom_kills = -1;
+	if (cgfd < 0)
 		return -1;
-	text[n] = '\0';
-	if (!key) {
-		v = strtoull(text, NULL, 10);
-		return isdigit((unsigned char)text[0]) ? (long long)v : -1;
-	}
-	return cgstat_key(text, key, &v) == 0 ? (long long)v : -1;
+	c->tasks = cg_tasks(cgfd);
+	c->cpu_usec = cg_key(cgfd, "cpu.stat", "usage_usec");
+	c->memory = cg_number(cgfd, "memory.current");
+	c->oom_kills = cg_key(cgfd, "memory.events", "oom_kill");
+	close(cgfd);
+	return 0;
 }
 
-/* the cgroup's directory, if supervise/cgroup names a cgroup v2 one */
-static int cgroup_dir(struct cgstat *c)
+int64_t cgstat_oom_kills(int supfd)
 {
-	ssize_t n = fs_read_file(AT_FDCWD, "supervise/cgroup", c->path, sizeof c->path - 1);
-	struct statfs sf;
-	int fd;
+	int cgfd = cg_open(supfd);
+	int64_t v;
 
-	if (n <= 1 || c->path[n - 1] != '\n' || c->path[0] != '/')
+	if (cgfd < 0)
 		return -1;
-	c->path[n - 1] = '\0';
-	if (strstr(c->path, "/../") || strstr(c->path, "\n"))
-		return -1;
-	fd = open(c->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0 && (fstatfs(fd, &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC)) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
-
-void cgstat_read(struct cgstat *c, int ward_runsv)
-{
-	int fd;
-
-	*c = (struct cgstat){ .containment = CGSTAT_NONE, .tasks = -1, .cpu_usec = -1,
-			      .mem_bytes = -1, .oom_kills = -1 };
-	if (!ward_runsv)
-		return;
-	c->containment = CGSTAT_SUBREAPER;
-	fd = cgroup_dir(c);
-	if (fd < 0)
-		return;
-	c->containment = CGSTAT_CGROUP;
-	c->tasks = count_lines(fd, "cgroup.threads");
-	c->cpu_usec = key_of(fd, "cpu.stat", "usage_usec");
-	c->mem_bytes = key_of(fd, "memory.current", NULL);
-	c->oom_kills = key_of(fd, "memory.events", "oom_kill");
-	close(fd);
-}
-
-void cgstat_add(struct svbuf *b, int ward_runsv)
-{
-	struct cgstat c;
-
-	cgstat_read(&c, ward_runsv);
-	cgstat_json(b, &c);
+	v = cg_key(cgfd, "memory.events", "oom_kill");
+	close(cgfd);
+	return v;
 }

@@ -1,37 +1,35 @@
-/* cgstat: what sv status -j shows of a service's containment, read from
- * the cgroup runsv names in supervise/cgroup: its tasks (cgroup.threads),
- * CPU time (cpu.stat's usage_usec, there without any controller), and,
- * where the memory controller is, memory.current and memory.events'
- * oom_kill.  Without supervise/cgroup, ward's runsv contains the service
- * as a subreaper; runit's runsv does not contain it at all. */
+/* cgstat: what a service's cgroup says about it, for sv, runsv and ward.
+ *
+ * runsv names the service's cgroup in supervise/cgroup (one line, an
+ * absolute path; absent when the service has no cgroup of its own).  From
+ * that directory: tasks (lines of cgroup.procs), CPU (cpu.stat usage_usec),
+ * memory (memory.current) and OOM kills (memory.events oom_kill), each
+ * where the kernel has the file.  A field not known is -1.
+ *
+ *   cgstat_read(supfd, &c)    supfd: the service's supervise/ directory;
+ *                             0, or -1 if there is no (readable) cgroup file
+ *   cgstat_oom_kills(supfd)   the oom_kill count, -1 if not known
+ *   cgstat_key(text, len, key, &val)  the value of "KEY N" lines (cpu.stat,
+ *                             memory.events): 0, or -1 if not there */
 #ifndef WARD_CGSTAT_H
 #define WARD_CGSTAT_H
 
-#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
 
-#include "svcmd.h"
-
-enum { CGSTAT_NONE, CGSTAT_CGROUP, CGSTAT_SUBREAPER };
+#define CGSTAT_FILE_MAX 4096   /* cpu.stat, memory.events: read this much */
 
 struct cgstat {
-	int containment;
-	char path[PATH_MAX];       /* the cgroup, "" if none */
-	long long tasks;           /* -1: unknown */
-	long long cpu_usec;
-	long long mem_bytes;       /* -1 too without the memory controller */
-	long long oom_kills;
+	int64_t tasks;
+	int64_t cpu_usec;
+	int64_t memory;
+	int64_t oom_kills;
 };
 
-/* pure: the number after "KEY " at the start of a line of text (cpu.stat,
- * memory.events, cgroup.events); 0, or -1 if there is none */
-int cgstat_key(const char *text, const char *key, unsigned long long *v);
-/* pure: the JSON members, each with a leading comma */
-void cgstat_json(struct svbuf *b, const struct cgstat *c);
-
-/* reads supervise/cgroup (in the current directory) and the cgroup;
- * ward_runsv: the runsv is ward's (supervise/ward is current) */
-void cgstat_read(struct cgstat *c, int ward_runsv);
-/* both: what sv status -j adds to a service's (or log's) object */
-void cgstat_add(struct svbuf *b, int ward_runsv);
+int cgstat_read(int supfd, struct cgstat *c);
+int64_t cgstat_oom_kills(int supfd);
+int cgstat_key(const char *text, size_t len, const char *key, int64_t *val);
+/* the number of lines in text (cgroup.procs: one pid a line) */
+int64_t cgstat_lines(const char *text, size_t len);
 
 #endif

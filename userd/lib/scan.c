@@ -7,6 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "err.h"
+#include "template.h"
+
 int scan_name_ok(const char *name)
 {
 	return name[0] != '\0' && name[0] != '.' && strlen(name) <= SCAN_NAME_MAX;
@@ -22,13 +25,23 @@ int scan_find(const struct scan_ent *list, int n, dev_t dev, ino_t ino)
 	return -1;
 }
 
-/* adds name to out[*n] if it is a new service directory */
+/* adds name to out[*n] if it is a new service directory; a template is
+ * none, an instance is known by its own directory (template.h) */
 static void scan_add(int dirfd, const char *name, struct scan_ent *out, int *n)
 {
+	char inst[SCAN_NAME_MAX + 1], err[SCAN_NAME_MAX + 128];
 	struct stat st;
+	int r;
 
-	if (!scan_name_ok(name))
+	if (!scan_name_ok(name) || tmpl_is_template(name))
 		return;
+	r = tmpl_instance_at(dirfd, name, 1, inst, sizeof inst, err, sizeof err);
+	if (r < 0) {
+		err_warn("%s", err);
+		return;
+	}
+	if (r == 1)
+		name = inst;
 	if (fstatat(dirfd, name, &st, 0) < 0 || !S_ISDIR(st.st_mode))
 		return;
 	if (scan_find(out, *n, st.st_dev, st.st_ino) >= 0)

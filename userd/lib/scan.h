@@ -4,6 +4,9 @@
  * name does not start with a dot.  A directory is known by its device and
  * inode (what stat(2) says after following symlinks), so a rename keeps its
  * identity and two names for one directory count once (the first name read).
+ * Beyond runsvdir: a template (NAME@) is no service, and an instance
+ * (NAME@ARG) is listed as the directory it runs in, TMPL_DIR/NAME@ARG,
+ * made here (template.h); a bad instance name is warned about and left out.
  *
  *   scan_name_ok(name)        1 if a name may be a service: not empty, no
  *                             leading dot, at most SCAN_NAME_MAX bytes

@@ -1,6 +1,7 @@
 #include "status.h"
 
 #include <string.h>
+#include <sys/wait.h>
 
 #include "tai64n.h"
 
@@ -67,14 +68,60 @@ int svstatus_decode(const unsigned char *in, size_t len, struct svstatus *st)
 	return 0;
 }
 
-/* layout of supervise/ward, version 1:
+/* layout of supervise/ward, version 2:
  *   0 version, 1 ready, 2..3 zero, 4..7 backoff_ms (BE),
  *   8..19 ready_at (TAI64N), 20..31 next_start (TAI64N),
- *   32..35 starts (BE), 36..39 runsv_pid (BE), 40..239 text (NUL-padded),
- *   240..255 zero.  The brief form is bytes 0..39 alone. */
+ *   32..35 starts (BE), 36..39 runsv_pid (BE),
+ *   40..55 the last exit (restart accounting, issue 18): 40 exit_kind,
+ *     41 exit_code, 42 exit_oom, 43 zero, 44..55 exit_at (TAI64N),
+ *   56..255 text (NUL-padded), 256..271 zero.
+ * The brief form is bytes 0..55 alone (version 1 had no exit block and
+ * its text at 40). */
+#define EXIT_AT 40
+#define TEXT_AT 56
+#define TAIL_AT (TEXT_AT + SVEXTRA_TEXT)
 int svextra_quiet(const struct svextra *x)
 {
 	return x->ready == SVREADY_NONE && x->backoff_ms == 0 && x->text[0] == '\0';
+}
+
+void svextra_exit(struct svextra *x, const struct svextra *from)
+{
+	x->exit_kind = from->exit_kind;
+	x->exit_code = from->exit_code;
+	x->exit_oom = from->exit_oom;
+	x->exit_at = from->exit_at;
+}
+
+void svextra_note_exit(struct svextra *x, int wstat, int oom, const struct timespec *ts)
+{
+	x->exit_kind = WIFSIGNALED(wstat) ? SVEXIT_SIGNAL : SVEXIT_CODE;
+	x->exit_code = WIFSIGNALED(wstat) ? WTERMSIG(wstat) : WEXITSTATUS(wstat);
+	x->exit_oom = oom ? 1 : 0;
+	x->exit_at = *ts;
+}
+
+static void encode_exit(unsigned char *out, const struct svextra *x)
+{
+	out[0] = (unsigned char)x->exit_kind;
+	out[1] = (unsigned char)x->exit_code;
+	out[2] = (unsigned char)x->exit_oom;
+	tai64n_pack(out + 4, &x->exit_at);
+}
+
+static int decode_exit(const unsigned char *in, struct svextra *x)
+{
+	if (in[0] > SVEXIT_SIGNAL || in[2] > 1 || in[3] != 0)
+		return -1;
+	if (in[0] == SVEXIT_NONE && (in[1] || in[2]))
+		return -1;
+	if (in[0] == SVEXIT_SIGNAL && (in[1] == 0 || in[1] > 64))
+		return -1;
+	x->exit_kind = in[0];
+	x->exit_code = in[1];
+	x->exit_oom = in[2];
+	tai64n_unpack(in + 4, &x->exit_at);
+	return x->exit_at.tv_nsec >= 1000000000L ? -1 : 0;
 }
 
 size_t svextra_encode(unsigned char out[SVEXTRA_SIZE], const struct svextra *x)
@@ -87,9 +134,10 @@ size_t svextra_encode(unsigned char out[SVEXTRA_SIZE], const struct svextra *x)
 	tai64n_pack(out + 20, &x->next_start);
 	put_be32(out + 32, x->starts);
 	put_be32(out + 36, (uint32_t)x->runsv_pid);
+	encode_exit(out + EXIT_AT, x);
 	if (svextra_quiet(x))
 		return SVEXTRA_BRIEF;
-	memcpy(out + 40, x->text, strnlen(x->text, SVEXTRA_TEXT - 1));
+	memcpy(out + TEXT_AT, x->text, strnlen(x->text, SVEXTRA_TEXT - 1));
 	return SVEXTRA_SIZE;
 }
 
@@ -108,9 +156,10 @@ static int decode_text(const unsigned char *in, size_t len, struct svextra *x)
 		x->text[0] = '\0';
 		return svextra_quiet(x) ? 0 : -1;
 	}
-	if (!all_zero(in + 240, SVEXTRA_SIZE - 240) || memchr(in + 40, 0, SVEXTRA_TEXT) == NULL)
+	if (!all_zero(in + TAIL_AT, SVEXTRA_SIZE - TAIL_AT) ||
+	    memchr(in + TEXT_AT, 0, SVEXTRA_TEXT) == NULL)
 		return -1;
-	memcpy(x->text, in + 40, SVEXTRA_TEXT);
+	memcpy(x->text, in + TEXT_AT, SVEXTRA_TEXT);
 	return 0;
 }
 
@@ -135,5 +184,7 @@ int svextra_decode(const unsigned char *in, size_t len, struct svextra *x)
 	if (pid > 0x7fffffffU)
 		return -1;
 	x->runsv_pid = (pid_t)pid;
+	if (decode_exit(in + EXIT_AT, x) < 0)
+		return -1;
 	return decode_text(in, len, x);
 }

@@ -75,10 +75,13 @@ int svstatus_decode(const unsigned char *in, size_t len, struct svstatus *st);
 
 enum sv_ready { SVREADY_NONE = 0, SVREADY_WAIT = 1, SVREADY_YES = 2 };
 
-#define SVEXTRA_VERSION 1
-#define SVEXTRA_SIZE 256
-#define SVEXTRA_BRIEF 40       /* the size without the text (see above) */
+#define SVEXTRA_VERSION 2
+#define SVEXTRA_SIZE 272
+#define SVEXTRA_BRIEF 56       /* the size without the text (see above) */
 #define SVEXTRA_TEXT 200       /* STATUS= text, including its NUL */
+
+/* how ./run last ended (restart accounting) */
+enum sv_exit_kind { SVEXIT_NONE = 0, SVEXIT_CODE = 1, SVEXIT_SIGNAL = 2 };
 
 struct svextra {
 	int ready;                 /* enum sv_ready: NONE = not declared */
@@ -88,7 +91,18 @@ struct svextra {
 	uint32_t starts;           /* starts of ./run since runsv began */
 	pid_t runsv_pid;           /* the runsv that owns this directory */
 	char text[SVEXTRA_TEXT];   /* last STATUS= (sd_notify), NUL-terminated */
+	/* ---- restart accounting (issue 18): ./run's last exit ---- */
+	int exit_kind;             /* enum sv_exit_kind: NONE until ./run first ended */
+	int exit_code;             /* the exit code, or the signal that ended it */
+	int exit_oom;              /* 1: the kernel's OOM killer ended it (memory.events) */
+	struct timespec exit_at;   /* when */
+	/* ---- end of restart accounting ---- */
 };
+
+/* fills the exit block of x from a wait status, at ts */
+void svextra_note_exit(struct svextra *x, int wstat, int oom, const struct timespec *ts);
+/* copies the exit block of from into x */
+void svextra_exit(struct svextra *x, const struct svextra *from);
 
 /* 1 if nothing in x shows on a status line: its brief form */
 int svextra_quiet(const struct svextra *x);

@@ -439,12 +439,11 @@ static int events_populated(int fd)
 {
 	char buf[CG_FILE_MAX];
 	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
-	unsigned long long v;
+	int64_t v;
 
 	if (n < 0)
 		return -1;
-	buf[n] = '\0';
-	return cgstat_key(buf, "populated", &v) == 0 && v == 0 ? 0 : 1;
+	return cgstat_key(buf, (size_t)n, "populated", &v) == 0 && v == 0 ? 0 : 1;
 }
 
 int svcg_populated(const struct svcg *g)

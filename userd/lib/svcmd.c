@@ -599,6 +599,20 @@ static const char *json_bool(int b)
 	return b ? "true" : "false";
 }
 
+/* restart accounting: "last_exit":{"code":N|"signal":N,"oom":B,"ago":S} */
+static void json_exit(struct svbuf *b, const struct svview *v, const struct timespec *now)
+{
+	const struct svextra *x = &v->x;
+
+	if (!v->have_extra || x->exit_kind == SVEXIT_NONE) {
+		svbuf_add(b, ",\"last_exit\":null");
+		return;
+	}
+	svbuf_addf(b, ",\"last_exit\":{\"%s\":%d,\"oom\":%s,\"ago\":%lld}",
+		   x->exit_kind == SVEXIT_SIGNAL ? "signal" : "code", x->exit_code,
+		   json_bool(x->exit_oom), secs_since(now, &x->exit_at));
+}
+
 static void json_ward(struct svbuf *b, const struct svview *v, const struct timespec *now)
 {
 	const struct svextra *x = &v->x;
@@ -624,6 +638,7 @@ static void json_ward(struct svbuf *b, const struct svview *v, const struct time
 		svbuf_addf(b, ",\"starts\":%u", x->starts);
 	else
 		svbuf_add(b, ",\"starts\":null");
+	json_exit(b, v, now);
 }
 
 void svcmd_fmt_json(struct svbuf *b, const struct svview *v, const struct timespec *now)

@@ -32,11 +32,10 @@ int svdir_parse_uint(const char *text, size_t len, unsigned long min, unsigned l
 	return 0;
 }
 
-int svdir_read_uint(int dirfd, const char *name, unsigned long min, unsigned long max,
-		    unsigned long *val, char *err, size_t errlen)
+int svdir_read(int dirfd, const char *name, char buf[SVDIR_FILE_MAX + 1], size_t *len,
+	       char *err, size_t errlen)
 {
-	char buf[SVDIR_FILE_MAX + 1];
-	ssize_t n = fs_read_file(dirfd, name, buf, sizeof buf);
+	ssize_t n = fs_read_file(dirfd, name, buf, SVDIR_FILE_MAX + 1);
 
 	if (n < 0 && errno == ENOENT)
 		return 0;
@@ -44,7 +43,20 @@ int svdir_read_uint(int dirfd, const char *name, unsigned long min, unsigned lon
 		snprintf(err, errlen, "%s: unable to read: %s", name, strerror(errno));
 		return -1;
 	}
-	if (n > SVDIR_FILE_MAX || svdir_parse_uint(buf, (size_t)n, min, max, val) < 0) {
+	*len = (size_t)n;
+	return 1;
+}
+
+int svdir_read_uint(int dirfd, const char *name, unsigned long min, unsigned long max,
+		    unsigned long *val, char *err, size_t errlen)
+{
+	char buf[SVDIR_FILE_MAX + 1];
+	size_t n;
+	int r = svdir_read(dirfd, name, buf, &n, err, errlen);
+
+	if (r <= 0)
+		return r;
+	if (n > SVDIR_FILE_MAX || svdir_parse_uint(buf, n, min, max, val) < 0) {
 		snprintf(err, errlen, "%s: expected a number from %lu to %lu", name, min, max);
 		return -1;
 	}

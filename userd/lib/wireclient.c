@@ -85,3 +85,30 @@ int wire_grants_request(int chan, uint32_t id, uint16_t index, struct wire_grant
 	}
 	return 0;
 }
+
+int wire_bindfd_request(int chan, const struct wire_bind_req *r, int sock)
+{
+	unsigned char m[WIRE_SIZE];
+	struct wire_bind_ans a;
+	ssize_t n;
+	int fd;
+
+	if (wire_encode_bindfd_req(m, r) < 0)
+		return -1;
+	if (wire_send(chan, m, sock) < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			errno = ETIMEDOUT;
+		return -1;
+	}
+	n = recv_answer(chan, m, &fd, r->id);
+	if (n < 0)
+		return -1;
+	if (fd >= 0)
+		close(fd);
+	if (wire_decode_bind_ans(m, (size_t)n, &a) < 0 || fd >= 0) {
+		errno = n == 0 ? ECONNRESET : EPROTO;
+		return -1;
+	}
+	errno = a.status;
+	return a.status ? -1 : 0;
+}
