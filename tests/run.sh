@@ -3,7 +3,8 @@
 # (tests/integration/*.sh), then prints one summary line:
 #   N passed, N failed, N skipped
 # Integration scripts print TAP-style "ok - ..." / "not ok - ..." lines (see
-# tests/lib.sh); exit 77 means the whole script was skipped.
+# tests/lib.sh), "ok - ... # SKIP WHY" for a check that could not run here
+# (counted as skipped, never passed); exit 77 means the whole script was skipped.
 # Usage: tests/run.sh [PATTERN]   runs only tests whose name contains PATTERN.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -12,11 +13,12 @@ pass=0 fail=0 skip=0 failed_names=""
 logdir=build/test-logs
 mkdir -p "$logdir"
 
-count() { # file -> adds its ok / not ok lines
-	local p f
+count() { # file -> adds its ok / not ok lines ("ok - ... # SKIP why": skipped)
+	local p f s
 	p=$(grep -c '^ok ' "$1")
+	s=$(grep -c '^ok .*# SKIP' "$1")
 	f=$(grep -c '^not ok ' "$1")
-	pass=$((pass + p)); fail=$((fail + f))
+	pass=$((pass + p - s)); fail=$((fail + f)); skip=$((skip + s))
 	[ "$f" -gt 0 ] && failed_names="$failed_names $2"
 	return 0
 }

@@ -32,6 +32,7 @@
 
 #include "bindtrap.h"
 #include "clock.h"
+#include "contain.h"
 #include "ctlgroup.h"
 #include "depends.h"
 #include "err.h"
@@ -102,6 +103,7 @@ static struct {
 	struct health health;      /* the service's ./check, if it has check-interval */
 	struct checker check;      /* the ./check running */
 	struct depwatch deps;      /* the depends file: what a start waits for */
+	struct contain cont;       /* the services' cgroups, or runsv as subreaper */
 } rv;
 
 static volatile sig_atomic_t got_term;
@@ -764,12 +766,13 @@ static void svc_start(struct svc *s, int64_t now)
 			return;
 		s->oom_seen = cgstat_oom_kills(s->supfd);
 		notew = ready_prepare(s, &fdno);
+		contain_limits(&rv.cont, s->islog, s->dirfd);
 		if (!s->islog)
 			bindtrap_prepare(&rv.trap);
 	}
 	if (inst_arg && !s->islog)
 		inst_args(run, fin);
-	pid = fork();
+	pid = contain_fork(&rv.cont, s->islog);
 	if (pid == 0)
 		child_exec(s, s->st.state == SV_FINISH ? fin : run, notew, fdno);
 	bindtrap_started(&rv.trap, pid);
@@ -866,6 +869,10 @@ static void svc_exited(struct svc *s, int wstat, int64_t now)
 			depends_release(&rv.deps);
 		}
 	}
+	/* what it left goes before the service counts as down or starts
+	 * again; after the OOM count was read: a killed cgroup is made anew */
+	contain_stopped(&rv.cont, s->islog, s->dirfd,
+			(pid_t[]){ rv.svc[!s->islog].pid, rv.check.pid }, 2);
 	svc_event(s, ev, now);
 }
 
@@ -885,6 +892,7 @@ static void exit_check(int64_t now)
 		return;
 	if (!rv.haslog || log->pid == 0) {
 		checker_kill(&rv.check);  /* a check must not outlive its runsv */
+		contain_exit(&rv.cont, rv.svc[0].dirfd);
 		exit(0);
 	}
 	if (rv.exiting)
@@ -1249,6 +1257,8 @@ int main(int argc, char **argv)
 	svc_init(&rv.svc[0], 0);
 	if (rv.haslog)
 		svc_init(&rv.svc[1], 1);
+	contain_init(&rv.cont, rv.haslog, (int[2]){ rv.svc[0].dirfd, rv.svc[1].dirfd },
+		     (int[2]){ rv.svc[0].supfd, rv.svc[1].supfd });
 	svc_open(&rv.svc[0]);
 	if (rv.haslog)
 		svc_open(&rv.svc[1]);

@@ -24,6 +24,7 @@
 
 #include "err.h"
 #include "status.h"
+#include "cgjson.h"
 #include "svcmd.h"
 #include "template.h"
 
@@ -616,10 +617,12 @@ static void json_log(struct svbuf *b)
 		r = read_view(&v);
 	}
 	svbuf_add(b, "{");
-	if (r > 0)
+	if (r > 0) {
 		svcmd_fmt_json(b, &v, &tnow);
-	else
+		cgjson_add(b, v.have_extra);
+	} else {
 		json_error(b);
+	}
 	svbuf_add(b, "}");
 	islog = 0;
 }
@@ -643,6 +646,7 @@ static void status_json(int entered)
 		r = read_view(&v);
 	if (r > 0) {
 		svcmd_fmt_json(&b, &v, &tnow);
+		cgjson_add(&b, v.have_extra);
 		json_log(&b);
 	} else {
 		json_error(&b);

@@ -40,6 +40,7 @@
 #include "restart.h"
 #include "scan.h"
 #include "status.h"
+#include "svcgroup.h"
 
 #define MAXSERVICES 1000             /* as runsvdir */
 #define DOT_MS (15 * 60 * 1000)      /* a dot into the log, as runsvdir */
@@ -867,6 +868,7 @@ int main(int argc, char **argv)
 		err_fatal_sys(EXIT_TEMP, "unable to find runsv beside %s", err_prog);
 	signals_setup();
 	nofile_setup();
+	svcg_tree();  /* U/userd, and WARD_CGROUP for the runsvs, if there is a U */
 	u.ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (u.ino_fd < 0)
 		err_fatal_sys(EXIT_TEMP, "unable to create inotify instance");
