@@ -56,8 +56,15 @@ m=$H/bad
 mksvc "$m"
 mkscript "$m/check" 'exit 1'
 echo soon >"$m/check-interval"
+# respawn: ./run killed while a check runs (runsv is a subreaper here: no
+# cgroup): the check is runsv's own child, not a leftover of the service,
+# and checks go on after the restart
+r=$H/respawn
+mksvc "$r"
+mkscript "$r/check" 'touch in; sleep 1; echo x >>runs.log; rm -f in; exit 0'
+echo 1 >"$r/check-interval"
 chown -R "$U": "$H"
-for x in web slow busy plain bad; do run_as $x; done
+for x in web slow busy plain bad respawn; do run_as $x; done
 run_as leave
 er=$RUNSV_PID
 
@@ -107,6 +114,15 @@ check "leave: its running check was killed" wait_until 10 gone "$c"
 check "busy: three checks done" wait_until 20 lines_ge "$b/done.log" 3
 check "busy: never two at once" test ! -e "$b/two.log"
 expect_eq "busy: healthy" healthy "$(svstat_field "$b" health)"
+
+# --- respawn
+check "respawn: a check ran" wait_until 20 lines_ge "$r/runs.log" 1
+check "respawn: a check is running" wait_until 20 test -e "$r/in"
+p=$(cat "$r/supervise/pid")
+kill -KILL "$p"
+check "respawn: ./run restarted" wait_until 10 eval '[ "$(cat "$r/supervise/pid")" != "$p" ]'
+n0=$(wc -l <"$r/runs.log")
+check "respawn: checks go on after the restart" wait_until 20 lines_ge "$r/runs.log" $((n0 + 2))
 
 # --- plain
 check "plain: running" wait_until 10 stat_is "$n" run
