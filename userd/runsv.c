@@ -355,13 +355,15 @@ static int status_ward(struct svc *s)
  * readiness still to wait for), never the one before it.  The status
  * carries the mark of a whole ward (see status.h), so it is written again
  * whenever the ward turns whole or brief. */
+/* The ward first: a reader that waits for supervise/stat or pid to change
+ * (a script, a test) then finds the ward of that change, never an older
+ * one; and before supervise/status (status.h: the mark). */
 static void svc_status(struct svc *s)
 {
-	int whole;
+	int whole = status_ward(s);
 
 	status_pid(s);
 	status_stat(s);
-	whole = status_ward(s);
 	status_bin(s, whole);
 }
 

@@ -70,7 +70,9 @@ p=$(svc_pid "$s")
 
 # k: KILL, restarted
 ctl "$s" k
-check "k: restarted" wait_until 10 new_pid "$s" "$p"
+# a new pid may be ./finish's: restarted is a new pid with the state run
+restarted() { new_pid "$s" "$p" && stat_is "$s" run; }
+check "k: restarted" wait_until 10 restarted
 expect_eq "k: killed by KILL" "-1 9" "$(tail -1 "$s/finish.args")"
 p=$(svc_pid "$s")
 # the new ./run has set its traps once it wrote its pid to ./starts: a

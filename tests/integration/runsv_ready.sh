@@ -84,7 +84,9 @@ spawn env NOTIFY_SOCKET=/run/inherited "${AS_WR1[@]}" "$B/runsv" "$u" 2>"$u.err"
 check "undeclared: running" wait_until 10 stat_is "$u" run
 check "undeclared: env written" wait_until 10 test -s "$u/sock.env"
 expect_eq "undeclared: no NOTIFY_SOCKET (runsv's own is not passed on)" "[unset]" "$(cat "$u/sock.env")"
-expect_eq "undeclared: none" none "$(svstat_field "$u" ready)"
+# supervise/ward is written after supervise/stat: wait for it too
+ready_is() { [ "$(svstat_field "$1" ready)" = "$2" ]; }
+check "undeclared: none" wait_until 5 ready_is "$u" none
 check "undeclared: no socket" test ! -e "$u/supervise/notify"
 
 # as root too: root's systemd-notify sends in its parent's name (./run)
