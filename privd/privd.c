@@ -33,6 +33,7 @@
 
 #include "clock.h"
 #include "binder.h"
+#include "cgroup.h"
 #include "creds.h"
 #include "err.h"
 #include "fds.h"
@@ -71,6 +72,7 @@ struct userd {
 	int out_eof;             /* every writer gone: not polled until the next start */
 	struct linebuf lb;
 	struct lograte lr;
+	unsigned cg_warned;      /* caps said to be unenforceable (cgroup.h) */
 };
 
 static struct {
@@ -518,13 +520,19 @@ static void userd_child(const struct userd *u, const struct creds *c, int uend, 
 			pid_t master)
 {
 	char dir[PATH_MAX + POLICY_DIR_MAX], home[PATH_MAX + 8], user[80], logname[80], shell[300];
+	char cg[PATH_MAX + 16] = "WARD_CGROUP=";
 	char *argv[] = { "userd", "-b", "3", dir, NULL };
-	char *envp[] = { home, user, logname, shell, M.path, NULL };
+	char *envp[] = { home, user, logname, shell, M.path, cg, NULL };
 	int i, null;
 
 	child_reset();
 	setsid();
 	child_log_keep();
+	/* into the user's cgroup while we still may: everything it starts stays there */
+	if (cg_user_join(u->pu.uid) < 0)
+		child_fail(u, "move into its cgroup");
+	if (cg_user_path(u->pu.uid, cg + strlen(cg), sizeof cg - strlen(cg)) < 0)
+		envp[5] = NULL;
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null < 0 || fd_move(null, 0) < 0 || fd_move(out, 1) < 0 || fd_move(out, 2) < 0 ||
 	    fd_move(uend, 3) < 0)
@@ -595,6 +603,10 @@ static void userd_start(unsigned i)
 	restart_started(&u->rs, clock_ms());
 	if (creds_user(u->pu.name, &c, err, sizeof err) < 0 || c.uid != u->pu.uid) {
 		log_msg(LOG_ERR, "userd %s: %s", u->pu.name, c.uid != u->pu.uid ? "uid changed" : err);
+		restart_exited(&u->rs, clock_ms(), 0);
+		return;
+	}
+	if (cg_user_make(&u->pu, c.gid, &u->cg_warned) < 0) {
 		restart_exited(&u->rs, clock_ms(), 0);
 		return;
 	}
@@ -830,7 +842,9 @@ static void apply_policy(void)
 			log_msg(LOG_INFO, "userd %s: removed from the policy, stopping", u->pu.name);
 			u->removed = 1;
 			binder_drop_slot(i);   /* their grants go now, not at exit */
-			if (u->pid > 0)
+			if (cg_user_kill(u->pu.uid) == 0)
+				;   /* everything in their cgroup: the userd's exit frees the slot */
+			else if (u->pid > 0)
 				userd_stop(u, SIGHUP);
 			else
 				slot_free(i);
@@ -839,6 +853,7 @@ static void apply_policy(void)
 		if (!same_settings(&u->pu, pu))
 			settings_changed(u, pu);
 		u->pu = *pu;
+		cg_user_limits(&u->pu, &u->cg_warned);   /* live: no restart */
 		binder_send_slot(i, 0);
 	}
 	for (k = 0; k < M.pol->nusers; k++) {
@@ -981,6 +996,12 @@ static void finish(void)
 	exit(0);
 }
 
+/* The sooner of two poll timeouts (-1: none) */
+static int soonest(int a, int b)
+{
+	return a < 0 || (b >= 0 && b < a) ? b : a;
+}
+
 /* The poll timeout: until the sooner of what is due and a log window. */
 static int timeout_with_logs(int timeout)
 {
@@ -1038,6 +1059,7 @@ static void run(void)
 
 	for (;;) {
 		timeout = timeout_with_logs(start_due());
+		timeout = soonest(timeout, cg_reap());
 		if (M.stopping && (!userds_running() || clock_ms() >= M.stop_deadline))
 			finish();
 		n = poll_set(pfd, idx);
@@ -1179,6 +1201,7 @@ static int check_policy(void)
 	if (p->nwarnings)
 		printf(", %u warning%s", p->nwarnings, plural(p->nwarnings));
 	printf("\n");
+	cg_report();
 	return 0;
 }
 
@@ -1230,6 +1253,7 @@ int main(int argc, char **argv)
 	sanitized_refuse();
 	setup();
 	log_open(M.log_syslog, 0);
+	cg_setup();   /* before the binder and the userds: they start in it */
 	M.pol = policy_load();
 	policy_report(M.pol, LOG_ERR);
 	if (M.pol->nerrors)
