@@ -13,7 +13,13 @@ CGP=""
 # cg_need: skips the test without a writable cgroup v2 (and cgroup.kill)
 cg_need() {
 	[ -n "$TESTCG" ] || skip_all "no writable cgroup v2 mount"
+	local c
 	CGP=$TESTCG/p
+	# TESTCG holds no process (the test is in TESTCG/sh): it may pass on
+	# to CGP whatever controllers its parent gave it
+	for c in memory cpu pids; do
+		! cg_has $c "$TESTCG" || echo "+$c" >"$TESTCG/cgroup.subtree_control"
+	done
 	mkdir "$CGP" || skip_all "unable to make $CGP"
 	[ -e "$CGP/cgroup.kill" ] || skip_all "no cgroup.kill (a kernel before 5.14)"
 }
