@@ -7,11 +7,14 @@
 #include <grp.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <linux/sched.h>   /* struct clone_args, CLONE_INTO_CGROUP */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,6 +44,8 @@ static struct {
 	char have[64];           /* the controllers users' cgroups get: " memory cpu " */
 	struct pending *rm;      /* cgroups killed, waiting to be empty */
 	size_t nrm, maxrm;
+	int born_in;             /* in a child cg_fork made: born in the user's cgroup */
+	int no_clone3;           /* the kernel has no clone3 CLONE_INTO_CGROUP: fork */
 } C = { .ward = -1 };
 
 const char *cg_controller(int k)
@@ -358,12 +363,50 @@ void cg_user_limits(const struct policy_user *pu, unsigned *warned)
 	close(u);
 }
 
+/* clone3 with CLONE_INTO_CGROUP: the child is born in the cgroup.  Moving
+ * a process by writing cgroup.procs takes the kernel's threadgroup lock
+ * for writing, which waits for an RCU grace period: milliseconds a user,
+ * seconds for a thousand at a cold start.  A kernel without it (before
+ * 5.7): -1 with ENOSYS (or E2BIG, EINVAL), and fork is used from then on. */
+static pid_t clone_into(int cgroup)
+{
+	struct clone_args a;
+
+	memset(&a, 0, sizeof a);
+	a.flags = CLONE_INTO_CGROUP;
+	a.exit_signal = SIGCHLD;
+	a.cgroup = (uint64_t)cgroup;
+	return (pid_t)syscall(SYS_clone3, &a, sizeof a);
+}
+
+pid_t cg_fork(uid_t uid)
+{
+	pid_t pid;
+	int u;
+
+	if (!C.on || C.no_clone3 || (u = user_open(uid)) < 0)
+		return fork();
+	pid = clone_into(u);
+	close(u);
+	if (pid == 0) {
+		C.born_in = 1;
+		return 0;
+	}
+	if (pid < 0 && (errno == ENOSYS || errno == E2BIG || errno == EINVAL)) {
+		C.no_clone3 = 1;
+		log_msg(LOG_INFO, "cgroups: no clone3 into a cgroup (%s): userds are moved into "
+			"theirs after fork", strerror(errno));
+		return fork();
+	}
+	return pid;
+}
+
 /* In the child that becomes the userd, still root */
 int cg_user_join(uid_t uid)
 {
 	int u, r;
 
-	if (!C.on)
+	if (!C.on || C.born_in)
 		return 0;
 	u = user_open(uid);
 	if (u < 0)

@@ -21,7 +21,10 @@
  *   cg_user_make(pu, gid, warned)  U made (or kept) and delegated, caps applied
  *   cg_user_limits(pu, warned) the caps written again (reload)
  *   cg_user_path(uid, ...)     U's absolute path, for WARD_CGROUP
- *   cg_user_join(uid)          in the userd's child, as root: into U
+ *   cg_fork(uid)               fork, the child born in U (clone3
+ *                              CLONE_INTO_CGROUP) where the kernel can
+ *   cg_user_join(uid)          in the userd's child, as root: into U, if
+ *                              it was not born there
  *   cg_user_kill(uid)          cgroup.kill, then U removed once empty
  *   cg_reap()                  removals due; the poll timeout they need
  *   cg_report()                privd -t: what this host can enforce
@@ -41,6 +44,7 @@ int cg_on(void);
 int cg_user_make(const struct policy_user *pu, gid_t gid, unsigned *warned);
 void cg_user_limits(const struct policy_user *pu, unsigned *warned);
 int cg_user_path(uid_t uid, char *buf, size_t len);
+pid_t cg_fork(uid_t uid);
 int cg_user_join(uid_t uid);
 int cg_user_kill(uid_t uid);
 int cg_reap(void);

@@ -632,7 +632,7 @@ static void userd_start(unsigned i)
 		restart_exited(&u->rs, clock_ms(), 0);
 		return;
 	}
-	pid = fork();
+	pid = cg_fork(u->pu.uid);
 	if (pid == 0)
 		userd_child(u, &c, sv[1], out, master);
 	close(sv[1]);
