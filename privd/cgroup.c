@@ -491,10 +491,13 @@ static void rm_user_made(int u)
 		return;
 	pid = fork();
 	if (pid == 0) {
+		/* none of privd's fds (channels, the log) in the user's hands */
+		if (dup2(u, 3) < 0 || close_range(4, ~0U, 0) < 0)
+			_exit(111);
 		if (setgroups(0, NULL) < 0 || setresgid(st.st_gid, st.st_gid, st.st_gid) < 0 ||
 		    setresuid(st.st_uid, st.st_uid, st.st_uid) < 0)
 			_exit(111);
-		rm_tree(u, 0);
+		rm_tree(3, 0);
 		_exit(0);
 	}
 	if (pid > 0)
@@ -502,26 +505,35 @@ static void rm_user_made(int u)
 			;
 }
 
-/* 1 once U is gone (or given up on), 0 while it still has processes */
+/* 1 if r is given up on (said so), 0 while there is time */
+static int give_up(const struct pending *r, const char *name, const char *why)
+{
+	if (clock_ms() - r->since <= REMOVE_GIVE_UP_MS)
+		return 0;
+	log_msg(LOG_ERR, "cgroups: %s/%s %s %d s after its kill: left", C.path, name, why,
+		REMOVE_GIVE_UP_MS / 1000);
+	return 1;
+}
+
+/* 1 once U is gone (or given up on), 0 while it still has processes or
+ * cgroups the user made (one of their processes outside it may make more) */
 static int remove_one(const struct pending *r)
 {
 	char ev[256], name[32];
-	int u = user_open(r->uid), done;
+	int u = user_open(r->uid);
 
 	if (u < 0)
 		return 1;
 	user_name(r->uid, name, sizeof name);
 	if (file_read(u, "cgroup.events", ev, sizeof ev) == 0 && strstr(ev, "populated 1")) {
-		done = clock_ms() - r->since > REMOVE_GIVE_UP_MS;
-		if (done)
-			log_msg(LOG_ERR, "cgroups: %s/%s still has processes %d s after its kill: left",
-				C.path, name, REMOVE_GIVE_UP_MS / 1000);
 		close(u);
-		return done;
+		return give_up(r, name, "still has processes");
 	}
 	rm_user_made(u);
 	close(u);
 	if (unlinkat(C.ward, name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
+		if (errno == EBUSY || errno == ENOTEMPTY)
+			return give_up(r, name, "still has cgroups in it");
 		log_msg(LOG_ERR, "cgroups: unable to remove %s/%s: %s", C.path, name, strerror(errno));
 		return 1;
 	}
