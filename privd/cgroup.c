@@ -226,6 +226,8 @@ void cg_setup(void)
 		setup_off(why);
 		return;
 	}
+	if (strlen(path) > 1 && path[strlen(path) - 1] == '/')
+		path[strlen(path) - 1] = '\0';   /* the root cgroup: no "//ward" */
 	p = open(path, OPEN_DIR);
 	if (p < 0) {
 		snprintf(why, sizeof why, "unable to open privd's cgroup %.200s: %s", path,

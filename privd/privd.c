@@ -842,12 +842,14 @@ static void apply_policy(void)
 			log_msg(LOG_INFO, "userd %s: removed from the policy, stopping", u->pu.name);
 			u->removed = 1;
 			binder_drop_slot(i);   /* their grants go now, not at exit */
-			if (cg_user_kill(u->pu.uid) == 0)
-				;   /* everything in their cgroup: the userd's exit frees the slot */
-			else if (u->pid > 0)
-				userd_stop(u, SIGHUP);
-			else
+			/* with cgroups, everything in theirs is killed: the userd's
+			 * exit frees the slot */
+			if (u->pid == 0) {
+				cg_user_kill(u->pu.uid);
 				slot_free(i);
+			} else if (cg_user_kill(u->pu.uid) < 0) {
+				userd_stop(u, SIGHUP);
+			}
 			continue;
 		}
 		if (!same_settings(&u->pu, pu))
