@@ -392,6 +392,91 @@ static void set_limit(struct policy_user *u, const void *arg)
 		u->nlimits++;
 }
 
+/* ---- cgroup caps ---- */
+
+static const char *const cg_names[POLICY_CG_N] = { "memory", "memory-high", "cpu", "tasks" };
+
+const char *policy_cg_name(int k)
+{
+	return k >= 0 && k < POLICY_CG_N ? cg_names[k] : "?";
+}
+
+/* The cap a limit statement names, or -1 for an rlimit.  "cpu" is both:
+ * with a percent sign it is the cgroup's share of CPU time, without it
+ * RLIMIT_CPU's seconds, as it always was. */
+static int cg_kind(const char *name, const char *value)
+{
+	size_t n = strlen(value);
+	int k;
+
+	if (!strcmp(name, "cpu"))
+		return n > 0 && value[n - 1] == '%' ? POLICY_CG_CPU : -1;
+	for (k = 0; k < POLICY_CG_N; k++)
+		if (!strcmp(name, cg_names[k]))
+			return k;
+	return -1;
+}
+
+/* PERCENT%: 1 to POLICY_CPU_MAX_PERCENT */
+static int parse_percent(const char *w, uint64_t *out)
+{
+	char num[16];
+	size_t n = strlen(w);
+	unsigned long v;
+
+	if (n < 2 || n >= sizeof num || w[n - 1] != '%')
+		return -1;
+	memcpy(num, w, n - 1);
+	num[n - 1] = '\0';
+	if (creds_number(num, &v) < 0 || v < 1 || v > POLICY_CPU_MAX_PERCENT)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* The value of cap k, or -1 (reported): above 0, or unlimited */
+static int parse_cg_value(struct ctx *c, int k, const char *w, uint64_t *out)
+{
+	rlim_t v;
+
+	if (k == POLICY_CG_CPU) {
+		if (parse_percent(w, out) == 0)
+			return 0;
+		return error(c, "bad cpu share \"%.30s\" (expected PERCENT%% of one CPU, 1%%-%d%%: "
+			     "150%% is one and a half CPUs)", w, POLICY_CPU_MAX_PERCENT);
+	}
+	if (parse_limit_value(w, &v) < 0 || v == 0) {
+		if (k == POLICY_CG_TASKS)
+			return error(c, "bad tasks \"%.30s\" (expected a number of tasks above 0, "
+				     "or unlimited)", w);
+		return error(c, "bad %s size \"%.30s\" (expected bytes above 0, optionally with "
+			     "k, m or g, or unlimited)", cg_names[k], w);
+	}
+	*out = v == RLIM_INFINITY ? POLICY_CG_MAX : (uint64_t)v;
+	return 0;
+}
+
+struct cg_set {
+	int k;
+	uint64_t v;
+};
+
+static void set_cg(struct policy_user *u, const void *arg)
+{
+	const struct cg_set *s = arg;
+
+	u->cg[s->k] = s->v;
+}
+
+static int st_cglimit(struct ctx *c, char **w, int k)
+{
+	struct cg_set s = { .k = k };
+
+	if (parse_cg_value(c, k, w[3], &s.v) < 0)
+		return -1;
+	return for_subject(c, w[1], set_cg, &s);
+}
+
 static int st_limit(struct ctx *c, char **w, int n)
 {
 	struct policy_limit l;
@@ -399,10 +484,13 @@ static int st_limit(struct ctx *c, char **w, int n)
 
 	if (n != 4)
 		return error(c, "expected limit USER|:GROUP RESOURCE VALUE");
+	if (cg_kind(w[2], w[3]) >= 0)
+		return st_cglimit(c, w, cg_kind(w[2], w[3]));
 	l.resource = limit_resource(w[2]);
 	if (l.resource < 0)
 		bad |= error(c, "unknown resource \"%.20s\" (expected nofile, nproc, as, core, fsize, "
-			     "data, stack, memlock, cpu or rss)", w[2]);
+			     "data, stack, memlock, cpu or rss, or for the user's cgroup memory, "
+			     "memory-high, cpu PERCENT%% or tasks)", w[2]);
 	if (parse_limit_value(w[3], &l.value) < 0)
 		bad |= error(c, "bad value \"%.30s\" (expected a number, optionally with k, m or g, "
 			     "or unlimited)", w[3]);

@@ -5,6 +5,9 @@
  *     supervise SUBJECT [dir PATH]
  *     bind SUBJECT tcp|udp PORT[-PORT] [on ADDRESS]
  *     limit SUBJECT RESOURCE VALUE|unlimited
+ *     limit SUBJECT memory|memory-high SIZE|unlimited
+ *     limit SUBJECT cpu PERCENT%
+ *     limit SUBJECT tasks N|unlimited
  *     no_new_privs SUBJECT on|off
  *     include PATH
  *
@@ -56,6 +59,14 @@ struct policy_limit {
 	rlim_t value;            /* RLIM_INFINITY for unlimited */
 };
 
+/* The caps on a user's cgroup (privd/cgroup.c writes them): memory.max,
+ * memory.high, cpu.max (as a percent of one CPU) and pids.max.  Unlike
+ * the rlimits they change live on reload. */
+enum { POLICY_CG_MEMORY, POLICY_CG_MEMORY_HIGH, POLICY_CG_CPU, POLICY_CG_TASKS, POLICY_CG_N };
+#define POLICY_CG_UNSET 0             /* not in the policy */
+#define POLICY_CG_MAX   UINT64_MAX    /* unlimited: "max" in the file */
+#define POLICY_CPU_MAX_PERCENT 100000 /* 1000 CPUs */
+
 struct policy_user {
 	uid_t uid;
 	char name[64];
@@ -65,6 +76,7 @@ struct policy_user {
 	struct policy_limit limits[POLICY_MAX_LIMITS];
 	int nlimits;
 	char where[96];          /* FILE:LINE of the first statement naming the user */
+	uint64_t cg[POLICY_CG_N];/* POLICY_CG_*: bytes, percent, tasks; POLICY_CG_UNSET */
 };
 
 struct policy_grant {
@@ -103,6 +115,8 @@ unsigned policy_read_default(struct policy *p, const char *main, const char *dro
 unsigned policy_finish(struct policy *p);
 
 struct policy_user *policy_user_find(struct policy *p, uid_t uid);
+/* The policy's word for cap k: "memory", "memory-high", "cpu", "tasks" */
+const char *policy_cg_name(int k);
 /* "tcp 80-89 on 192.0.2.1" */
 char *policy_grant_describe(const struct policy_grant *g, char *out, size_t size);
 

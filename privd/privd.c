@@ -34,6 +34,7 @@
 #include "clock.h"
 #include "bindcount.h"
 #include "binder.h"
+#include "cgroup.h"
 #include "creds.h"
 #include "err.h"
 #include "fds.h"
@@ -72,6 +73,7 @@ struct userd {
 	int out_eof;             /* every writer gone: not polled until the next start */
 	struct linebuf lb;
 	struct lograte lr;
+	unsigned cg_warned;      /* caps said to be unenforceable (cgroup.h) */
 };
 
 static struct {
@@ -531,13 +533,19 @@ static void userd_child(const struct userd *u, const struct creds *c, int uend, 
 			pid_t master)
 {
 	char dir[PATH_MAX + POLICY_DIR_MAX], home[PATH_MAX + 8], user[80], logname[80], shell[300];
+	char cg[PATH_MAX + 16] = "WARD_CGROUP=";
 	char *argv[] = { "userd", "-b", "3", dir, NULL };
-	char *envp[] = { home, user, logname, shell, M.path, NULL };
+	char *envp[] = { home, user, logname, shell, M.path, cg, NULL };
 	int i, null;
 
 	child_reset();
 	setsid();
 	child_log_keep();
+	/* into the user's cgroup while we still may: everything it starts stays there */
+	if (cg_user_join(u->pu.uid) < 0)
+		child_fail(u, "move into its cgroup");
+	if (cg_user_path(u->pu.uid, cg + strlen(cg), sizeof cg - strlen(cg)) < 0)
+		envp[5] = NULL;
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null < 0 || fd_move(null, 0) < 0 || fd_move(out, 1) < 0 || fd_move(out, 2) < 0 ||
 	    fd_move(uend, 3) < 0)
@@ -611,6 +619,10 @@ static void userd_start(unsigned i)
 		restart_exited(&u->rs, clock_ms(), 0);
 		return;
 	}
+	if (cg_user_make(&u->pu, c.gid, &u->cg_warned) < 0) {
+		restart_exited(&u->rs, clock_ms(), 0);
+		return;
+	}
 	if (u->bend < 0 && channels_open() >= fd_users()) {
 		fd_shortage(u);
 		restart_exited(&u->rs, clock_ms(), 0);
@@ -633,7 +645,7 @@ static void userd_start(unsigned i)
 		restart_exited(&u->rs, clock_ms(), 0);
 		return;
 	}
-	pid = fork();
+	pid = cg_fork(u->pu.uid);
 	if (pid == 0)
 		userd_child(u, &c, sv[1], out, master);
 	close(sv[1]);
@@ -843,15 +855,20 @@ static void apply_policy(void)
 			log_msg(LOG_INFO, "userd %s: removed from the policy, stopping", u->pu.name);
 			u->removed = 1;
 			binder_drop_slot(i);   /* their grants go now, not at exit */
-			if (u->pid > 0)
-				userd_stop(u, SIGHUP);
-			else
+			/* with cgroups, everything in theirs is killed: the userd's
+			 * exit frees the slot */
+			if (u->pid == 0) {
+				cg_user_kill(u->pu.uid);
 				slot_free(i);
+			} else if (cg_user_kill(u->pu.uid) < 0) {
+				userd_stop(u, SIGHUP);
+			}
 			continue;
 		}
 		if (!same_settings(&u->pu, pu))
 			settings_changed(u, pu);
 		u->pu = *pu;
+		cg_user_limits(&u->pu, &u->cg_warned);   /* live: no restart */
 		binder_send_slot(i, 0);
 	}
 	for (k = 0; k < M.pol->nusers; k++) {
@@ -994,6 +1011,12 @@ static void finish(void)
 	exit(0);
 }
 
+/* The sooner of two poll timeouts (-1: none) */
+static int soonest(int a, int b)
+{
+	return a < 0 || (b >= 0 && b < a) ? b : a;
+}
+
 /* The poll timeout: until the sooner of what is due and a log window. */
 static int timeout_with_logs(int timeout)
 {
@@ -1050,7 +1073,8 @@ static void run(void)
 	int timeout;
 
 	for (;;) {
-		timeout = bindcount_timeout(timeout_with_logs(start_due()), clock_ms());
+		timeout = timeout_with_logs(start_due());
+		timeout = bindcount_timeout(soonest(timeout, cg_reap()), clock_ms());
 		if (M.stopping && (!userds_running() || clock_ms() >= M.stop_deadline))
 			finish();
 		n = poll_set(pfd, idx);
@@ -1193,6 +1217,7 @@ static int check_policy(void)
 	if (p->nwarnings)
 		printf(", %u warning%s", p->nwarnings, plural(p->nwarnings));
 	printf("\n");
+	cg_report();
 	return 0;
 }
 
@@ -1245,6 +1270,7 @@ int main(int argc, char **argv)
 	sanitized_refuse();
 	setup();
 	log_open(M.log_syslog, 0);
+	cg_setup();   /* before the binder and the userds: they start in it */
 	M.pol = policy_load();
 	policy_report(M.pol, LOG_ERR);
 	if (M.pol->nerrors)

@@ -141,8 +141,42 @@ _cleanup() {
 		userdel -r "$u" >/dev/null 2>&1
 	done
 	for g in $_groups; do groupdel "$g" >/dev/null 2>&1; done
+	_lib_cgroup_leave
 	[ -n "${KEEP_TEST_DIR:-}" ] || rm -rf "$T"
 }
+
+# ---- a cgroup of the test's own ----
+# As root, with a writable cgroup v2, a test moves itself at start into
+# TESTCG/sh, TESTCG=<its cgroup>/wardtest-PID: whatever it starts stays
+# under TESTCG (a privd makes its P/privd and P/ward there, not in the
+# host's cgroups, and meets no other test's), and at exit everything left
+# in TESTCG is killed (cgroup.kill) and every cgroup in it removed.
+# TESTCG is "" where that cannot be done.
+TESTCG="" _lib_cghome=""
+_lib_cgroup_enter() {
+	local m c
+	[ "$(id -u)" = 0 ] || return 0
+	m=$(awk '$0 ~ / - cgroup2 / { print $5; exit }' /proc/self/mountinfo)
+	c=$(sed -n 's/^0:://p' "/proc/$$/cgroup")
+	[ -n "$m" ] && [ -n "$c" ] || return 0
+	c=$m${c%/}
+	mkdir "$c/wardtest-$$" 2>/dev/null || return 0
+	if ! mkdir "$c/wardtest-$$/sh" || ! echo $$ >"$c/wardtest-$$/sh/cgroup.procs"; then
+		rmdir "$c/wardtest-$$/sh" "$c/wardtest-$$" 2>/dev/null
+		return 0
+	fi
+	_lib_cghome=$c TESTCG=$c/wardtest-$$
+}
+_lib_cgroup_leave() {
+	local i
+	[ -n "$TESTCG" ] && [ -d "$TESTCG" ] || return 0
+	echo $$ >"$_lib_cghome/cgroup.procs" 2>/dev/null
+	echo 1 >"$TESTCG/cgroup.kill" 2>/dev/null
+	for i in $(seq 1000); do grep -q '^populated 0' "$TESTCG/cgroup.events" && break; sleep 0.01; done
+	find "$TESTCG" -depth -type d -exec rmdir {} + 2>/dev/null
+	[ ! -d "$TESTCG" ] || echo "# cgroup $TESTCG left behind" >&2
+}
+_lib_cgroup_enter
 # pkill_uid USER: KILL every process whose real uid is USER's (by /proc, not by name)
 pkill_uid() {
 	local uid s p

@@ -12,9 +12,14 @@ usermod -a -G ${ug} ${ua}
 # privd_t FILE: privd -t -f FILE in a network namespace of its own whose
 # net.ipv4.ip_unprivileged_port_start is $UNPRIV (1024 unless set), so
 # what it says does not depend on this host's setting
+# (what it says of this host's cgroups left out: privd_cgroup_check.sh)
 privd_t() {
-	unshare -n sh -c 'echo "$1" >/proc/sys/net/ipv4/ip_unprivileged_port_start && shift &&
-		exec "$@"' _ "${UNPRIV:-1024}" "$B/privd" -t -f "$1"
+	local o rc
+	o=$(unshare -n sh -c 'echo "$1" >/proc/sys/net/ipv4/ip_unprivileged_port_start && shift &&
+		exec "$@"' _ "${UNPRIV:-1024}" "$B/privd" -t -f "$1")
+	rc=$?
+	[ -z "$o" ] || printf '%s\n' "$o" | grep -v '^privd: cgroups: '
+	return $rc
 }
 # checked WHAT FILE RC [REGEX]: privd -t -f $T/FILE exits RC and (when
 # given) says something matching REGEX; what it said is left in out

@@ -50,7 +50,10 @@ for u in ${ua} ${ub}; do
 	expect_eq "$u: working directory is the home" "$home" "$(readlink "/proc/$p/cwd")"
 	env=$(tr '\0' '\n' <"/proc/$p/environ" | sort | tr '\n' ' ')
 	# PATH: privd's own directory first, so a run script's sv or svlogd is ward's
-	expect_eq "$u: clean environment" "HOME=$home LOGNAME=$u PATH=${PRIVD_EXE%/*}:/usr/local/bin:/usr/bin:/bin SHELL=/bin/sh USER=$u " "$env"
+	# and where privd made the user's cgroup (a test runs in TESTCG/sh)
+	cgenv=""
+	[ -z "$TESTCG" ] || cgenv="WARD_CGROUP=$TESTCG/sh/ward/user-$(id -u "$u") "
+	expect_eq "$u: clean environment" "HOME=$home LOGNAME=$u PATH=${PRIVD_EXE%/*}:/usr/local/bin:/usr/bin:/bin SHELL=/bin/sh USER=$u $cgenv" "$env"
 	expect_eq "$u: command line" "userd -b 3 $home/service" "$(tr '\0' ' ' <"/proc/$p/cmdline" | sed 's/ $//')"
 	expect_match "$u: fd 3 is its channel" "^socket:" "$(readlink "/proc/$p/fd/3")"
 	expect_eq "$u: own session" "$p" "$(ps -o sid= -p "$p" | tr -d ' ')"

@@ -389,7 +389,8 @@ static void limit_errors(void **state)
 			       "limit daemon nofile\n"
 			       "limit daemon nofile 10x\n"), 6);
 	assert_true(has_msg("pol:2: unknown resource \"files\" (expected nofile, nproc, as, core, "
-			    "fsize, data, stack, memlock, cpu or rss)"));
+			    "fsize, data, stack, memlock, cpu or rss, or for the user's cgroup "
+			    "memory, memory-high, cpu PERCENT% or tasks)"));
 	assert_true(has_msg("pol:3: bad value \"ten\" (expected a number, optionally with k, m or g, "
 			    "or unlimited)"));
 	assert_true(has_msg("pol:4: bad value \"-1\" (expected a number, optionally with k, m or g, "
@@ -399,6 +400,70 @@ static void limit_errors(void **state)
 	assert_true(has_msg("pol:6: expected limit USER|:GROUP RESOURCE VALUE"));
 	assert_true(has_msg("pol:7: bad value \"10x\" (expected a number, optionally with k, m or g, "
 			    "or unlimited)"));
+}
+
+static void cg_limits(void **state)
+{
+	struct policy_user *u;
+
+	(void)state;
+	assert_int_equal(parse("supervise daemon\nsupervise bin\n"
+			       "limit daemon memory 512m\n"
+			       "limit daemon memory-high 400M\n"
+			       "limit daemon cpu 150%\n"
+			       "limit daemon tasks 200\n"
+			       "limit daemon cpu 30\n"            /* seconds: RLIMIT_CPU */
+			       "limit :bin memory unlimited\n"
+			       "limit bin tasks 10\nlimit bin tasks 20\n"   /* later wins */
+			       "limit bin cpu 1%\n"), 0);
+	u = policy_user_find(p, 1);
+	assert_true(u->cg[POLICY_CG_MEMORY] == 512ULL << 20);
+	assert_true(u->cg[POLICY_CG_MEMORY_HIGH] == 400ULL << 20);
+	assert_true(u->cg[POLICY_CG_CPU] == 150);
+	assert_true(u->cg[POLICY_CG_TASKS] == 200);
+	assert_int_equal(u->nlimits, 1);
+	assert_int_equal(u->limits[0].resource, RLIMIT_CPU);
+	assert_int_equal(u->limits[0].value, 30);
+	u = policy_user_find(p, 2);
+	assert_true(u->cg[POLICY_CG_MEMORY] == POLICY_CG_MAX);
+	assert_true(u->cg[POLICY_CG_MEMORY_HIGH] == POLICY_CG_UNSET);
+	assert_true(u->cg[POLICY_CG_TASKS] == 20);
+	assert_true(u->cg[POLICY_CG_CPU] == 1);
+	assert_int_equal(u->nlimits, 0);
+	assert_string_equal(policy_cg_name(POLICY_CG_MEMORY_HIGH), "memory-high");
+}
+
+static void cg_limit_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("supervise daemon\n"
+			       "limit daemon memory 0\n"
+			       "limit daemon memory-high lots\n"
+			       "limit daemon cpu 0%\n"
+			       "limit daemon cpu 100001%\n"
+			       "limit daemon cpu 1.5%\n"
+			       "limit daemon cpu %\n"
+			       "limit daemon tasks -3\n"
+			       "limit daemon tasks 0\n"
+			       "limit daemon memory\n"), 9);
+	assert_true(has_msg("pol:2: bad memory size \"0\" (expected bytes above 0, optionally with "
+			    "k, m or g, or unlimited)"));
+	assert_true(has_msg("pol:3: bad memory-high size \"lots\" (expected bytes above 0, "
+			    "optionally with k, m or g, or unlimited)"));
+	assert_true(has_msg("pol:4: bad cpu share \"0%\" (expected PERCENT% of one CPU, "
+			    "1%-100000%: 150% is one and a half CPUs)"));
+	assert_true(has_msg("pol:5: bad cpu share \"100001%\" (expected PERCENT% of one CPU, "
+			    "1%-100000%: 150% is one and a half CPUs)"));
+	assert_true(has_msg("pol:6: bad cpu share \"1.5%\" (expected PERCENT% of one CPU, "
+			    "1%-100000%: 150% is one and a half CPUs)"));
+	assert_true(has_msg("pol:7: bad cpu share \"%\" (expected PERCENT% of one CPU, "
+			    "1%-100000%: 150% is one and a half CPUs)"));
+	assert_true(has_msg("pol:8: bad tasks \"-3\" (expected a number of tasks above 0, "
+			    "or unlimited)"));
+	assert_true(has_msg("pol:9: bad tasks \"0\" (expected a number of tasks above 0, "
+			    "or unlimited)"));
+	assert_true(has_msg("pol:10: expected limit USER|:GROUP RESOURCE VALUE"));
+	assert_true(policy_user_find(p, 1)->cg[POLICY_CG_MEMORY] == POLICY_CG_UNSET);
 }
 
 static void no_new_privs(void **state)
@@ -648,6 +713,7 @@ int main(void)
 		T(supervise), T(supervise_errors), T(empty_group_warns), T(bind_grants), T(bind_errors),
 		T(overlaps), T(wildcard_overlaps), T(overlap_long_names),
 		T(group_grant_is_shared), T(unprivileged_ports_warn), T(group_dir_warns), T(limits), T(limit_errors),
+		T(cg_limits), T(cg_limit_errors),
 		T(no_new_privs), T(unsupervised_warns), T(syntax_errors), T(all_errors_reported),
 		T(files_and_includes), T(unsafe_dirs), T(dropin_bound), T(bounds), T(user_bound), T(group_subjects), T(message_cap),
 	};
