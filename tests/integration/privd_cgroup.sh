@@ -51,6 +51,11 @@ daemon=$(cat "$(home $ua)/daemon.pid")
 check "the daemon left its session and parent" eval \
 	'[ "$(ps -o sid= -p $daemon | xargs)" = "$daemon" ]'
 check "the daemon is in ua's cgroup" eval '[[ $(cg_of $daemon) == $U* ]]'
+# the user's side takes it from there (userd(8), runsv(8) CONTAINMENT)
+expect_eq "ua's userd moved itself into U/userd" "$U/userd" "$(cg_of "$da")"
+expect_eq "ua's service runs in U/svc/s1" "$U/svc/s1" "$(cg_of "$(user_svc_pid $ua s1)")"
+expect_eq "... and so does the daemon it left" "$U/svc/s1" "$(cg_of "$daemon")"
+expect_eq "supervise/cgroup names it" "$U/svc/s1" "$(cat "$(svdir $ua s1)/supervise/cgroup")"
 check "the granted port is held" wait_until 10 eval '[ -n "$(ss -Hltn "src $LO:$PORT")" ]'
 sb=$(user_svc_pid $ub s1)
 
