@@ -125,3 +125,16 @@ int fs_own_dir(int dirfd, const char *name)
 	return fs_own_fd(openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC),
 			 S_IFDIR, 0700);
 }
+
+int fs_write_text(int dirfd, const char *name, const char *text)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC), r, e;
+
+	if (fd < 0)
+		return -1;
+	r = fs_write_all(fd, text, strlen(text));
+	e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}

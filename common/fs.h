@@ -19,6 +19,9 @@ int fs_write_atomic_mode(int dirfd, const char *name, const void *buf, size_t le
 ssize_t fs_read_file(int dirfd, const char *name, void *buf, size_t size);
 /* write(2) until done or a real error; returns 0 or -1 */
 int fs_write_all(int fd, const void *buf, size_t len);
+/* Writes text into the existing file NAME in dirfd (a cgroup's knob, say),
+ * never through a link.  Returns 0 or -1 with errno set. */
+int fs_write_text(int dirfd, const char *name, const char *text);
 /* Path of a program installed beside the running one (/proc/self/exe's
  * directory + "/" + name), so that nothing is found through PATH.
  * Returns 0, or -1 if it does not fit or cannot be resolved. */

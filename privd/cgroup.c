@@ -20,6 +20,7 @@
 
 #include "cgmount.h"
 #include "clock.h"
+#include "fs.h"
 #include "log.h"
 
 #define CPU_PERIOD 100000        /* cpu.max's period, microseconds */
@@ -77,20 +78,6 @@ int cg_on(void)
 }
 
 /* ---- files in a directory we hold: never a link, never a user's name ---- */
-
-static int file_write(int dir, const char *name, const char *s)
-{
-	int fd = openat(dir, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC), e;
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, s, strlen(s));
-	e = errno;
-	close(fd);
-	errno = e;
-	return n == (ssize_t)strlen(s) ? 0 : -1;
-}
 
 static int file_read(int dir, const char *name, char *buf, size_t len)
 {
@@ -158,7 +145,7 @@ static void controllers_enable(int dir, const char *where, char *have, size_t le
 		if (!has_word(list, names[i]))
 			continue;
 		snprintf(add, sizeof add, "+%s", names[i]);
-		if (file_write(dir, "cgroup.subtree_control", add) < 0) {
+		if (fs_write_text(dir, "cgroup.subtree_control", add) < 0) {
 			log_msg(LOG_WARNING, "cgroups: unable to enable the %s controller in "
 				"%s/cgroup.subtree_control: %s%s", names[i], where, strerror(errno),
 				errno == EBUSY ? " (other processes are in that cgroup: start privd in "
@@ -195,7 +182,7 @@ static int tree_make(int p, const char *path, char *why, size_t len)
 
 	leaf = root_dir(p, "privd");
 	snprintf(pid, sizeof pid, "%d", (int)getpid());
-	if (leaf < 0 || file_write(leaf, "cgroup.procs", pid) < 0) {
+	if (leaf < 0 || fs_write_text(leaf, "cgroup.procs", pid) < 0) {
 		snprintf(why, len, "unable to move privd into %.200s/privd: %s", path, strerror(errno));
 		if (leaf >= 0)
 			close(leaf);
@@ -358,7 +345,7 @@ void cg_user_limits(const struct policy_user *pu, unsigned *warned)
 			*warned = pu->cg[k] != POLICY_CG_UNSET ? *warned | (1u << k) : *warned & ~(1u << k);
 			continue;
 		}
-		if (file_write(u, files[k], cg_value(k, pu->cg[k], v, sizeof v)) < 0)
+		if (fs_write_text(u, files[k], cg_value(k, pu->cg[k], v, sizeof v)) < 0)
 			log_msg(LOG_ERR, "user %s: unable to write \"%s\" to %s/user-%u/%s: %s",
 				pu->name, v, C.path, (unsigned)pu->uid, files[k], strerror(errno));
 	}
@@ -413,7 +400,7 @@ int cg_user_join(uid_t uid)
 	u = user_open(uid);
 	if (u < 0)
 		return -1;
-	r = file_write(u, "cgroup.procs", "0");
+	r = fs_write_text(u, "cgroup.procs", "0");
 	close(u);
 	return r;
 }
@@ -445,7 +432,7 @@ int cg_user_kill(uid_t uid)
 	u = user_open(uid);
 	if (u < 0)
 		return -1;
-	if (file_write(u, "cgroup.kill", "1") < 0)
+	if (fs_write_text(u, "cgroup.kill", "1") < 0)
 		log_msg(LOG_ERR, "cgroups: unable to kill %s/user-%u: %s", C.path, (unsigned)uid,
 			strerror(errno));
 	close(u);

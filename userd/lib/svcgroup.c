@@ -217,19 +217,6 @@ int svcg_limit_parse(int i, const char *text, size_t n, char *out, size_t outlen
 
 /* ---- files of a cgroup ---- */
 
-static int cg_write(int dirfd, const char *name, const char *text)
-{
-	int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC), r, e;
-
-	if (fd < 0)
-		return -1;
-	r = fs_write_all(fd, text, strlen(text));
-	e = errno;
-	close(fd);
-	errno = e;
-	return r;
-}
-
 static int cg_read(int dirfd, const char *name, char *buf, size_t size)
 {
 	ssize_t n = fs_read_file(dirfd, name, buf, size - 1);
@@ -256,7 +243,7 @@ static void enable_all(int dirfd, const char *path)
 		if (svcg_has_word(on, w))
 			continue;
 		snprintf(add, sizeof add, "+%s", w);
-		if (cg_write(dirfd, "cgroup.subtree_control", add) < 0)
+		if (fs_write_text(dirfd, "cgroup.subtree_control", add) < 0)
 			err_warn_sys("unable to enable the %s controller in %s", w, path);
 	}
 }
@@ -354,7 +341,7 @@ static int tree_enter(int rootfd, const char *root)
 	fd = sub_open(rootfd, "userd");
 	if (fd < 0)
 		return -1;
-	r = cg_write(fd, "cgroup.procs", "0");
+	r = fs_write_text(fd, "cgroup.procs", "0");
 	close(fd);
 	if (r < 0)
 		return -1;
@@ -513,7 +500,7 @@ int svcg_kill(struct svcg *g, int wait_ms)
 	}
 	if (svcg_populated(g) == 0)
 		return 0;  /* the usual case: nothing left, nothing written */
-	if (cg_write(g->dirfd, "cgroup.kill", "1") < 0 || wait_empty(g->dirfd, wait_ms) < 0)
+	if (fs_write_text(g->dirfd, "cgroup.kill", "1") < 0 || wait_empty(g->dirfd, wait_ms) < 0)
 		return -1;
 	return renew(g);
 }
@@ -562,7 +549,7 @@ static void limit_apply(struct svcg *g, int i, const char *prefix, const char *v
 		limit_once(g, i, prefix, "the service has no cgroup (no cgroup v2 delegated to it)");
 		return;
 	}
-	if (cg_write(g->dirfd, limits[i].cgfile, value) == 0) {
+	if (fs_write_text(g->dirfd, limits[i].cgfile, value) == 0) {
 		g->set |= 1u << i;
 		return;
 	}
